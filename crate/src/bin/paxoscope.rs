@@ -1,0 +1,210 @@
+//! The command-line front end of the consensus core: run a scenario, swarm-test many seeds, or
+//! explore every interleaving. Exit code 0 when it ran (violations are results), 2 on bad input.
+
+use paxoscope::explore::{explore, Bounds};
+use paxoscope::scenario::Scenario;
+use paxoscope::swarm::{is_known_bug, swarm};
+use paxoscope::Simulation;
+use serde_json::json;
+use std::process::ExitCode;
+use std::time::Instant;
+
+const USAGE: &str = "usage:
+  paxoscope run SCENARIO.json [--trace FILE]
+  paxoscope swarm --seeds N [--from S] [--bug NAME]
+  paxoscope check SCENARIO.json [--max-crashes K] [--max-drops K] [--max-duplicates K] [--max-rounds K] [--max-states K]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("paxoscope: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    let (command, rest) = args.split_first().ok_or(USAGE)?;
+    match command.as_str() {
+        "run" => cmd_run(rest),
+        "swarm" => cmd_swarm(rest),
+        "check" => cmd_check(rest),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command {other:?}\n{USAGE}")),
+    }
+}
+
+/// Splits arguments into positionals and `--flag value` pairs, rejecting unknown flags.
+fn parse<'a>(
+    args: &'a [String],
+    flags: &[&str],
+) -> Result<(Vec<&'a str>, Vec<(&'a str, &'a str)>), String> {
+    let mut positional = Vec::new();
+    let mut options = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        if let Some(flag) = arg.strip_prefix("--") {
+            if !flags.contains(&flag) {
+                return Err(format!("unknown option --{flag}\n{USAGE}"));
+            }
+            let value = iter
+                .next()
+                .ok_or_else(|| format!("--{flag} needs a value"))?;
+            options.push((flag, value.as_str()));
+        } else {
+            positional.push(arg.as_str());
+        }
+    }
+    Ok((positional, options))
+}
+
+fn number(options: &[(&str, &str)], flag: &str, default: u64) -> Result<u64, String> {
+    match options.iter().rev().find(|(f, _)| *f == flag) {
+        None => Ok(default),
+        Some((_, value)) => value
+            .parse()
+            .map_err(|_| format!("--{flag} takes a whole number, not {value:?}")),
+    }
+}
+
+fn load(path: &str) -> Result<(Scenario, paxoscope::scenario::Compiled), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let scenario = Scenario::from_json(&text).map_err(|e| format!("{path}: {e}"))?;
+    let compiled = scenario.compile().map_err(|e| format!("{path}: {e}"))?;
+    Ok((scenario, compiled))
+}
+
+fn cmd_run(args: &[String]) -> Result<(), String> {
+    let (positional, options) = parse(args, &["trace"])?;
+    let [path] = positional[..] else {
+        return Err(format!("run takes one scenario file\n{USAGE}"));
+    };
+    let (_, compiled) = load(path)?;
+    let mut sim = Simulation::new(&compiled);
+    sim.run();
+    if let Some((_, trace)) = options.iter().find(|(f, _)| *f == "trace") {
+        let mut text = String::new();
+        for (index, event) in sim.log().iter().enumerate() {
+            let line = json!({
+                "index": index,
+                "tick": event.tick,
+                "kind": event.kind.name(),
+                "text": event.explain(sim.config(), sim.violations()),
+            });
+            text.push_str(&line.to_string());
+            text.push('\n');
+        }
+        std::fs::write(trace, text).map_err(|e| format!("cannot write {trace}: {e}"))?;
+    }
+    let outcome = sim.outcome();
+    let decided: serde_json::Map<String, serde_json::Value> = outcome
+        .decided
+        .iter()
+        .map(|(learner, value)| (learner.clone(), json!(value)))
+        .collect();
+    println!(
+        "{}",
+        json!({
+            "decided": decided,
+            "chosen": outcome.chosen,
+            "violations": outcome.violations.iter().map(|v| json!({
+                "kind": v.kind, "tick": v.tick, "explanation": v.explanation,
+            })).collect::<Vec<_>>(),
+            "events": outcome.events,
+            "trace_hash": outcome.trace_hash,
+        })
+    );
+    Ok(())
+}
+
+fn cmd_swarm(args: &[String]) -> Result<(), String> {
+    let (positional, options) = parse(args, &["seeds", "from", "bug"])?;
+    if !positional.is_empty() {
+        return Err(format!("swarm takes no file\n{USAGE}"));
+    }
+    let seeds = number(&options, "seeds", 1000)?;
+    let from = number(&options, "from", 0)?;
+    if seeds == 0 || seeds > 100_000_000 {
+        return Err("--seeds must be between 1 and 100000000".into());
+    }
+    let bug = options.iter().find(|(f, _)| *f == "bug").map(|(_, b)| *b);
+    if let Some(name) = bug {
+        if !is_known_bug(name) {
+            return Err(format!(
+                "unknown bug {name:?}; known: {}, {}",
+                paxoscope::paxos::Bugs::NAMES.join(", "),
+                paxoscope::swarm::UNSAFE_QUORUM
+            ));
+        }
+    }
+    let started = Instant::now();
+    let report = swarm(from, seeds, bug);
+    let seconds = started.elapsed().as_secs_f64();
+    let first = report.first_violation.as_ref().map(|(seed, v)| {
+        json!({
+            "seed": seed,
+            "kind": v.kind,
+            "explanation": v.explanation,
+            "scenario": serde_json::to_value(paxoscope::swarm::scenario_for_seed(*seed, bug)).expect("serializes"),
+        })
+    });
+    println!(
+        "{}",
+        json!({
+            "runs": report.runs,
+            "events": report.events,
+            "violating_runs": report.violating_runs,
+            "first_violation": first,
+            "seconds": seconds,
+            "events_per_second": (report.events as f64 / seconds.max(1e-9)).round(),
+        })
+    );
+    Ok(())
+}
+
+fn cmd_check(args: &[String]) -> Result<(), String> {
+    let flags = [
+        "max-crashes",
+        "max-drops",
+        "max-duplicates",
+        "max-rounds",
+        "max-states",
+    ];
+    let (positional, options) = parse(args, &flags)?;
+    let [path] = positional[..] else {
+        return Err(format!("check takes one scenario file\n{USAGE}"));
+    };
+    let (scenario, compiled) = load(path)?;
+    let defaults = Bounds::default();
+    let bounds = Bounds {
+        max_crashes: number(&options, "max-crashes", defaults.max_crashes as u64)? as u32,
+        max_drops: number(&options, "max-drops", defaults.max_drops as u64)? as u32,
+        max_duplicates: number(&options, "max-duplicates", defaults.max_duplicates as u64)? as u32,
+        max_rounds: number(&options, "max-rounds", defaults.max_rounds as u64)? as u32,
+        max_states: number(&options, "max-states", defaults.max_states as u64)? as usize,
+    };
+    let started = Instant::now();
+    let report = explore(&scenario, &compiled, bounds);
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "{}",
+        json!({
+            "states": report.states,
+            "transitions": report.transitions,
+            "complete": report.complete,
+            "violations": report.violations.iter().map(|v| json!({
+                "kind": v.kind, "tick": v.tick, "explanation": v.explanation,
+            })).collect::<Vec<_>>(),
+            "counterexample": report.counterexample,
+            "bounds": bounds,
+            "seconds": seconds,
+            "states_per_second": (report.states as f64 / seconds.max(1e-9)).round(),
+        })
+    );
+    Ok(())
+}

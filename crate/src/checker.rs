@@ -1,0 +1,245 @@
+//! The safety checker: after every event, is everything Paxos promises still true?
+//!
+//! It watches the protocol's notes, not the nodes' code, so it checks the protocol from outside:
+//! - **agreement**: no two different values are chosen, and every learned value is the chosen one;
+//! - **validity**: only a value someone proposed is chosen or learned;
+//! - **promise never decreases**: an acceptor's promise only grows, across restarts too;
+//! - **no accept below the promise**: an acceptor never accepts a ballot lower than its promise;
+//! - **learned means chosen**: a learner learns only a value a phase-2 quorum accepted.
+//!
+//! A violation is data with a sentence that explains it; the checker never panics.
+
+use crate::paxos::{Ballot, Config, NodeId, Note, Value};
+use crate::quorum::AcceptorSet;
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ViolationKind {
+    Agreement,
+    Validity,
+    PromiseDecreased,
+    AcceptedBelowPromise,
+    LearnedNotChosen,
+}
+
+impl ViolationKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ViolationKind::Agreement => "agreement",
+            ViolationKind::Validity => "validity",
+            ViolationKind::PromiseDecreased => "promise_decreased",
+            ViolationKind::AcceptedBelowPromise => "accepted_below_promise",
+            ViolationKind::LearnedNotChosen => "learned_not_chosen",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Violation {
+    pub kind: ViolationKind,
+    pub tick: u64,
+    /// Indices into the event log of the events that together break the property.
+    pub events: Vec<u32>,
+    pub explanation: String,
+}
+
+/// Accepts seen in one ballot, to know when a value becomes chosen.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Votes {
+    ballot: Ballot,
+    value: Value,
+    acceptors: AcceptorSet,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Checker {
+    /// Bit `v` is set when value `v` was proposed.
+    proposed: u64,
+    votes: Vec<Votes>,
+    /// Every (ballot, value) chosen so far, with the log index of the event that chose it.
+    chosen: Vec<(Ballot, Value, u32)>,
+    /// The first value learned by any learner, with its log index.
+    learned: Option<(Value, u32, NodeId)>,
+    violations: Vec<Violation>,
+}
+
+/// What the checker concluded from one event, beyond violations: a value became chosen.
+pub struct Chosen {
+    pub ballot: Ballot,
+    pub value: Value,
+    pub quorum: AcceptorSet,
+}
+
+impl Checker {
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// The first value chosen, if any.
+    pub fn chosen(&self) -> Option<(Ballot, Value)> {
+        self.chosen.first().map(|(b, v, _)| (*b, *v))
+    }
+
+    pub fn on_propose(&mut self, value: Value) {
+        self.proposed |= 1 << value;
+    }
+
+    /// Checks one protocol note, recorded at log index `index`. Returns a newly chosen value,
+    /// and pushes any violation (the caller logs it).
+    pub fn on_note(
+        &mut self,
+        config: &Config,
+        tick: u64,
+        index: u32,
+        note: &Note,
+    ) -> (Option<Chosen>, usize) {
+        let before = self.violations.len();
+        let mut chosen = None;
+        match *note {
+            Note::AcceptedValue {
+                acceptor,
+                ballot,
+                value,
+                promised,
+            } => {
+                if ballot < promised {
+                    self.report(
+                        ViolationKind::AcceptedBelowPromise,
+                        tick,
+                        vec![index],
+                        format!(
+                            "{} accepted ballot {} after promising the higher ballot {}; a promise must be kept, or a proposer that counted on it can choose a second value",
+                            config.name(acceptor),
+                            config.ballot(ballot),
+                            config.ballot(promised)
+                        ),
+                    );
+                }
+                let bit = config.acceptor_index[acceptor as usize].map_or(0, |i| 1 << i);
+                let votes = match self.votes.iter().position(|v| v.ballot == ballot) {
+                    Some(i) => &mut self.votes[i],
+                    None => {
+                        self.votes.push(Votes {
+                            ballot,
+                            value,
+                            acceptors: 0,
+                        });
+                        self.votes.last_mut().expect("just pushed")
+                    }
+                };
+                let was_quorum = config.quorum.is_phase2_quorum(votes.acceptors);
+                votes.acceptors |= bit;
+                if !was_quorum && config.quorum.is_phase2_quorum(votes.acceptors) {
+                    chosen = Some(Chosen {
+                        ballot,
+                        value: votes.value,
+                        quorum: votes.acceptors,
+                    });
+                }
+            }
+            Note::Learned { learner, value, .. } => {
+                if !self.chosen.iter().any(|(_, v, _)| *v == value) {
+                    let events = self.chosen.iter().map(|(_, _, i)| *i).chain([index]);
+                    self.report(
+                        ViolationKind::LearnedNotChosen,
+                        tick,
+                        events.collect(),
+                        format!(
+                            "{} learned {:?}, but no phase-2 quorum of distinct acceptors has accepted it",
+                            config.name(learner),
+                            config.value_name(value)
+                        ),
+                    );
+                }
+                self.check_valid(config, tick, index, value);
+                match self.learned {
+                    None => self.learned = Some((value, index, learner)),
+                    Some((first, first_index, first_learner)) if first != value => {
+                        self.report(
+                            ViolationKind::Agreement,
+                            tick,
+                            vec![first_index, index],
+                            format!(
+                                "{} learned {:?} but {} learned {:?}: learners disagree",
+                                config.name(first_learner),
+                                config.value_name(first),
+                                config.name(learner),
+                                config.value_name(value)
+                            ),
+                        );
+                    }
+                    Some(_) => {}
+                }
+            }
+            _ => {}
+        }
+        (chosen, self.violations.len() - before)
+    }
+
+    /// Records that `chosen` was logged at `index`, and checks it against earlier choices.
+    pub fn on_chosen(&mut self, config: &Config, tick: u64, index: u32, chosen: &Chosen) {
+        self.check_valid(config, tick, index, chosen.value);
+        if let Some(&(b, v, i)) = self.chosen.iter().find(|(_, v, _)| *v != chosen.value) {
+            self.report(
+                ViolationKind::Agreement,
+                tick,
+                vec![i, index],
+                format!(
+                    "two different values were chosen: {:?} in ballot {} and {:?} in ballot {}",
+                    config.value_name(v),
+                    config.ballot(b),
+                    config.value_name(chosen.value),
+                    config.ballot(chosen.ballot)
+                ),
+            );
+        }
+        self.chosen.push((chosen.ballot, chosen.value, index));
+    }
+
+    /// Checks an acceptor's restart: its promise must not have gone down.
+    pub fn on_forgot(&mut self, config: &Config, tick: u64, index: u32, note: &Note) {
+        if let Note::Forgot {
+            acceptor, promised, ..
+        } = *note
+        {
+            self.report(
+                ViolationKind::PromiseDecreased,
+                tick,
+                vec![index],
+                format!(
+                    "{}'s promise went from {} back to none when it restarted: an acceptor's promise must be durable",
+                    config.name(acceptor),
+                    config.ballot(promised)
+                ),
+            );
+        }
+    }
+
+    fn check_valid(&mut self, config: &Config, tick: u64, index: u32, value: Value) {
+        if self.proposed & (1 << value) == 0 {
+            self.report(
+                ViolationKind::Validity,
+                tick,
+                vec![index],
+                format!(
+                    "{:?} was never proposed, yet it was chosen or learned",
+                    config.value_name(value)
+                ),
+            );
+        }
+    }
+
+    /// Records a violation, once per kind: the first one is the one worth explaining.
+    fn report(&mut self, kind: ViolationKind, tick: u64, events: Vec<u32>, explanation: String) {
+        if self.violations.iter().any(|v| v.kind == kind) {
+            return;
+        }
+        self.violations.push(Violation {
+            kind,
+            tick,
+            events,
+            explanation,
+        });
+    }
+}

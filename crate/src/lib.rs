@@ -1,0 +1,32 @@
+//! Paxoscope's consensus core.
+//!
+//! Protocols are pure state machines ([`paxos`]); a deterministic simulation ([`sim`]) gives them
+//! a network and a clock made of ticks; a safety checker ([`checker`]) watches every event; an
+//! exhaustive explorer ([`explore`]) tries every interleaving within bounds; swarm testing
+//! ([`swarm`]) draws whole scenarios from seeds. Runs are described by the public, versioned
+//! [`scenario`] format. Nothing here does I/O, reads a clock, or uses global randomness: the
+//! same scenario gives the same run natively and in WebAssembly. Only [`wasm`] knows about
+//! JavaScript.
+
+pub mod checker;
+pub mod event;
+pub mod explore;
+pub mod hash;
+pub mod paxos;
+pub mod quorum;
+pub mod rng;
+pub mod scenario;
+pub mod sim;
+pub mod swarm;
+pub mod wasm;
+
+pub use scenario::Scenario;
+pub use sim::Simulation;
+
+/// Parses, checks and runs a scenario to its end.
+pub fn run_scenario(json: &str) -> Result<Simulation, scenario::ScenarioError> {
+    let compiled = Scenario::from_json(json)?.compile()?;
+    let mut sim = Simulation::new(&compiled);
+    sim.run();
+    Ok(sim)
+}

@@ -1,0 +1,204 @@
+//! Quorum systems: which sets of acceptors are enough for phase 1 (Prepare/Promise) and for
+//! phase 2 (Accept/Accepted).
+//!
+//! Paxos is safe exactly when every phase-1 quorum intersects every phase-2 quorum (Howard,
+//! Malkhi and Spiegelman, "Flexible Paxos", 2016): the proposer of a higher ballot then always
+//! hears from at least one acceptor that took part in any earlier choice. Majorities are one
+//! such system; flexible sizes and explicit lists (grids, weighted votes) are others. A system
+//! without that intersection is allowed here on purpose, as a teaching case, and
+//! [`QuorumSystem::check_intersection`] reports it.
+
+use serde::Serialize;
+
+/// A set of acceptors, as a bit mask over acceptor indices (bit `i` is the `i`-th acceptor).
+pub type AcceptorSet = u32;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum QuorumSystem {
+    /// More than half of the acceptors, for both phases.
+    Majority { acceptors: usize },
+    /// Any `phase1` acceptors for phase 1 and any `phase2` acceptors for phase 2.
+    Flexible {
+        acceptors: usize,
+        phase1: usize,
+        phase2: usize,
+    },
+    /// A set is a quorum when it contains one of the listed sets.
+    Explicit {
+        acceptors: usize,
+        phase1: Vec<AcceptorSet>,
+        phase2: Vec<AcceptorSet>,
+    },
+}
+
+/// Why a quorum system is unsafe: a phase-1 quorum and a phase-2 quorum that share no acceptor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuorumGap {
+    pub phase1: AcceptorSet,
+    pub phase2: AcceptorSet,
+}
+
+impl QuorumSystem {
+    pub fn acceptors(&self) -> usize {
+        match self {
+            QuorumSystem::Majority { acceptors }
+            | QuorumSystem::Flexible { acceptors, .. }
+            | QuorumSystem::Explicit { acceptors, .. } => *acceptors,
+        }
+    }
+
+    pub fn is_phase1_quorum(&self, set: AcceptorSet) -> bool {
+        match self {
+            QuorumSystem::Majority { acceptors } => set.count_ones() as usize * 2 > *acceptors,
+            QuorumSystem::Flexible { phase1, .. } => set.count_ones() as usize >= *phase1,
+            QuorumSystem::Explicit { phase1, .. } => phase1.iter().any(|q| set & q == *q),
+        }
+    }
+
+    pub fn is_phase2_quorum(&self, set: AcceptorSet) -> bool {
+        match self {
+            QuorumSystem::Majority { acceptors } => set.count_ones() as usize * 2 > *acceptors,
+            QuorumSystem::Flexible { phase2, .. } => set.count_ones() as usize >= *phase2,
+            QuorumSystem::Explicit { phase2, .. } => phase2.iter().any(|q| set & q == *q),
+        }
+    }
+
+    /// The fewest acceptors that can form a phase-2 quorum. Only the `learner_counts_duplicates`
+    /// bug uses it: that learner counts messages, not acceptors, against this number.
+    pub fn phase2_size_min(&self) -> usize {
+        match self {
+            QuorumSystem::Majority { acceptors } => acceptors / 2 + 1,
+            QuorumSystem::Flexible { phase2, .. } => *phase2,
+            QuorumSystem::Explicit { phase2, .. } => phase2
+                .iter()
+                .map(|q| q.count_ones() as usize)
+                .min()
+                .unwrap_or(0),
+        }
+    }
+
+    /// `Ok` when every phase-1 quorum shares an acceptor with every phase-2 quorum; otherwise
+    /// a pair of disjoint quorums that shows how two different values could both be chosen.
+    pub fn check_intersection(&self) -> Result<(), QuorumGap> {
+        let all: AcceptorSet = if self.acceptors() >= 32 {
+            u32::MAX
+        } else {
+            (1u32 << self.acceptors()) - 1
+        };
+        // The smallest quorum of a given size is the first `k` acceptors; its complement then
+        // holds every acceptor that a disjoint quorum could use.
+        let first = |k: usize| -> AcceptorSet { all & ((1u32 << k.min(31)) - 1) };
+        match self {
+            QuorumSystem::Majority { .. } => Ok(()),
+            QuorumSystem::Flexible {
+                acceptors,
+                phase1,
+                phase2,
+            } => {
+                if phase1 + phase2 > *acceptors {
+                    Ok(())
+                } else {
+                    let q1 = first(*phase1);
+                    let q2 = (all & !q1) & !first(acceptors - phase2);
+                    Err(QuorumGap {
+                        phase1: q1,
+                        phase2: q2,
+                    })
+                }
+            }
+            QuorumSystem::Explicit { phase1, phase2, .. } => {
+                for q1 in phase1 {
+                    for q2 in phase2 {
+                        if q1 & q2 == 0 {
+                            return Err(QuorumGap {
+                                phase1: *q1,
+                                phase2: *q2,
+                            });
+                        }
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The acceptor indices in a set, in order.
+pub fn members(set: AcceptorSet) -> impl Iterator<Item = usize> {
+    (0..32).filter(move |i| set & (1 << i) != 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The obviously correct definition of "is a quorum" for size-based systems: count the set.
+    fn slow_count(set: AcceptorSet) -> usize {
+        members(set).count()
+    }
+
+    #[test]
+    fn majority_matches_counting_for_every_subset() {
+        for n in 1..=9usize {
+            let q = QuorumSystem::Majority { acceptors: n };
+            for set in 0..(1u32 << n) {
+                assert_eq!(q.is_phase1_quorum(set), slow_count(set) > n / 2);
+                assert_eq!(q.is_phase2_quorum(set), slow_count(set) > n / 2);
+            }
+        }
+    }
+
+    #[test]
+    fn flexible_intersection_matches_brute_force() {
+        for n in 1..=7usize {
+            for p1 in 1..=n {
+                for p2 in 1..=n {
+                    let q = QuorumSystem::Flexible {
+                        acceptors: n,
+                        phase1: p1,
+                        phase2: p2,
+                    };
+                    let mut disjoint = None;
+                    for a in 0..(1u32 << n) {
+                        for b in 0..(1u32 << n) {
+                            if q.is_phase1_quorum(a) && q.is_phase2_quorum(b) && a & b == 0 {
+                                disjoint = Some((a, b));
+                            }
+                        }
+                    }
+                    match q.check_intersection() {
+                        Ok(()) => assert!(disjoint.is_none(), "n={n} p1={p1} p2={p2}"),
+                        Err(gap) => {
+                            assert!(disjoint.is_some());
+                            assert!(q.is_phase1_quorum(gap.phase1));
+                            assert!(q.is_phase2_quorum(gap.phase2));
+                            assert_eq!(gap.phase1 & gap.phase2, 0);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn explicit_grid_is_safe_and_rows_alone_are_not() {
+        // A 2x2 grid: a phase-1 quorum is a row, a phase-2 quorum is a column.
+        let rows = vec![0b0011, 0b1100];
+        let columns = vec![0b0101, 0b1010];
+        let grid = QuorumSystem::Explicit {
+            acceptors: 4,
+            phase1: rows.clone(),
+            phase2: columns,
+        };
+        assert!(grid.check_intersection().is_ok());
+        assert!(grid.is_phase1_quorum(0b0111));
+        assert!(!grid.is_phase2_quorum(0b0011));
+        let rows_only = QuorumSystem::Explicit {
+            acceptors: 4,
+            phase1: rows.clone(),
+            phase2: rows,
+        };
+        assert!(rows_only.check_intersection().is_err());
+    }
+}

@@ -1,0 +1,690 @@
+//! The scenario format: a run's configuration, seed and interventions, as versioned JSON.
+//!
+//! This is a public interface. Links, the CLI and course material store scenarios, so a field
+//! once published keeps its meaning, and a scenario of an older version keeps loading. Parsing
+//! is in two steps: serde reads the JSON into [`Scenario`] (naming the field of any type
+//! error), then [`Scenario::compile`] checks meaning (known nodes, sane numbers) and builds the
+//! [`Config`] the simulation runs on. Every error names the field and says why.
+
+use crate::paxos::{Bugs, Config, NodeId, Roles, MAX_NODES};
+use crate::quorum::{AcceptorSet, QuorumSystem};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The newest scenario version this build reads and writes.
+pub const VERSION: u32 = 1;
+/// Longest run a scenario may ask for: enough for any lesson, small enough that no link can
+/// freeze a tab.
+pub const UNTIL_TICKS_MAX: u64 = 1_000_000;
+pub const DELAY_TICKS_MAX: u64 = 10_000;
+pub const SCHEDULE_LEN_MAX: usize = 10_000;
+pub const VALUE_LEN_MAX: usize = 32;
+pub const VALUES_MAX: usize = 64;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub version: u32,
+    pub protocol: String,
+    #[serde(default)]
+    pub seed: u64,
+    pub cluster: ClusterSpec,
+    #[serde(default)]
+    pub network: NetworkSpec,
+    #[serde(default)]
+    pub quorum: QuorumSpec,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bugs: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeouts: Option<TimeoutSpec>,
+    /// How the next event is picked: `timed` (by time and seed; the default) or `script` (only
+    /// the schedule's explicit steps happen, one per tick: the explorer's counterexamples and
+    /// hand-stepped runs use this).
+    #[serde(default, skip_serializing_if = "SchedulerKind::is_timed")]
+    pub scheduler: SchedulerKind,
+    #[serde(default)]
+    pub schedule: Vec<Intervention>,
+    #[serde(default = "default_until_ticks")]
+    pub until_ticks: u64,
+}
+
+fn default_until_ticks() -> u64 {
+    2000
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SchedulerKind {
+    #[default]
+    Timed,
+    Script,
+}
+
+impl SchedulerKind {
+    fn is_timed(&self) -> bool {
+        *self == SchedulerKind::Timed
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposers: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acceptors: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub learners: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub servers: Option<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSpec {
+    #[serde(default = "default_delay_min")]
+    pub delay_ticks_min: u64,
+    #[serde(default = "default_delay_max")]
+    pub delay_ticks_max: u64,
+    #[serde(default)]
+    pub loss: f64,
+    #[serde(default)]
+    pub duplicate: f64,
+}
+
+fn default_delay_min() -> u64 {
+    10
+}
+fn default_delay_max() -> u64 {
+    20
+}
+
+impl Default for NetworkSpec {
+    fn default() -> Self {
+        NetworkSpec {
+            delay_ticks_min: default_delay_min(),
+            delay_ticks_max: default_delay_max(),
+            loss: 0.0,
+            duplicate: 0.0,
+        }
+    }
+}
+
+/// When a proposer gives up on a ballot and tries a higher one. Both ranges are drawn from
+/// uniformly by the timed scheduler; the randomness is what lets duelling proposers resolve.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeoutSpec {
+    pub retry_ticks_min: u64,
+    pub retry_ticks_max: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum QuorumSpec {
+    #[default]
+    Majority,
+    Flexible { phase1: usize, phase2: usize },
+    Explicit {
+        phase1: Vec<Vec<String>>,
+        phase2: Vec<Vec<String>>,
+    },
+}
+
+/// One intervention: at tick `at`, exactly one of the optional fields.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Intervention {
+    pub at: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub propose: Option<Proposal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crash: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<Vec<Vec<String>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heal: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cut: Option<Link>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restore: Option<Link>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drop: Option<MessageRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate: Option<MessageRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay: Option<MessageDelay>,
+    /// Script scheduler only: deliver this in-flight message now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deliver: Option<MessageRef>,
+    /// Script scheduler only: fire this proposer's retry timer now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Proposal {
+    pub node: String,
+    pub value: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessageRef {
+    pub message: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessageDelay {
+    pub message: u64,
+    pub ticks: u64,
+}
+
+/// A malformed scenario: which field, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError {
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field.is_empty() || self.field == "." {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.field, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+fn error(field: impl Into<String>, message: impl Into<String>) -> ScenarioError {
+    ScenarioError {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// What the simulation does at an intervention, with names resolved to node indices.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    Propose { node: NodeId, value: u8 },
+    Crash(NodeId),
+    Restart(NodeId),
+    /// The group of each node; nodes in different groups cannot reach each other.
+    Partition([u8; MAX_NODES]),
+    Heal,
+    Cut { from: NodeId, to: NodeId },
+    Restore { from: NodeId, to: NodeId },
+    Drop(u64),
+    Duplicate(u64),
+    Delay { message: u64, ticks: u64 },
+    Deliver(u64),
+    Timeout(NodeId),
+}
+
+/// A scenario checked and resolved: what a simulation is built from.
+#[derive(Clone, Debug)]
+pub struct Compiled {
+    pub config: Config,
+    pub seed: u64,
+    pub scheduler: SchedulerKind,
+    /// Interventions in the order they apply: by tick, then by their order in the file.
+    pub schedule: Vec<(u64, Action)>,
+    pub until_ticks: u64,
+}
+
+impl Scenario {
+    /// Reads a scenario from JSON text. Errors name the field (`schedule[2].crash`).
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        let deserializer = &mut serde_json::Deserializer::from_str(text);
+        let scenario: Scenario = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            // serde_json appends "at line 1 column 80"; the field path says more to a reader.
+            let message = strip_position(&inner.to_string());
+            error(if path == "." { String::new() } else { path }, message)
+        })?;
+        Ok(scenario)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a scenario always serializes")
+    }
+
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a scenario always serializes")
+    }
+
+    /// Checks the scenario's meaning and resolves names.
+    pub fn compile(&self) -> Result<Compiled, ScenarioError> {
+        if self.version > VERSION {
+            return Err(error(
+                "version",
+                format!(
+                    "version {} is newer than this Paxoscope understands (up to {VERSION}); open it with a newer Paxoscope",
+                    self.version
+                ),
+            ));
+        }
+        if self.version == 0 {
+            return Err(error("version", "must be 1 or more"));
+        }
+        if self.protocol != "paxos" {
+            return Err(error(
+                "protocol",
+                format!("unknown protocol {:?}; this version knows \"paxos\"", self.protocol),
+            ));
+        }
+        let mut config = self.cluster_config()?;
+        self.check_network()?;
+        config.network = self.network.clone();
+        let (retry_min, retry_max) = match &self.timeouts {
+            Some(t) => {
+                if t.retry_ticks_min == 0 || t.retry_ticks_min > t.retry_ticks_max {
+                    return Err(error(
+                        "timeouts",
+                        "retry_ticks_min must be at least 1 and at most retry_ticks_max",
+                    ));
+                }
+                if t.retry_ticks_max > UNTIL_TICKS_MAX {
+                    return Err(error("timeouts.retry_ticks_max", "is too large"));
+                }
+                (t.retry_ticks_min, t.retry_ticks_max)
+            }
+            // A round trip takes at most two maximal delays; waiting a little over two round
+            // trips before retrying avoids retrying a ballot that is merely slow.
+            None => (
+                4 * self.network.delay_ticks_max + 10,
+                8 * self.network.delay_ticks_max + 20,
+            ),
+        };
+        config.retry_ticks_min = retry_min;
+        config.retry_ticks_max = retry_max;
+        config.quorum = self.quorum_system(&config)?;
+        for (i, name) in self.bugs.iter().enumerate() {
+            if !config.bugs.set(name, true) {
+                return Err(error(
+                    format!("bugs[{i}]"),
+                    format!(
+                        "unknown bug {name:?}; known bugs are {}",
+                        Bugs::NAMES.join(", ")
+                    ),
+                ));
+            }
+        }
+        if self.until_ticks == 0 || self.until_ticks > UNTIL_TICKS_MAX {
+            return Err(error(
+                "until_ticks",
+                format!("must be between 1 and {UNTIL_TICKS_MAX}"),
+            ));
+        }
+        if self.schedule.len() > SCHEDULE_LEN_MAX {
+            return Err(error(
+                "schedule",
+                format!("has {} entries; at most {SCHEDULE_LEN_MAX} are allowed", self.schedule.len()),
+            ));
+        }
+        let mut schedule = Vec::with_capacity(self.schedule.len());
+        for (i, item) in self.schedule.iter().enumerate() {
+            let action = self.resolve(&mut config, i, item)?;
+            schedule.push((item.at, action));
+        }
+        // Stable: entries at the same tick keep their file order.
+        schedule.sort_by_key(|(at, _)| *at);
+        Ok(Compiled {
+            config,
+            seed: self.seed,
+            scheduler: self.scheduler,
+            schedule,
+            until_ticks: self.until_ticks,
+        })
+    }
+
+    fn cluster_config(&self) -> Result<Config, ScenarioError> {
+        let c = &self.cluster;
+        let separate = c.proposers.is_some() || c.acceptors.is_some() || c.learners.is_some();
+        let mut nodes: Vec<(String, Roles)> = Vec::new();
+        match (separate, c.servers) {
+            (true, Some(_)) => {
+                return Err(error(
+                    "cluster",
+                    "give either servers, or proposers/acceptors/learners, not both",
+                ))
+            }
+            (false, None) => {
+                return Err(error(
+                    "cluster",
+                    "give servers (each plays all three roles) or proposers, acceptors and learners",
+                ))
+            }
+            (false, Some(n)) => {
+                if n == 0 {
+                    return Err(error("cluster.servers", "must be at least 1"));
+                }
+                if n > MAX_NODES {
+                    return Err(error(
+                        "cluster.servers",
+                        format!("{n} is more than the {MAX_NODES} nodes a cluster may have"),
+                    ));
+                }
+                for i in 1..=n {
+                    nodes.push((format!("s{i}"), Roles::ALL));
+                }
+            }
+            (true, None) => {
+                let p = c.proposers.unwrap_or(0);
+                let a = c.acceptors.unwrap_or(0);
+                let l = c.learners.unwrap_or(0);
+                if p == 0 {
+                    return Err(error("cluster.proposers", "must be at least 1"));
+                }
+                if a == 0 {
+                    return Err(error("cluster.acceptors", "must be at least 1"));
+                }
+                if p + a + l > MAX_NODES {
+                    return Err(error(
+                        "cluster",
+                        format!(
+                            "{} nodes is more than the {MAX_NODES} a cluster may have",
+                            p + a + l
+                        ),
+                    ));
+                }
+                for i in 1..=p {
+                    nodes.push((format!("p{i}"), Roles::PROPOSER));
+                }
+                for i in 1..=a {
+                    nodes.push((format!("a{i}"), Roles::ACCEPTOR));
+                }
+                for i in 1..=l {
+                    nodes.push((format!("l{i}"), Roles::LEARNER));
+                }
+            }
+        }
+        Ok(Config::new(nodes))
+    }
+
+    fn check_network(&self) -> Result<(), ScenarioError> {
+        let n = &self.network;
+        if n.delay_ticks_min == 0 {
+            return Err(error("network.delay_ticks_min", "must be at least 1 tick"));
+        }
+        if n.delay_ticks_min > n.delay_ticks_max {
+            return Err(error(
+                "network.delay_ticks_max",
+                format!(
+                    "{} is less than delay_ticks_min ({})",
+                    n.delay_ticks_max, n.delay_ticks_min
+                ),
+            ));
+        }
+        if n.delay_ticks_max > DELAY_TICKS_MAX {
+            return Err(error(
+                "network.delay_ticks_max",
+                format!("must be at most {DELAY_TICKS_MAX}"),
+            ));
+        }
+        for (name, p) in [("loss", n.loss), ("duplicate", n.duplicate)] {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(error(
+                    format!("network.{name}"),
+                    format!("{p} is not a probability between 0 and 1"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn quorum_system(&self, config: &Config) -> Result<QuorumSystem, ScenarioError> {
+        let acceptors = config.acceptors.len();
+        Ok(match &self.quorum {
+            QuorumSpec::Majority => QuorumSystem::Majority { acceptors },
+            QuorumSpec::Flexible { phase1, phase2 } => {
+                for (name, size) in [("phase1", phase1), ("phase2", phase2)] {
+                    if *size == 0 || *size > acceptors {
+                        return Err(error(
+                            format!("quorum.{name}"),
+                            format!("{size} is not between 1 and the number of acceptors ({acceptors})"),
+                        ));
+                    }
+                }
+                QuorumSystem::Flexible {
+                    acceptors,
+                    phase1: *phase1,
+                    phase2: *phase2,
+                }
+            }
+            QuorumSpec::Explicit { phase1, phase2 } => {
+                let sets = |name: &str, lists: &Vec<Vec<String>>| {
+                    if lists.is_empty() {
+                        return Err(error(format!("quorum.{name}"), "lists no quorum"));
+                    }
+                    lists
+                        .iter()
+                        .enumerate()
+                        .map(|(i, list)| {
+                            let mut set: AcceptorSet = 0;
+                            if list.is_empty() {
+                                return Err(error(format!("quorum.{name}[{i}]"), "is empty"));
+                            }
+                            for (j, node) in list.iter().enumerate() {
+                                let field = format!("quorum.{name}[{i}][{j}]");
+                                let id = config.lookup(node).map_err(|m| error(&field, m))?;
+                                let index = config.acceptor_index[id as usize].ok_or_else(|| {
+                                    error(&field, format!("{node} is not an acceptor"))
+                                })?;
+                                set |= 1 << index;
+                            }
+                            Ok(set)
+                        })
+                        .collect::<Result<Vec<_>, _>>()
+                };
+                QuorumSystem::Explicit {
+                    acceptors,
+                    phase1: sets("phase1", phase1)?,
+                    phase2: sets("phase2", phase2)?,
+                }
+            }
+        })
+    }
+
+    fn resolve(
+        &self,
+        config: &mut Config,
+        i: usize,
+        item: &Intervention,
+    ) -> Result<Action, ScenarioError> {
+        let field = |name: &str| format!("schedule[{i}].{name}");
+        if item.at > UNTIL_TICKS_MAX {
+            return Err(error(field("at"), format!("must be at most {UNTIL_TICKS_MAX}")));
+        }
+        let mut actions = Vec::new();
+        let node = |config: &Config, name: &str, value: &str| {
+            config.lookup(value).map_err(|m| error(field(name), m))
+        };
+        let link = |config: &Config, name: &str, l: &Link| -> Result<(NodeId, NodeId), ScenarioError> {
+            let from = config.lookup(&l.from).map_err(|m| error(field(name) + ".from", m))?;
+            let to = config.lookup(&l.to).map_err(|m| error(field(name) + ".to", m))?;
+            Ok((from, to))
+        };
+        let message = |name: &str, m: u64| {
+            if m == 0 {
+                Err(error(field(name) + ".message", "messages are numbered from 1"))
+            } else {
+                Ok(m)
+            }
+        };
+        if let Some(p) = &item.propose {
+            let id = node(config, "propose.node", &p.node)?;
+            if !config.roles[id as usize].contains(Roles::PROPOSER) {
+                return Err(error(
+                    field("propose.node"),
+                    format!("{} is not a proposer", p.node),
+                ));
+            }
+            let value = config
+                .intern_value(&p.value)
+                .map_err(|m| error(field("propose.value"), m))?;
+            actions.push(Action::Propose { node: id, value });
+        }
+        if let Some(n) = &item.crash {
+            actions.push(Action::Crash(node(config, "crash", n)?));
+        }
+        if let Some(n) = &item.restart {
+            actions.push(Action::Restart(node(config, "restart", n)?));
+        }
+        if let Some(groups) = &item.partition {
+            // Nodes not named in any group form one more group of their own.
+            let mut group_of = [u8::MAX; MAX_NODES];
+            for (g, members) in groups.iter().enumerate() {
+                for (j, name) in members.iter().enumerate() {
+                    let id = config
+                        .lookup(name)
+                        .map_err(|m| error(format!("schedule[{i}].partition[{g}][{j}]"), m))?;
+                    if group_of[id as usize] != u8::MAX {
+                        return Err(error(
+                            format!("schedule[{i}].partition[{g}][{j}]"),
+                            format!("{name} is in two groups"),
+                        ));
+                    }
+                    group_of[id as usize] = g as u8;
+                }
+            }
+            let rest = groups.len().min(MAX_NODES) as u8;
+            for g in group_of.iter_mut() {
+                if *g == u8::MAX {
+                    *g = rest;
+                }
+            }
+            actions.push(Action::Partition(group_of));
+        }
+        if let Some(heal) = item.heal {
+            if !heal {
+                return Err(error(field("heal"), "only `true` is meaningful"));
+            }
+            actions.push(Action::Heal);
+        }
+        if let Some(l) = &item.cut {
+            let (from, to) = link(config, "cut", l)?;
+            actions.push(Action::Cut { from, to });
+        }
+        if let Some(l) = &item.restore {
+            let (from, to) = link(config, "restore", l)?;
+            actions.push(Action::Restore { from, to });
+        }
+        if let Some(m) = item.drop {
+            actions.push(Action::Drop(message("drop", m.message)?));
+        }
+        if let Some(m) = item.duplicate {
+            actions.push(Action::Duplicate(message("duplicate", m.message)?));
+        }
+        if let Some(d) = item.delay {
+            if d.ticks > DELAY_TICKS_MAX {
+                return Err(error(
+                    field("delay.ticks"),
+                    format!("must be at most {DELAY_TICKS_MAX}"),
+                ));
+            }
+            actions.push(Action::Delay {
+                message: message("delay", d.message)?,
+                ticks: d.ticks,
+            });
+        }
+        if let Some(m) = item.deliver {
+            actions.push(Action::Deliver(message("deliver", m.message)?));
+        }
+        if let Some(n) = &item.timeout {
+            let id = node(config, "timeout", n)?;
+            if !config.roles[id as usize].contains(Roles::PROPOSER) {
+                return Err(error(field("timeout"), format!("{n} is not a proposer")));
+            }
+            actions.push(Action::Timeout(id));
+        }
+        let script_only = matches!(actions.first(), Some(Action::Deliver(_) | Action::Timeout(_)));
+        if script_only && self.scheduler != SchedulerKind::Script {
+            return Err(error(
+                format!("schedule[{i}]"),
+                "deliver and timeout steps need \"scheduler\": \"script\"",
+            ));
+        }
+        match actions.len() {
+            1 => Ok(actions.pop().expect("one action")),
+            0 => Err(error(
+                format!("schedule[{i}]"),
+                "names no intervention (propose, crash, restart, partition, heal, cut, restore, drop, duplicate, delay)",
+            )),
+            _ => Err(error(
+                format!("schedule[{i}]"),
+                "names more than one intervention; give each its own entry",
+            )),
+        }
+    }
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(pos) => message[..pos].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// The scenario entry that reproduces `action` at tick `at`: how user clicks and the explorer's
+/// steps become part of a scenario.
+pub fn intervention(config: &Config, at: u64, action: &Action) -> Intervention {
+    let name = |id: NodeId| config.name(id).to_string();
+    let link = |from: NodeId, to: NodeId| Link {
+        from: name(from),
+        to: name(to),
+    };
+    let mut item = Intervention {
+        at,
+        ..Intervention::default()
+    };
+    match *action {
+        Action::Propose { node, value } => {
+            item.propose = Some(Proposal {
+                node: name(node),
+                value: config.value_name(value).to_string(),
+            })
+        }
+        Action::Crash(node) => item.crash = Some(name(node)),
+        Action::Restart(node) => item.restart = Some(name(node)),
+        Action::Partition(groups) => {
+            let count = config.names.len();
+            let max_group = groups[..count].iter().copied().max().unwrap_or(0);
+            item.partition = Some(
+                (0..=max_group)
+                    .map(|g| {
+                        (0..count)
+                            .filter(|i| groups[*i] == g)
+                            .map(|i| name(i as NodeId))
+                            .collect::<Vec<_>>()
+                    })
+                    .filter(|members| !members.is_empty())
+                    .collect(),
+            )
+        }
+        Action::Heal => item.heal = Some(true),
+        Action::Cut { from, to } => item.cut = Some(link(from, to)),
+        Action::Restore { from, to } => item.restore = Some(link(from, to)),
+        Action::Drop(message) => item.drop = Some(MessageRef { message }),
+        Action::Duplicate(message) => item.duplicate = Some(MessageRef { message }),
+        Action::Delay { message, ticks } => item.delay = Some(MessageDelay { message, ticks }),
+        Action::Deliver(message) => item.deliver = Some(MessageRef { message }),
+        Action::Timeout(node) => item.timeout = Some(name(node)),
+    }
+    item
+}

@@ -1,0 +1,662 @@
+//! The deterministic simulation: a simulated network and clock around the protocol nodes.
+//!
+//! Time is a tick counter; nothing here reads a real clock. Randomness comes from the run's own
+//! seeded streams ([`crate::rng`]). Same scenario, same run: every event, in the same order,
+//! with the same trace hash, natively and in WebAssembly.
+//!
+//! The simulation exposes single steps ([`Simulation::apply`]) so that different schedulers can
+//! drive one protocol: the timed scheduler ([`Simulation::step`]) picks the earliest pending
+//! event by tick; the explorer ([`crate::explore`]) tries every enabled action; a person picks
+//! by clicking, through a script of explicit steps.
+//!
+//! Ordering rules (part of the scenario format's meaning): at one tick, scheduled interventions
+//! apply before deliveries and timers, and deliveries and timers happen in the order they were
+//! scheduled. A cut or partition drops a message when it would be delivered. A message already
+//! sent survives its sender's crash. Messages are numbered in send order from 1.
+
+use crate::checker::{Checker, Violation};
+use crate::event::{Event, EventKind, LossReason};
+use crate::hash::StableHasher;
+use crate::paxos::{Config, Effects, Msg, Node, NodeId, Phase, TimerCommand, MAX_NODES};
+use crate::rng::{Rng, Stream};
+use crate::scenario::{Action, Compiled, SchedulerKind};
+use serde::Serialize;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+/// A message on its way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct InFlight {
+    pub id: u64,
+    pub from: NodeId,
+    pub to: NodeId,
+    pub msg: Msg,
+    pub sent_tick: u64,
+    pub deliver_tick: u64,
+    /// The network decided at send time to lose it; it still travels, visibly, and vanishes on
+    /// arrival.
+    pub lost: bool,
+    /// The message this one is a copy of, when duplicated.
+    pub copy_of: Option<u64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Pending {
+    Deliver(u64),
+    Timer { node: NodeId, generation: u32 },
+}
+
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    config: Arc<Config>,
+    schedule: Arc<Vec<(u64, Action)>>,
+    scheduler: SchedulerKind,
+    until_ticks: u64,
+    seed: u64,
+    nodes: Vec<Node>,
+    now: u64,
+    /// Whether an event at tick `now` has already happened; a new intervention then goes to the
+    /// next tick, so that replaying the scenario puts it in the same place.
+    acted_at_now: bool,
+    inflight: Vec<InFlight>,
+    next_message_id: u64,
+    /// For each node, when its retry timer fires (the timed scheduler), or that it is armed.
+    timers: Vec<Option<u64>>,
+    timer_generation: Vec<u32>,
+    queue: BinaryHeap<Reverse<(u64, u64, Pending)>>,
+    queue_seq: u64,
+    next_intervention: usize,
+    partition: Option<[u8; MAX_NODES]>,
+    /// `cuts[from]` has bit `to` set when the link from → to is cut.
+    cuts: [u16; MAX_NODES],
+    network_rng: Rng,
+    timer_rng: Rng,
+    checker: Checker,
+    log: Vec<Event>,
+    log_enabled: bool,
+    events: u64,
+    trace: StableHasher,
+    effects: Effects,
+}
+
+/// The result of a run, as the CLI prints it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Outcome {
+    /// Each learner's learned value, in learner order.
+    pub decided: Vec<(String, Option<String>)>,
+    pub chosen: Option<String>,
+    pub violations: Vec<Violation>,
+    pub events: u64,
+    pub trace_hash: String,
+}
+
+impl Simulation {
+    pub fn new(compiled: &Compiled) -> Simulation {
+        let config = Arc::new(compiled.config.clone());
+        let count = config.names.len();
+        Simulation {
+            nodes: config.roles.iter().map(|r| Node::new(*r)).collect(),
+            schedule: Arc::new(compiled.schedule.clone()),
+            scheduler: compiled.scheduler,
+            until_ticks: compiled.until_ticks,
+            seed: compiled.seed,
+            now: 0,
+            acted_at_now: false,
+            inflight: Vec::new(),
+            next_message_id: 1,
+            timers: vec![None; count],
+            timer_generation: vec![0; count],
+            queue: BinaryHeap::new(),
+            queue_seq: 0,
+            next_intervention: 0,
+            partition: None,
+            cuts: [0; MAX_NODES],
+            network_rng: Rng::new(compiled.seed, Stream::Network),
+            timer_rng: Rng::new(compiled.seed, Stream::Timers),
+            checker: Checker::default(),
+            log: Vec::new(),
+            log_enabled: true,
+            events: 0,
+            trace: StableHasher::default(),
+            effects: Effects::default(),
+            config,
+        }
+    }
+
+    /// Keeps the event count and trace hash but not the events themselves: for swarm runs and
+    /// the explorer, which only need the outcome.
+    pub fn without_log(mut self) -> Simulation {
+        self.log_enabled = false;
+        self
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+    pub fn until_ticks(&self) -> u64 {
+        self.until_ticks
+    }
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+    pub fn scheduler(&self) -> SchedulerKind {
+        self.scheduler
+    }
+    pub fn inflight(&self) -> &[InFlight] {
+        &self.inflight
+    }
+    pub fn log(&self) -> &[Event] {
+        &self.log
+    }
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+    pub fn violations(&self) -> &[Violation] {
+        self.checker.violations()
+    }
+    pub fn checker(&self) -> &Checker {
+        &self.checker
+    }
+    pub fn partition(&self) -> Option<&[u8; MAX_NODES]> {
+        self.partition.as_ref()
+    }
+    pub fn is_cut(&self, from: NodeId, to: NodeId) -> bool {
+        self.cuts[from as usize] & (1 << to) != 0
+    }
+    /// When each node's timer fires (timed scheduler) or whether it is armed (script).
+    pub fn timers(&self) -> &[Option<u64>] {
+        &self.timers
+    }
+    pub fn trace_hash(&self) -> u64 {
+        self.trace.finish()
+    }
+    pub fn schedule(&self) -> &[(u64, Action)] {
+        &self.schedule
+    }
+
+    /// The tick at which an intervention made now would apply, so that a replay of the scenario
+    /// with it puts it at the same place in the run.
+    pub fn intervention_tick(&self) -> u64 {
+        if self.acted_at_now {
+            self.now + 1
+        } else {
+            self.now
+        }
+    }
+
+    /// Adds an intervention to the schedule, after every scheduled one at the same or an earlier
+    /// tick (where a scenario file with it appended would put it). `at` must not be in the past.
+    pub fn schedule_intervention(&mut self, at: u64, action: Action) {
+        debug_assert!(at >= self.intervention_tick());
+        let schedule = Arc::make_mut(&mut self.schedule);
+        let position = schedule.partition_point(|(t, _)| *t <= at);
+        schedule.insert(position.max(self.next_intervention), (at, action));
+    }
+
+    /// The tick of the next thing that will happen, if anything is pending.
+    pub fn next_tick(&mut self) -> Option<u64> {
+        self.drop_stale();
+        let next_intervention = self.schedule.get(self.next_intervention).map(|(at, _)| *at);
+        let next_queued = self.queue.peek().map(|Reverse((tick, _, _))| *tick);
+        match (next_intervention, next_queued) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Removes queue entries for messages that are gone and timers that were re-armed, so that
+    /// `next_tick` names a tick at which something really happens.
+    fn drop_stale(&mut self) {
+        while let Some(Reverse((tick, _, pending))) = self.queue.peek() {
+            let live = match *pending {
+                Pending::Deliver(id) => self
+                    .inflight
+                    .iter()
+                    .any(|m| m.id == id && m.deliver_tick == *tick),
+                Pending::Timer { node, generation } => {
+                    self.timer_generation[node as usize] == generation
+                }
+            };
+            if live {
+                return;
+            }
+            self.queue.pop();
+        }
+    }
+
+    /// Performs the next event of the run, if there is one before `until_ticks`.
+    pub fn step(&mut self) -> bool {
+        let Some(tick) = self.next_tick() else {
+            return false;
+        };
+        if tick >= self.until_ticks {
+            return false;
+        }
+        self.advance_clock(tick);
+        if let Some((at, action)) = self.schedule.get(self.next_intervention) {
+            if *at == tick {
+                let action = action.clone();
+                self.next_intervention += 1;
+                self.apply(&action);
+                return true;
+            }
+        }
+        let Reverse((_, _, pending)) = self.queue.pop().expect("next_tick saw an entry");
+        match pending {
+            Pending::Deliver(id) => self.deliver(id),
+            Pending::Timer { node, .. } => self.fire_timer(node),
+        }
+        true
+    }
+
+    /// Runs every event before tick `tick` and moves the clock to it.
+    pub fn advance_to(&mut self, tick: u64) {
+        let tick = tick.min(self.until_ticks);
+        while self.next_tick().is_some_and(|t| t < tick) {
+            if !self.step() {
+                break;
+            }
+        }
+        self.advance_clock(tick);
+    }
+
+    /// Runs to the end.
+    pub fn run(&mut self) {
+        while self.step() {}
+        self.advance_clock(self.until_ticks);
+    }
+
+    fn advance_clock(&mut self, tick: u64) {
+        if tick > self.now {
+            self.now = tick;
+            self.acted_at_now = false;
+        }
+    }
+
+    /// Applies one action now: an intervention, or (for the script scheduler and the explorer)
+    /// the delivery of a message or the firing of a timer.
+    pub fn apply(&mut self, action: &Action) {
+        self.acted_at_now = true;
+        match *action {
+            Action::Propose { node, value } => {
+                self.checker.on_propose(value);
+                if self.nodes[node as usize].crashed {
+                    self.record(EventKind::ProposeIgnored { node, value });
+                } else {
+                    self.record(EventKind::Propose { node, value });
+                    self.nodes[node as usize].propose(
+                        node,
+                        value,
+                        &self.config,
+                        &mut self.effects,
+                    );
+                    self.process_effects(node);
+                }
+            }
+            Action::Crash(node) => {
+                if self.nodes[node as usize].crashed {
+                    self.record(EventKind::NoEffect { node });
+                } else {
+                    self.nodes[node as usize].crashed = true;
+                    self.set_timer(node, None);
+                    self.record(EventKind::Crash { node });
+                }
+            }
+            Action::Restart(node) => {
+                if self.nodes[node as usize].crashed {
+                    self.record(EventKind::Restart { node });
+                    self.nodes[node as usize].restart(node, &self.config, &mut self.effects);
+                    self.process_effects(node);
+                } else {
+                    self.record(EventKind::NoEffect { node });
+                }
+            }
+            Action::Partition(groups) => {
+                self.partition = Some(groups);
+                self.record(EventKind::Partition { groups });
+            }
+            Action::Heal => {
+                self.partition = None;
+                self.record(EventKind::Heal);
+            }
+            Action::Cut { from, to } => {
+                self.cuts[from as usize] |= 1 << to;
+                self.record(EventKind::Cut { from, to });
+            }
+            Action::Restore { from, to } => {
+                self.cuts[from as usize] &= !(1 << to);
+                self.record(EventKind::Restore { from, to });
+            }
+            Action::Drop(id) => match self.take_inflight(id) {
+                Some(m) => {
+                    self.record(EventKind::Lost {
+                        id,
+                        from: m.from,
+                        to: m.to,
+                        msg: m.msg,
+                        reason: LossReason::Dropped,
+                    });
+                }
+                None => {
+                    self.record(EventKind::NotInFlight { id });
+                }
+            },
+            Action::Duplicate(id) => match self.inflight.iter().find(|m| m.id == id) {
+                Some(&original) => {
+                    // The copy trails the original by the minimum delay, drawing no random number,
+                    // so that duplicating a message changes nothing else in the run.
+                    let deliver_tick = original.deliver_tick.max(self.now)
+                        + self.config.network.delay_ticks_min;
+                    let copy = self.enqueue(InFlight {
+                        deliver_tick,
+                        sent_tick: self.now,
+                        copy_of: Some(id),
+                        ..original
+                    });
+                    self.record(EventKind::Duplicate {
+                        id,
+                        copy,
+                        by_network: false,
+                    });
+                }
+                None => {
+                    self.record(EventKind::NotInFlight { id });
+                }
+            },
+            Action::Delay { message, ticks } => {
+                match self.inflight.iter().position(|m| m.id == message) {
+                    Some(i) => {
+                        let tick = self.inflight[i].deliver_tick.max(self.now) + ticks;
+                        self.inflight[i].deliver_tick = tick;
+                        self.push_queue(tick, Pending::Deliver(message));
+                        self.record(EventKind::Delayed { id: message, ticks });
+                    }
+                    None => {
+                        self.record(EventKind::NotInFlight { id: message });
+                    }
+                }
+            }
+            Action::Deliver(id) => {
+                if self.inflight.iter().any(|m| m.id == id) {
+                    self.deliver(id);
+                } else {
+                    self.record(EventKind::NotInFlight { id });
+                }
+            }
+            Action::Timeout(node) => {
+                if self.timers[node as usize].is_some() && !self.nodes[node as usize].crashed {
+                    self.fire_timer(node);
+                } else {
+                    self.record(EventKind::NoEffect { node });
+                }
+            }
+        }
+    }
+
+    fn take_inflight(&mut self, id: u64) -> Option<InFlight> {
+        let i = self.inflight.iter().position(|m| m.id == id)?;
+        Some(self.inflight.remove(i))
+    }
+
+    fn separated(&self, from: NodeId, to: NodeId) -> Option<LossReason> {
+        if let Some(groups) = &self.partition {
+            if groups[from as usize] != groups[to as usize] {
+                return Some(LossReason::Partition);
+            }
+        }
+        if self.is_cut(from, to) {
+            return Some(LossReason::Cut);
+        }
+        None
+    }
+
+    fn deliver(&mut self, id: u64) {
+        let Some(m) = self.take_inflight(id) else {
+            return;
+        };
+        let reason = if self.nodes[m.to as usize].crashed {
+            Some(LossReason::Crashed)
+        } else if let Some(reason) = self.separated(m.from, m.to) {
+            Some(reason)
+        } else if m.lost {
+            Some(LossReason::Network)
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            self.record(EventKind::Lost {
+                id,
+                from: m.from,
+                to: m.to,
+                msg: m.msg,
+                reason,
+            });
+            return;
+        }
+        self.record(EventKind::Deliver {
+            id,
+            from: m.from,
+            to: m.to,
+            msg: m.msg,
+        });
+        self.nodes[m.to as usize].on_message(m.to, m.from, m.msg, &self.config, &mut self.effects);
+        self.process_effects(m.to);
+    }
+
+    fn fire_timer(&mut self, node: NodeId) {
+        self.timers[node as usize] = None;
+        self.record(EventKind::Timer { node });
+        self.nodes[node as usize].on_timer(node, &self.config, &mut self.effects);
+        self.process_effects(node);
+    }
+
+    fn set_timer(&mut self, node: NodeId, fire_at: Option<u64>) {
+        self.timer_generation[node as usize] = self.timer_generation[node as usize].wrapping_add(1);
+        self.timers[node as usize] = fire_at;
+        if let (Some(tick), SchedulerKind::Timed) = (fire_at, self.scheduler) {
+            let generation = self.timer_generation[node as usize];
+            self.push_queue(tick, Pending::Timer { node, generation });
+        }
+    }
+
+    fn push_queue(&mut self, tick: u64, pending: Pending) {
+        if self.scheduler == SchedulerKind::Timed {
+            self.queue_seq += 1;
+            self.queue.push(Reverse((tick, self.queue_seq, pending)));
+        }
+    }
+
+    /// Turns what a protocol step asked for into log events, checks, messages and timers.
+    fn process_effects(&mut self, node: NodeId) {
+        let mut effects = std::mem::take(&mut self.effects);
+        for note in effects.notes.iter() {
+            let index = self.record(EventKind::Protocol(*note));
+            let before = self.checker.violations().len();
+            match note {
+                crate::paxos::Note::Forgot { .. } => {
+                    self.checker.on_forgot(&self.config, self.now, index, note);
+                }
+                crate::paxos::Note::AcceptedValue { .. } | crate::paxos::Note::Learned { .. } => {
+                    let (chosen, _) = self.checker.on_note(&self.config, self.now, index, note);
+                    self.log_violations(before);
+                    if let Some(chosen) = chosen {
+                        let before = self.checker.violations().len();
+                        let index = self.record(EventKind::Chosen {
+                            ballot: chosen.ballot,
+                            value: chosen.value,
+                            quorum: chosen.quorum,
+                        });
+                        self.checker.on_chosen(&self.config, self.now, index, &chosen);
+                        self.log_violations(before);
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            self.log_violations(before);
+        }
+        for &(to, msg) in effects.sends.iter() {
+            self.send(node, to, msg);
+        }
+        match effects.timer {
+            Some(TimerCommand::Set) => {
+                let fire_at = match self.scheduler {
+                    SchedulerKind::Timed => {
+                        self.now
+                            + self
+                                .timer_rng
+                                .between(self.config.retry_ticks_min, self.config.retry_ticks_max)
+                    }
+                    SchedulerKind::Script => self.now,
+                };
+                self.set_timer(node, Some(fire_at));
+            }
+            Some(TimerCommand::Cancel) => self.set_timer(node, None),
+            None => {}
+        }
+        effects.clear();
+        self.effects = effects;
+    }
+
+    fn log_violations(&mut self, before: usize) {
+        for index in before..self.checker.violations().len() {
+            self.record(EventKind::Violation {
+                index: index as u32,
+            });
+        }
+    }
+
+    fn send(&mut self, from: NodeId, to: NodeId, msg: Msg) {
+        let network = &self.config.network;
+        let (delay, lost, duplicate, copy_delay) = match self.scheduler {
+            // Always four draws, whatever the probabilities, so that turning on loss or
+            // duplication leaves every delay of the run as it was.
+            SchedulerKind::Timed => (
+                self.network_rng
+                    .between(network.delay_ticks_min, network.delay_ticks_max),
+                self.network_rng.chance(network.loss),
+                self.network_rng.chance(network.duplicate),
+                self.network_rng
+                    .between(network.delay_ticks_min, network.delay_ticks_max),
+            ),
+            // Under the script scheduler only explicit steps lose or copy a message.
+            SchedulerKind::Script => (network.delay_ticks_min, false, false, 0),
+        };
+        let message = InFlight {
+            id: 0,
+            from,
+            to,
+            msg,
+            sent_tick: self.now,
+            deliver_tick: self.now + delay,
+            lost,
+            copy_of: None,
+        };
+        let id = self.enqueue(message);
+        self.record(EventKind::Send { id, from, to, msg });
+        if duplicate {
+            let copy = self.enqueue(InFlight {
+                deliver_tick: self.now + copy_delay,
+                lost: false,
+                copy_of: Some(id),
+                ..message
+            });
+            self.record(EventKind::Duplicate {
+                id,
+                copy,
+                by_network: true,
+            });
+        }
+    }
+
+    /// Puts a message in flight with the next message number, and returns that number.
+    fn enqueue(&mut self, mut message: InFlight) -> u64 {
+        message.id = self.next_message_id;
+        self.next_message_id += 1;
+        self.inflight.push(message);
+        self.push_queue(message.deliver_tick, Pending::Deliver(message.id));
+        message.id
+    }
+
+    fn record(&mut self, kind: EventKind) -> u32 {
+        let event = Event {
+            tick: self.now,
+            kind,
+        };
+        event.hash(&mut self.trace);
+        if self.log_enabled {
+            self.log.push(event);
+        }
+        self.events += 1;
+        (self.events - 1) as u32
+    }
+
+    /// The first value chosen by a phase-2 quorum, if any.
+    pub fn chosen(&self) -> Option<&str> {
+        self.checker
+            .chosen()
+            .map(|(_, value)| self.config.value_name(value))
+    }
+
+    pub fn outcome(&self) -> Outcome {
+        Outcome {
+            decided: self
+                .config
+                .learners
+                .iter()
+                .map(|&l| {
+                    let learned = self.nodes[l as usize]
+                        .learner
+                        .as_ref()
+                        .and_then(|learner| learner.learned)
+                        .map(|(_, v)| self.config.value_name(v).to_string());
+                    (self.config.name(l).to_string(), learned)
+                })
+                .collect(),
+            chosen: self.chosen().map(str::to_string),
+            violations: self.violations().to_vec(),
+            events: self.events,
+            trace_hash: format!("{:016x}", self.trace_hash()),
+        }
+    }
+
+    /// A digest of the state that matters for what can happen next: nodes, messages in flight
+    /// (as a multiset: numbers and ticks aside), armed timers, partition, cuts and what the
+    /// checker knows. The explorer treats two states with the same digest as one.
+    pub fn state_hash(&self, hasher: &mut StableHasher) {
+        self.nodes.hash(hasher);
+        let mut messages: Vec<(NodeId, NodeId, Msg)> =
+            self.inflight.iter().map(|m| (m.from, m.to, m.msg)).collect();
+        messages.sort_unstable_by_key(|(from, to, msg)| (*from, *to, crate::hash::stable_hash(msg)));
+        messages.hash(hasher);
+        for timer in &self.timers {
+            timer.is_some().hash(hasher);
+        }
+        self.partition.hash(hasher);
+        self.cuts.hash(hasher);
+        self.checker.hash(hasher);
+    }
+
+    /// Whether proposer `node` is in a state where its timer matters (the explorer bounds
+    /// ballots by looking at rounds).
+    pub fn proposer_round(&self, node: NodeId) -> Option<u32> {
+        self.nodes[node as usize].proposer.as_ref().map(|p| p.round)
+    }
+
+    /// Whether any proposer is still working on a ballot.
+    pub fn proposers_busy(&self) -> bool {
+        self.nodes.iter().any(|n| {
+            n.proposer
+                .as_ref()
+                .is_some_and(|p| !matches!(p.phase, Phase::Idle | Phase::Done { .. }))
+        })
+    }
+}
