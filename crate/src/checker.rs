@@ -59,6 +59,8 @@ pub struct Checker {
     votes: Vec<Votes>,
     /// Every (ballot, value) chosen so far, with the log index of the event that chose it.
     chosen: Vec<(Ballot, Value, u32)>,
+    /// The phase-2 quorum that chose the first value.
+    first_quorum: AcceptorSet,
     /// The first value learned by any learner, with its log index.
     learned: Option<(Value, u32, NodeId)>,
     violations: Vec<Violation>,
@@ -79,6 +81,11 @@ impl Checker {
     /// The first value chosen, if any.
     pub fn chosen(&self) -> Option<(Ballot, Value)> {
         self.chosen.first().map(|(b, v, _)| (*b, *v))
+    }
+
+    /// The acceptors whose Accepted made the first value chosen (empty before that).
+    pub fn chosen_quorum(&self) -> AcceptorSet {
+        self.first_quorum
     }
 
     pub fn on_propose(&mut self, value: Value) {
@@ -193,6 +200,9 @@ impl Checker {
                     config.ballot(chosen.ballot)
                 ),
             );
+        }
+        if self.chosen.is_empty() {
+            self.first_quorum = chosen.quorum;
         }
         self.chosen.push((chosen.ballot, chosen.value, index));
     }

@@ -220,7 +220,12 @@ impl Event {
                 format!("{} sent {} to {} (message {id})", n(from), m(&msg), n(to))
             }
             EventKind::Deliver { id, from, to, msg } => {
-                format!("{} received {} from {} (message {id})", n(to), m(&msg), n(from))
+                format!(
+                    "{} received {} from {} (message {id})",
+                    n(to),
+                    m(&msg),
+                    n(from)
+                )
             }
             EventKind::Lost {
                 id,
@@ -269,7 +274,10 @@ impl Event {
             ),
             EventKind::Restart { node } => format!("{} restarted", n(node)),
             EventKind::NoEffect { node } => {
-                format!("the intervention on {} had no effect in its current state", n(node))
+                format!(
+                    "the intervention on {} had no effect in its current state",
+                    n(node)
+                )
             }
             EventKind::Partition { groups } => {
                 let mut text = String::from("the network split into groups:");

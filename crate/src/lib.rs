@@ -13,6 +13,7 @@ pub mod event;
 pub mod explore;
 pub mod hash;
 pub mod paxos;
+pub mod playground;
 pub mod quorum;
 pub mod rng;
 pub mod scenario;

@@ -328,10 +328,7 @@ pub enum Phase {
         highest: Option<(Ballot, Value)>,
     },
     /// Phase 2: Accept sent with `value`; collecting Accepted.
-    Accepting {
-        value: Value,
-        accepted: AcceptorSet,
-    },
+    Accepting { value: Value, accepted: AcceptorSet },
     /// Gave up this ballot after a Nack; waits for the backoff timer to try a higher one.
     Backoff,
     /// Saw a phase-2 quorum accept `value`: done.
@@ -476,7 +473,7 @@ impl Node {
     pub fn new(roles: Roles) -> Node {
         Node {
             crashed: false,
-            proposer: roles.contains(Roles::PROPOSER).then(|| Proposer {
+            proposer: roles.contains(Roles::PROPOSER).then_some(Proposer {
                 value: None,
                 round: 0,
                 ballot: Ballot::NONE,

@@ -64,6 +64,48 @@ impl QuorumSystem {
         }
     }
 
+    /// How many more acceptors `set` needs to contain a quorum of phase 1 (`phase == 1`) or
+    /// phase 2: what a proposer is waiting for.
+    pub fn missing(&self, phase: u8, set: AcceptorSet) -> usize {
+        let have = set.count_ones() as usize;
+        match self {
+            QuorumSystem::Majority { acceptors } => (acceptors / 2 + 1).saturating_sub(have),
+            QuorumSystem::Flexible { phase1, phase2, .. } => {
+                let size = if phase == 1 { *phase1 } else { *phase2 };
+                size.saturating_sub(have)
+            }
+            QuorumSystem::Explicit { phase1, phase2, .. } => {
+                let lists = if phase == 1 { phase1 } else { phase2 };
+                lists
+                    .iter()
+                    .map(|q| (q & !set).count_ones() as usize)
+                    .min()
+                    .unwrap_or(0)
+            }
+        }
+    }
+
+    /// A short description for the page: "majority (2 of 3)", "flexible (phase 1: 3, phase 2: 2 of 4)".
+    pub fn describe(&self) -> String {
+        match self {
+            QuorumSystem::Majority { acceptors } => {
+                format!("majority ({} of {acceptors})", acceptors / 2 + 1)
+            }
+            QuorumSystem::Flexible {
+                acceptors,
+                phase1,
+                phase2,
+            } => format!(
+                "flexible (phase 1: {phase1} of {acceptors}, phase 2: {phase2} of {acceptors})"
+            ),
+            QuorumSystem::Explicit { phase1, phase2, .. } => format!(
+                "explicit ({} phase-1 quorums, {} phase-2 quorums)",
+                phase1.len(),
+                phase2.len()
+            ),
+        }
+    }
+
     /// The fewest acceptors that can form a phase-2 quorum. Only the `learner_counts_duplicates`
     /// bug uses it: that learner counts messages, not acceptors, against this number.
     pub fn phase2_size_min(&self) -> usize {
@@ -145,6 +187,48 @@ mod tests {
             for set in 0..(1u32 << n) {
                 assert_eq!(q.is_phase1_quorum(set), slow_count(set) > n / 2);
                 assert_eq!(q.is_phase2_quorum(set), slow_count(set) > n / 2);
+            }
+        }
+    }
+
+    #[test]
+    fn missing_matches_brute_force_for_every_subset() {
+        let systems = [
+            QuorumSystem::Majority { acceptors: 5 },
+            QuorumSystem::Flexible {
+                acceptors: 5,
+                phase1: 4,
+                phase2: 2,
+            },
+            QuorumSystem::Explicit {
+                acceptors: 4,
+                phase1: vec![0b0011, 0b1100],
+                phase2: vec![0b0101, 0b1010],
+            },
+        ];
+        for q in &systems {
+            let all = (1u32 << q.acceptors()) - 1;
+            for set in 0..=all {
+                for phase in [1u8, 2] {
+                    let is_quorum = |s| {
+                        if phase == 1 {
+                            q.is_phase1_quorum(s)
+                        } else {
+                            q.is_phase2_quorum(s)
+                        }
+                    };
+                    // The fewest acceptors to add, by trying every superset.
+                    let slow = (0..=all)
+                        .filter(|s| s & set == set && is_quorum(*s))
+                        .map(|s| slow_count(s & !set))
+                        .min()
+                        .unwrap();
+                    assert_eq!(
+                        q.missing(phase, set),
+                        slow,
+                        "{q:?} set {set:b} phase {phase}"
+                    );
+                }
             }
         }
     }

@@ -124,7 +124,10 @@ pub struct TimeoutSpec {
 pub enum QuorumSpec {
     #[default]
     Majority,
-    Flexible { phase1: usize, phase2: usize },
+    Flexible {
+        phase1: usize,
+        phase2: usize,
+    },
     Explicit {
         phase1: Vec<Vec<String>>,
         phase2: Vec<Vec<String>>,
@@ -220,17 +223,29 @@ fn error(field: impl Into<String>, message: impl Into<String>) -> ScenarioError 
 /// What the simulation does at an intervention, with names resolved to node indices.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
-    Propose { node: NodeId, value: u8 },
+    Propose {
+        node: NodeId,
+        value: u8,
+    },
     Crash(NodeId),
     Restart(NodeId),
     /// The group of each node; nodes in different groups cannot reach each other.
     Partition([u8; MAX_NODES]),
     Heal,
-    Cut { from: NodeId, to: NodeId },
-    Restore { from: NodeId, to: NodeId },
+    Cut {
+        from: NodeId,
+        to: NodeId,
+    },
+    Restore {
+        from: NodeId,
+        to: NodeId,
+    },
     Drop(u64),
     Duplicate(u64),
-    Delay { message: u64, ticks: u64 },
+    Delay {
+        message: u64,
+        ticks: u64,
+    },
     Deliver(u64),
     Timeout(NodeId),
 }
@@ -285,7 +300,10 @@ impl Scenario {
         if self.protocol != "paxos" {
             return Err(error(
                 "protocol",
-                format!("unknown protocol {:?}; this version knows \"paxos\"", self.protocol),
+                format!(
+                    "unknown protocol {:?}; this version knows \"paxos\"",
+                    self.protocol
+                ),
             ));
         }
         let mut config = self.cluster_config()?;
@@ -334,7 +352,10 @@ impl Scenario {
         if self.schedule.len() > SCHEDULE_LEN_MAX {
             return Err(error(
                 "schedule",
-                format!("has {} entries; at most {SCHEDULE_LEN_MAX} are allowed", self.schedule.len()),
+                format!(
+                    "has {} entries; at most {SCHEDULE_LEN_MAX} are allowed",
+                    self.schedule.len()
+                ),
             ));
         }
         let mut schedule = Vec::with_capacity(self.schedule.len());
@@ -364,12 +385,10 @@ impl Scenario {
                     "give either servers, or proposers/acceptors/learners, not both",
                 ))
             }
-            (false, None) => {
-                return Err(error(
-                    "cluster",
-                    "give servers (each plays all three roles) or proposers, acceptors and learners",
-                ))
-            }
+            (false, None) => return Err(error(
+                "cluster",
+                "give servers (each plays all three roles) or proposers, acceptors and learners",
+            )),
             (false, Some(n)) => {
                 if n == 0 {
                     return Err(error("cluster.servers", "must be at least 1"));
@@ -457,7 +476,9 @@ impl Scenario {
                     if *size == 0 || *size > acceptors {
                         return Err(error(
                             format!("quorum.{name}"),
-                            format!("{size} is not between 1 and the number of acceptors ({acceptors})"),
+                            format!(
+                                "{size} is not between 1 and the number of acceptors ({acceptors})"
+                            ),
                         ));
                     }
                 }
@@ -483,9 +504,10 @@ impl Scenario {
                             for (j, node) in list.iter().enumerate() {
                                 let field = format!("quorum.{name}[{i}][{j}]");
                                 let id = config.lookup(node).map_err(|m| error(&field, m))?;
-                                let index = config.acceptor_index[id as usize].ok_or_else(|| {
-                                    error(&field, format!("{node} is not an acceptor"))
-                                })?;
+                                let index =
+                                    config.acceptor_index[id as usize].ok_or_else(|| {
+                                        error(&field, format!("{node} is not an acceptor"))
+                                    })?;
                                 set |= 1 << index;
                             }
                             Ok(set)
@@ -509,20 +531,31 @@ impl Scenario {
     ) -> Result<Action, ScenarioError> {
         let field = |name: &str| format!("schedule[{i}].{name}");
         if item.at > UNTIL_TICKS_MAX {
-            return Err(error(field("at"), format!("must be at most {UNTIL_TICKS_MAX}")));
+            return Err(error(
+                field("at"),
+                format!("must be at most {UNTIL_TICKS_MAX}"),
+            ));
         }
         let mut actions = Vec::new();
         let node = |config: &Config, name: &str, value: &str| {
             config.lookup(value).map_err(|m| error(field(name), m))
         };
-        let link = |config: &Config, name: &str, l: &Link| -> Result<(NodeId, NodeId), ScenarioError> {
-            let from = config.lookup(&l.from).map_err(|m| error(field(name) + ".from", m))?;
-            let to = config.lookup(&l.to).map_err(|m| error(field(name) + ".to", m))?;
-            Ok((from, to))
-        };
+        let link =
+            |config: &Config, name: &str, l: &Link| -> Result<(NodeId, NodeId), ScenarioError> {
+                let from = config
+                    .lookup(&l.from)
+                    .map_err(|m| error(field(name) + ".from", m))?;
+                let to = config
+                    .lookup(&l.to)
+                    .map_err(|m| error(field(name) + ".to", m))?;
+                Ok((from, to))
+            };
         let message = |name: &str, m: u64| {
             if m == 0 {
-                Err(error(field(name) + ".message", "messages are numbered from 1"))
+                Err(error(
+                    field(name) + ".message",
+                    "messages are numbered from 1",
+                ))
             } else {
                 Ok(m)
             }
@@ -613,7 +646,10 @@ impl Scenario {
             }
             actions.push(Action::Timeout(id));
         }
-        let script_only = matches!(actions.first(), Some(Action::Deliver(_) | Action::Timeout(_)));
+        let script_only = matches!(
+            actions.first(),
+            Some(Action::Deliver(_) | Action::Timeout(_))
+        );
         if script_only && self.scheduler != SchedulerKind::Script {
             return Err(error(
                 format!("schedule[{i}]"),

@@ -77,6 +77,8 @@ pub struct Simulation {
     log: Vec<Event>,
     log_enabled: bool,
     events: u64,
+    /// Scheduler steps taken (interventions, deliveries, timers): the unit of "step back".
+    actions: u64,
     trace: StableHasher,
     effects: Effects,
 }
@@ -119,6 +121,7 @@ impl Simulation {
             log: Vec::new(),
             log_enabled: true,
             events: 0,
+            actions: 0,
             trace: StableHasher::default(),
             effects: Effects::default(),
             config,
@@ -158,6 +161,9 @@ impl Simulation {
     }
     pub fn events(&self) -> u64 {
         self.events
+    }
+    pub fn actions(&self) -> u64 {
+        self.actions
     }
     pub fn violations(&self) -> &[Violation] {
         self.checker.violations()
@@ -199,6 +205,44 @@ impl Simulation {
         let schedule = Arc::make_mut(&mut self.schedule);
         let position = schedule.partition_point(|(t, _)| *t <= at);
         schedule.insert(position.max(self.next_intervention), (at, action));
+    }
+
+    /// A copy of this state without the event log, for time travel: restoring it and running
+    /// forward recreates the log's later part exactly, since runs are deterministic.
+    pub fn snapshot(&mut self) -> Simulation {
+        let log = std::mem::take(&mut self.log);
+        let snapshot = self.clone();
+        self.log = log;
+        snapshot
+    }
+
+    /// Goes back to `snapshot` (taken earlier in this same run), keeping the matching prefix of
+    /// this state's log.
+    pub fn restore(&mut self, snapshot: &Simulation) {
+        let mut log = std::mem::take(&mut self.log);
+        log.truncate(snapshot.events as usize);
+        *self = snapshot.clone();
+        self.log = log;
+    }
+
+    /// Replaces the schedule. The new one must equal the old one up to the interventions not yet
+    /// applied; the time-travel code uses this to add or discard future interventions.
+    pub fn set_schedule(&mut self, schedule: Arc<Vec<(u64, Action)>>) {
+        debug_assert!(
+            schedule[..self.next_intervention] == self.schedule[..self.next_intervention]
+        );
+        self.schedule = schedule;
+    }
+
+    /// Replaces the configuration with one that differs only in its interned values (a new
+    /// proposal may bring a new value).
+    pub fn set_config(&mut self, config: Arc<Config>) {
+        self.config = config;
+    }
+
+    /// The tick of the next scheduled intervention not yet applied.
+    pub fn next_intervention_tick(&self) -> Option<u64> {
+        self.schedule.get(self.next_intervention).map(|(at, _)| *at)
     }
 
     /// The tick of the next thing that will happen, if anything is pending.
@@ -250,6 +294,8 @@ impl Simulation {
             }
         }
         let Reverse((_, _, pending)) = self.queue.pop().expect("next_tick saw an entry");
+        self.acted_at_now = true;
+        self.actions += 1;
         match pending {
             Pending::Deliver(id) => self.deliver(id),
             Pending::Timer { node, .. } => self.fire_timer(node),
@@ -285,6 +331,7 @@ impl Simulation {
     /// the delivery of a message or the firing of a timer.
     pub fn apply(&mut self, action: &Action) {
         self.acted_at_now = true;
+        self.actions += 1;
         match *action {
             Action::Propose { node, value } => {
                 self.checker.on_propose(value);
@@ -292,12 +339,7 @@ impl Simulation {
                     self.record(EventKind::ProposeIgnored { node, value });
                 } else {
                     self.record(EventKind::Propose { node, value });
-                    self.nodes[node as usize].propose(
-                        node,
-                        value,
-                        &self.config,
-                        &mut self.effects,
-                    );
+                    self.nodes[node as usize].propose(node, value, &self.config, &mut self.effects);
                     self.process_effects(node);
                 }
             }
@@ -353,8 +395,8 @@ impl Simulation {
                 Some(&original) => {
                     // The copy trails the original by the minimum delay, drawing no random number,
                     // so that duplicating a message changes nothing else in the run.
-                    let deliver_tick = original.deliver_tick.max(self.now)
-                        + self.config.network.delay_ticks_min;
+                    let deliver_tick =
+                        original.deliver_tick.max(self.now) + self.config.network.delay_ticks_min;
                     let copy = self.enqueue(InFlight {
                         deliver_tick,
                         sent_tick: self.now,
@@ -494,7 +536,8 @@ impl Simulation {
                             value: chosen.value,
                             quorum: chosen.quorum,
                         });
-                        self.checker.on_chosen(&self.config, self.now, index, &chosen);
+                        self.checker
+                            .on_chosen(&self.config, self.now, index, &chosen);
                         self.log_violations(before);
                     }
                     continue;
@@ -633,9 +676,13 @@ impl Simulation {
     /// checker knows. The explorer treats two states with the same digest as one.
     pub fn state_hash(&self, hasher: &mut StableHasher) {
         self.nodes.hash(hasher);
-        let mut messages: Vec<(NodeId, NodeId, Msg)> =
-            self.inflight.iter().map(|m| (m.from, m.to, m.msg)).collect();
-        messages.sort_unstable_by_key(|(from, to, msg)| (*from, *to, crate::hash::stable_hash(msg)));
+        let mut messages: Vec<(NodeId, NodeId, Msg)> = self
+            .inflight
+            .iter()
+            .map(|m| (m.from, m.to, m.msg))
+            .collect();
+        messages
+            .sort_unstable_by_key(|(from, to, msg)| (*from, *to, crate::hash::stable_hash(msg)));
         messages.hash(hasher);
         for timer in &self.timers {
             timer.is_some().hash(hasher);

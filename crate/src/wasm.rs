@@ -1,10 +1,12 @@
 //! The WebAssembly binding: the only module that knows about JavaScript.
 //!
-//! JavaScript gets small, copyable results (strings, plain objects made by serde-wasm-bindgen)
-//! and never protocol state to interpret: every label and colour it shows is decided here or
-//! in the core.
+//! JavaScript gets small, copyable results (strings, plain objects made by serde-wasm-bindgen),
+//! one view per frame rather than one call per message, and never protocol state to interpret:
+//! every label, colour and sentence it shows is decided by the core. Ticks cross as JavaScript
+//! numbers (exact up to 2^53, far beyond any run's length).
 
-use crate::scenario::Scenario;
+use crate::playground::Playground;
+use crate::scenario::{Scenario, ScenarioError};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -19,32 +21,103 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
-#[derive(Serialize)]
-struct Summary {
-    version: &'static str,
-    acceptors: usize,
-    phase1_quorum_size_min: usize,
-    phase2_quorum_size_min: usize,
-    outcome: crate::sim::Outcome,
+fn error(e: ScenarioError) -> JsError {
+    JsError::new(&e.to_string())
 }
 
-/// Runs a scenario to its end and returns a summary of its outcome.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    serde_wasm_bindgen::to_value(value).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// Runs a scenario to its end and returns its outcome (`decided`, `chosen`, `violations`,
+/// `events`, `trace_hash`), as the CLI's `run` prints it.
 #[wasm_bindgen(js_name = runScenario)]
 pub fn run_scenario(json: &str) -> Result<JsValue, JsError> {
-    let compiled = Scenario::from_json(json)
-        .and_then(|s| s.compile())
-        .map_err(|e| JsError::new(&e.to_string()))?;
-    let mut sim = crate::Simulation::new(&compiled);
-    sim.run();
-    let quorum = &sim.config().quorum;
-    let summary = Summary {
-        version: env!("CARGO_PKG_VERSION"),
-        acceptors: quorum.acceptors(),
-        phase1_quorum_size_min: (0..=quorum.acceptors())
-            .find(|k| quorum.is_phase1_quorum((1u32 << k) - 1))
-            .unwrap_or(0),
-        phase2_quorum_size_min: quorum.phase2_size_min(),
-        outcome: sim.outcome(),
-    };
-    serde_wasm_bindgen::to_value(&summary).map_err(|e| JsError::new(&e.to_string()))
+    let sim = crate::run_scenario(json).map_err(error)?;
+    to_js(&sim.outcome())
+}
+
+/// Checks a scenario and returns it as canonical JSON, or throws an error naming the field.
+#[wasm_bindgen(js_name = checkScenario)]
+pub fn check_scenario(json: &str) -> Result<String, JsError> {
+    let scenario = Scenario::from_json(json).map_err(error)?;
+    scenario.compile().map_err(error)?;
+    Ok(scenario.to_json())
+}
+
+/// The names of the break-Paxos switches, for the setup panel.
+#[wasm_bindgen(js_name = bugNames)]
+pub fn bug_names() -> Vec<String> {
+    crate::paxos::Bugs::NAMES
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+}
+
+/// One run the page plays: see [`Playground`].
+#[wasm_bindgen(js_name = Playground)]
+pub struct WasmPlayground {
+    inner: Playground,
+}
+
+#[wasm_bindgen(js_class = Playground)]
+impl WasmPlayground {
+    /// Starts a run from scenario JSON; throws an error naming the bad field.
+    #[wasm_bindgen(constructor)]
+    pub fn new(json: &str) -> Result<WasmPlayground, JsError> {
+        Ok(WasmPlayground {
+            inner: Playground::new(json).map_err(error)?,
+        })
+    }
+
+    /// Everything the page draws for the current time: nodes, messages in flight, status line,
+    /// chosen value and quorum, violations.
+    pub fn view(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.view())
+    }
+
+    /// Moves the time cursor to `tick`, forward or back.
+    pub fn seek(&mut self, tick: f64) {
+        self.inner.seek(tick.max(0.0) as u64);
+    }
+
+    /// Performs the next single event; false when the run is over.
+    pub fn step(&mut self) -> bool {
+        self.inner.step()
+    }
+
+    /// Goes back to just before the most recent event.
+    #[wasm_bindgen(js_name = stepBack)]
+    pub fn step_back(&mut self) {
+        self.inner.step_back();
+    }
+
+    /// Applies an intervention (a schedule entry without `at`, as JSON) now; returns its tick.
+    pub fn intervene(&mut self, json: &str) -> Result<f64, JsError> {
+        self.inner.intervene(json).map(|t| t as f64).map_err(error)
+    }
+
+    /// Up to `count` log entries from event index `from`.
+    #[wasm_bindgen(js_name = eventsSince)]
+    pub fn events_since(&self, from: f64, count: usize) -> Result<JsValue, JsError> {
+        to_js(&self.inner.events_since(from.max(0.0) as u64, count))
+    }
+
+    /// Timeline markers (proposals, crashes, partitions, choices, learning, violations) up to
+    /// the furthest tick computed.
+    pub fn markers(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.markers())
+    }
+
+    /// The scenario with every intervention made so far, as JSON.
+    #[wasm_bindgen(js_name = scenarioJson)]
+    pub fn scenario_json(&self) -> String {
+        self.inner.scenario().to_json()
+    }
+
+    /// The digest of the event log up to the cursor, as 16 hex digits.
+    #[wasm_bindgen(js_name = traceHash)]
+    pub fn trace_hash(&self) -> String {
+        format!("{:016x}", self.inner.sim().trace_hash())
+    }
 }

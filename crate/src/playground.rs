@@ -1,0 +1,728 @@
+//! The playground: one run the page plays, pauses, scrubs and changes, with time travel.
+//!
+//! It keeps the simulation at the time cursor, snapshots taken on the way forward, and the
+//! scenario with the person's interventions. Moving back restores the latest snapshot before
+//! the target and runs forward; runs are deterministic, so this recreates exactly the same
+//! events. Acting in the past forks the timeline: the person's own interventions after that
+//! point are discarded (those the scenario came with stay), as in RaftScope.
+//!
+//! Everything the page shows comes from [`Playground::view`] and [`Playground::events_since`]:
+//! labels, colours, sentences. This module is plain Rust (tested natively); `wasm.rs` only
+//! passes its results across.
+
+use crate::checker::Violation;
+use crate::event::{describe_message, EventKind, LossReason};
+use crate::paxos::{Ballot, Config, NodeId, Note, Phase, Roles};
+use crate::quorum::members;
+use crate::scenario::{Compiled, Intervention, Scenario, ScenarioError};
+use crate::sim::Simulation;
+use serde::Serialize;
+use std::sync::Arc;
+
+/// How many colours the page has for ballots; ballot colours cycle through them.
+pub const BALLOT_COLORS: u32 = 8;
+
+pub struct Playground {
+    scenario: Scenario,
+    /// `scenario.schedule[..authored]` came with the scenario; later entries are the person's.
+    authored: usize,
+    config: Arc<Config>,
+    schedule: Arc<Vec<(u64, crate::scenario::Action)>>,
+    sim: Simulation,
+    snapshots: Vec<Simulation>,
+    snapshot_ticks: u64,
+    /// The furthest tick the run has been computed to.
+    reached: u64,
+    markers: Vec<Marker>,
+    /// Events before this index have been scanned for markers.
+    markers_scanned: u64,
+}
+
+/// A point on the timeline worth marking.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Marker {
+    pub index: u64,
+    pub tick: u64,
+    pub kind: &'static str,
+    pub text: String,
+}
+
+#[derive(Serialize)]
+pub struct View {
+    pub now: u64,
+    pub until_ticks: u64,
+    pub reached: u64,
+    pub actions: u64,
+    pub events: u64,
+    pub finished: bool,
+    pub nodes: Vec<NodeView>,
+    pub messages: Vec<MessageView>,
+    pub chosen: Option<ChosenView>,
+    pub violations: Vec<Violation>,
+    pub status: String,
+    pub quorum: QuorumView,
+    pub cuts: Vec<(String, String)>,
+    pub partitioned: bool,
+    pub bugs: Vec<&'static str>,
+    pub seed: u64,
+}
+
+#[derive(Serialize)]
+pub struct NodeView {
+    pub name: String,
+    pub role: &'static str,
+    pub crashed: bool,
+    /// The partition group this node is in, when the network is partitioned.
+    pub group: Option<u8>,
+    pub promised: Option<String>,
+    pub accepted: Option<String>,
+    pub learned: Option<String>,
+    pub phase: Option<&'static str>,
+    pub ballot: Option<String>,
+    /// Colour index of the ballot this node is working on or has promised.
+    pub color: Option<u32>,
+    /// Whether this acceptor is in the quorum that chose the value.
+    pub in_quorum: bool,
+    /// A few words under the node: its key state at a glance.
+    pub badge: String,
+    /// Sentences for the detail panel.
+    pub detail: Vec<String>,
+    pub can_propose: bool,
+}
+
+#[derive(Serialize)]
+pub struct MessageView {
+    pub id: u64,
+    pub from: u8,
+    pub to: u8,
+    pub kind: &'static str,
+    pub label: String,
+    pub color: u32,
+    pub sent: u64,
+    pub deliver: u64,
+    pub copy_of: Option<u64>,
+}
+
+#[derive(Serialize)]
+pub struct ChosenView {
+    pub value: String,
+    pub ballot: String,
+    pub quorum: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct QuorumView {
+    pub description: String,
+    pub safe: bool,
+    pub warning: Option<String>,
+}
+
+/// One log entry, for the event log and the space-time diagram.
+#[derive(Serialize)]
+pub struct EventView {
+    pub index: u64,
+    pub tick: u64,
+    pub kind: &'static str,
+    pub text: String,
+    /// The node the event happens at (the receiver for deliveries and losses).
+    pub node: Option<u8>,
+    /// For sends, deliveries and losses: the other end of the message.
+    pub peer: Option<u8>,
+    pub message: Option<u64>,
+    pub color: Option<u32>,
+    pub lost: Option<LossReason>,
+}
+
+impl Playground {
+    pub fn new(json: &str) -> Result<Playground, ScenarioError> {
+        let scenario = Scenario::from_json(json)?;
+        Playground::from_scenario(scenario)
+    }
+
+    pub fn from_scenario(scenario: Scenario) -> Result<Playground, ScenarioError> {
+        let compiled = scenario.compile()?;
+        let mut sim = Simulation::new(&compiled);
+        let snapshot = sim.snapshot();
+        Ok(Playground {
+            authored: scenario.schedule.len(),
+            config: Arc::new(compiled.config.clone()),
+            schedule: Arc::new(compiled.schedule.clone()),
+            // Enough snapshots that any seek replays at most a few hundred ticks, and few enough
+            // that a long run does not fill memory.
+            snapshot_ticks: (compiled.until_ticks / 1000).max(50),
+            scenario,
+            sim,
+            snapshots: vec![snapshot],
+            reached: 0,
+            markers: Vec::new(),
+            markers_scanned: 0,
+        })
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+    pub fn sim(&self) -> &Simulation {
+        &self.sim
+    }
+    pub fn markers(&self) -> &[Marker] {
+        &self.markers
+    }
+
+    /// Moves the time cursor to `tick` (clamped to the run's length), forward or back.
+    pub fn seek(&mut self, tick: u64) {
+        let tick = tick.min(self.sim.until_ticks());
+        if tick < self.sim.now() {
+            let i = self.snapshots.partition_point(|s| s.now() <= tick) - 1;
+            self.restore(i);
+        }
+        self.forward(tick);
+    }
+
+    fn restore(&mut self, index: usize) {
+        self.sim.restore(&self.snapshots[index]);
+        self.sim.set_schedule(Arc::clone(&self.schedule));
+    }
+
+    fn forward(&mut self, tick: u64) {
+        while self.sim.now() < tick {
+            let boundary = (self.sim.now() / self.snapshot_ticks + 1) * self.snapshot_ticks;
+            if boundary <= tick {
+                self.sim.advance_to(boundary);
+                if self
+                    .snapshots
+                    .last()
+                    .is_some_and(|s| s.now() < self.sim.now())
+                {
+                    let snapshot = self.sim.snapshot();
+                    self.snapshots.push(snapshot);
+                }
+            } else {
+                self.sim.advance_to(tick);
+            }
+        }
+        self.scan_markers();
+    }
+
+    /// Performs the next single event (an intervention, a delivery or a timer). False at the end.
+    pub fn step(&mut self) -> bool {
+        let stepped = self.sim.step();
+        self.scan_markers();
+        stepped
+    }
+
+    /// Goes back to just before the most recent event.
+    pub fn step_back(&mut self) {
+        let Some(target) = self.sim.actions().checked_sub(1) else {
+            return;
+        };
+        let i = self.snapshots.partition_point(|s| s.actions() <= target) - 1;
+        self.restore(i);
+        while self.sim.actions() < target && self.sim.step() {}
+    }
+
+    /// Applies an intervention now, given as a scenario schedule entry without `at` (for example
+    /// `{"crash": "a1"}`). Returns the tick it was recorded at. When the cursor is in the past,
+    /// the person's interventions after it are discarded first. A bad entry changes nothing.
+    pub fn intervene(&mut self, json: &str) -> Result<u64, ScenarioError> {
+        let at = self.sim.intervention_tick();
+        let mut value: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| ScenarioError {
+                field: "intervention".into(),
+                message: e.to_string(),
+            })?;
+        let Some(object) = value.as_object_mut() else {
+            return Err(ScenarioError {
+                field: "intervention".into(),
+                message: "must be a JSON object such as {\"crash\": \"a1\"}".into(),
+            });
+        };
+        object.insert("at".into(), at.into());
+        let item: Intervention = serde_json::from_value(value).map_err(|e| ScenarioError {
+            field: "intervention".into(),
+            message: e.to_string(),
+        })?;
+        let mut scenario = self.scenario.clone();
+        let mut index = 0;
+        scenario.schedule.retain(|entry| {
+            index += 1;
+            index <= self.authored || entry.at < at
+        });
+        scenario.schedule.push(item);
+        let compiled: Compiled = scenario.compile()?;
+        self.scenario = scenario;
+        self.config = Arc::new(compiled.config.clone());
+        self.schedule = Arc::new(compiled.schedule);
+        // Snapshots after the fork belong to a future that no longer exists.
+        self.snapshots.retain(|s| s.now() <= at);
+        self.sim.set_schedule(Arc::clone(&self.schedule));
+        self.sim.set_config(Arc::clone(&self.config));
+        for s in &mut self.snapshots {
+            s.set_config(Arc::clone(&self.config));
+        }
+        self.sim.advance_to(at);
+        self.markers.retain(|m| m.tick < at);
+        self.markers_scanned = self.markers_scanned.min(self.sim.events());
+        self.reached = at;
+        while self.sim.next_intervention_tick() == Some(at) {
+            self.sim.step();
+        }
+        self.scan_markers();
+        Ok(at)
+    }
+
+    fn scan_markers(&mut self) {
+        self.reached = self.reached.max(self.sim.now());
+        let log = self.sim.log();
+        let config = &self.config;
+        for (index, event) in log.iter().enumerate().skip(self.markers_scanned as usize) {
+            let kind = match event.kind {
+                EventKind::Propose { .. } => "propose",
+                EventKind::Crash { .. } => "crash",
+                EventKind::Restart { .. } => "restart",
+                EventKind::Partition { .. } | EventKind::Heal => "partition",
+                EventKind::Chosen { .. } => "chosen",
+                EventKind::Protocol(Note::Learned { .. }) => "learn",
+                EventKind::Violation { .. } => "violation",
+                _ => continue,
+            };
+            self.markers.push(Marker {
+                index: index as u64,
+                tick: event.tick,
+                kind,
+                text: event.explain(config, self.sim.violations()),
+            });
+        }
+        self.markers_scanned = self.markers_scanned.max(log.len() as u64);
+    }
+
+    /// Log entries from `from` (an event index), at most `count` of them.
+    pub fn events_since(&self, from: u64, count: usize) -> Vec<EventView> {
+        let log = self.sim.log();
+        let config = &self.config;
+        let start = (from as usize).min(log.len());
+        log[start..]
+            .iter()
+            .take(count)
+            .enumerate()
+            .map(|(i, event)| {
+                let (mut peer, mut message, mut color, mut lost) = (None, None, None, None);
+                let node = match event.kind {
+                    EventKind::Send { id, from, to, msg } => {
+                        (peer, message) = (Some(to), Some(id));
+                        color = Some(ballot_color(config, msg.ballot()));
+                        Some(from)
+                    }
+                    EventKind::Deliver { id, from, to, msg } => {
+                        (peer, message) = (Some(from), Some(id));
+                        color = Some(ballot_color(config, msg.ballot()));
+                        Some(to)
+                    }
+                    EventKind::Lost {
+                        id,
+                        from,
+                        to,
+                        msg,
+                        reason,
+                    } => {
+                        (peer, message) = (Some(from), Some(id));
+                        color = Some(ballot_color(config, msg.ballot()));
+                        lost = Some(reason);
+                        Some(to)
+                    }
+                    other => other.nodes().0,
+                };
+                EventView {
+                    index: (start + i) as u64,
+                    tick: event.tick,
+                    kind: event.kind.name(),
+                    text: event.explain(config, self.sim.violations()),
+                    node,
+                    peer,
+                    message,
+                    color,
+                    lost,
+                }
+            })
+            .collect()
+    }
+
+    pub fn view(&self) -> View {
+        let sim = &self.sim;
+        let config = &self.config;
+        let chosen = sim.checker().chosen();
+        let quorum_set = sim.checker().chosen_quorum();
+        let nodes = (0..config.names.len())
+            .map(|i| self.node_view(i as NodeId, quorum_set))
+            .collect();
+        let mut messages: Vec<MessageView> = sim
+            .inflight()
+            .iter()
+            .map(|m| MessageView {
+                id: m.id,
+                from: m.from,
+                to: m.to,
+                kind: m.msg.kind(),
+                label: describe_message(config, &m.msg),
+                color: ballot_color(config, m.msg.ballot()),
+                sent: m.sent_tick,
+                deliver: m.deliver_tick,
+                copy_of: m.copy_of,
+            })
+            .collect();
+        messages.sort_by_key(|m| m.id);
+        let mut cuts = Vec::new();
+        for from in 0..config.names.len() {
+            for to in 0..config.names.len() {
+                if sim.is_cut(from as NodeId, to as NodeId) {
+                    cuts.push((config.names[from].clone(), config.names[to].clone()));
+                }
+            }
+        }
+        View {
+            now: sim.now(),
+            until_ticks: sim.until_ticks(),
+            reached: self.reached,
+            actions: sim.actions(),
+            events: sim.events(),
+            finished: sim.now() >= sim.until_ticks(),
+            nodes,
+            messages,
+            chosen: chosen.map(|(ballot, value)| ChosenView {
+                value: config.value_name(value).to_string(),
+                ballot: config.ballot(ballot).to_string(),
+                quorum: members(quorum_set)
+                    .map(|i| config.name(config.acceptors[i]).to_string())
+                    .collect(),
+            }),
+            violations: sim.violations().to_vec(),
+            status: self.status(),
+            quorum: QuorumView {
+                description: config.quorum.describe(),
+                safe: config.quorum.check_intersection().is_ok(),
+                warning: config.quorum.check_intersection().err().map(|gap| {
+                    format!(
+                        "Unsafe quorums: the phase-1 quorum {{{}}} and the phase-2 quorum {{{}}} share no acceptor, so two different values can be chosen.",
+                        config.acceptor_list(gap.phase1),
+                        config.acceptor_list(gap.phase2)
+                    )
+                }),
+            },
+            cuts,
+            partitioned: sim.partition().is_some(),
+            bugs: config.bugs.enabled(),
+            seed: sim.seed(),
+        }
+    }
+
+    fn node_view(&self, id: NodeId, quorum_set: u32) -> NodeView {
+        let sim = &self.sim;
+        let config = &self.config;
+        let node = &sim.nodes()[id as usize];
+        let b = |ballot: Ballot| config.ballot(ballot).to_string();
+        let v = |value: u8| format!("“{}”", config.value_name(value));
+        let mut detail = Vec::new();
+        let mut badge = Vec::new();
+        let mut color = None;
+        let (mut promised, mut accepted, mut learned, mut phase, mut ballot) =
+            (None, None, None, None, None);
+        let name = config.name(id);
+        if node.crashed {
+            detail.push(format!(
+                "{name} is crashed: it receives nothing and sends nothing until it restarts."
+            ));
+            badge.push("crashed".to_string());
+        }
+        if let Some(p) = &node.proposer {
+            let text = match p.phase {
+                Phase::Idle => {
+                    phase = Some("idle");
+                    "As a proposer it is idle: it has no value to propose.".to_string()
+                }
+                Phase::Preparing { promises, .. } => {
+                    phase = Some("preparing");
+                    let missing = config.quorum.missing(1, promises);
+                    format!(
+                        "As a proposer it is in phase 1 with ballot {}: Promises from {}, waiting for {missing} more.",
+                        b(p.ballot),
+                        config.acceptor_list(promises)
+                    )
+                }
+                Phase::Accepting { value, accepted } => {
+                    phase = Some("accepting");
+                    let missing = config.quorum.missing(2, accepted);
+                    format!(
+                        "As a proposer it is in phase 2 with ballot {}, asking acceptors to accept {}: Accepted from {}, waiting for {missing} more.",
+                        b(p.ballot),
+                        v(value),
+                        config.acceptor_list(accepted)
+                    )
+                }
+                Phase::Backoff => {
+                    phase = Some("backoff");
+                    format!(
+                        "As a proposer it gave up ballot {} and waits a random backoff before trying higher.",
+                        b(p.ballot)
+                    )
+                }
+                Phase::Done { value } => {
+                    phase = Some("done");
+                    format!(
+                        "As a proposer it saw {} chosen in ballot {}.",
+                        v(value),
+                        b(p.ballot)
+                    )
+                }
+            };
+            detail.push(text);
+            if let Some(value) = p.value {
+                detail.push(format!("It was asked to propose {}.", v(value)));
+            }
+            detail.push(format!(
+                "Highest round used or seen (kept on disk): {}.",
+                p.round
+            ));
+            if !p.ballot.is_none() {
+                ballot = Some(b(p.ballot));
+                color = Some(ballot_color(config, p.ballot));
+                badge.push(format!("{} {}", b(p.ballot), phase.unwrap_or("")));
+            }
+        }
+        if let Some(a) = &node.acceptor {
+            promised = (!a.promised.is_none()).then(|| b(a.promised));
+            accepted = a.accepted.map(|(ab, av)| format!("{} {}", b(ab), v(av)));
+            detail.push(format!(
+                "As an acceptor (state kept on disk) it has promised {} and {}.",
+                promised.as_deref().unwrap_or("no ballot"),
+                match a.accepted {
+                    Some((ab, av)) => format!("accepted {} in ballot {}", v(av), b(ab)),
+                    None => "accepted nothing".to_string(),
+                }
+            ));
+            if color.is_none() && !a.promised.is_none() {
+                color = Some(ballot_color(config, a.promised));
+            }
+            if node.proposer.is_none() {
+                badge.push(format!("promised {}", promised.as_deref().unwrap_or("–")));
+                if let Some(text) = &accepted {
+                    badge.push(format!("accepted {text}"));
+                }
+            }
+        }
+        if let Some(l) = &node.learner {
+            learned = l
+                .learned
+                .map(|(_, value)| config.value_name(value).to_string());
+            detail.push(match l.learned {
+                Some((lb, value)) => {
+                    format!("As a learner it learned {} (ballot {}).", v(value), b(lb))
+                }
+                None => "As a learner it has learned nothing yet.".to_string(),
+            });
+            if let Some(value) = &learned {
+                badge.push(format!("learned “{value}”"));
+            }
+        }
+        let in_quorum =
+            config.acceptor_index[id as usize].is_some_and(|i| quorum_set & (1 << i) != 0);
+        NodeView {
+            name: name.to_string(),
+            role: config.roles[id as usize].name(),
+            crashed: node.crashed,
+            group: sim.partition().map(|groups| groups[id as usize]),
+            promised,
+            accepted,
+            learned,
+            phase,
+            ballot,
+            color,
+            in_quorum,
+            badge: badge.join(" · "),
+            detail,
+            can_propose: config.roles[id as usize].contains(Roles::PROPOSER) && !node.crashed,
+        }
+    }
+
+    /// One line that says what is happening now.
+    fn status(&self) -> String {
+        let sim = &self.sim;
+        let config = &self.config;
+        if let Some(violation) = sim.violations().first() {
+            return format!("Safety violated: {}.", violation.explanation);
+        }
+        if let Some((ballot, value)) = sim.checker().chosen() {
+            let waiting: Vec<&str> = config
+                .learners
+                .iter()
+                .filter(|&&l| {
+                    sim.nodes()[l as usize]
+                        .learner
+                        .as_ref()
+                        .is_none_or(|x| x.learned.is_none())
+                })
+                .map(|&l| config.name(l))
+                .collect();
+            let learners = if waiting.is_empty() {
+                "every learner has learned it".to_string()
+            } else {
+                format!("not yet learned by {}", waiting.join(", "))
+            };
+            return format!(
+                "“{}” is chosen: {} accepted it in ballot {}; {learners}.",
+                config.value_name(value),
+                config.acceptor_list(sim.checker().chosen_quorum()),
+                config.ballot(ballot),
+            );
+        }
+        let mut parts = Vec::new();
+        for &p in &config.proposers {
+            let node = &sim.nodes()[p as usize];
+            let Some(proposer) = &node.proposer else {
+                continue;
+            };
+            let name = config.name(p);
+            let ballot = config.ballot(proposer.ballot);
+            if node.crashed {
+                continue;
+            }
+            match proposer.phase {
+                Phase::Preparing { promises, .. } => {
+                    let missing = config.quorum.missing(1, promises);
+                    parts.push(format!(
+                        "{name} is in phase 1 with ballot {ballot}: waiting for {missing} more {}",
+                        if missing == 1 { "promise" } else { "promises" }
+                    ))
+                }
+                Phase::Accepting { accepted, .. } => {
+                    let missing = config.quorum.missing(2, accepted);
+                    parts.push(format!(
+                        "{name} is in phase 2 with ballot {ballot}: waiting for {missing} more Accepted"
+                    ))
+                }
+                Phase::Backoff => {
+                    parts.push(format!("{name} gave up ballot {ballot} and is backing off"))
+                }
+                Phase::Idle | Phase::Done { .. } => {}
+            }
+        }
+        if parts.is_empty() {
+            if sim.checker().chosen().is_none() && sim.events() == 0 {
+                return "Nothing has happened yet: press play, or pick a proposer and propose a value.".into();
+            }
+            return "No proposer is working on a ballot and nothing is chosen.".into();
+        }
+        parts.join("; ") + "."
+    }
+}
+
+/// The colour of a ballot: each proposer's successive ballots get successive colours, and
+/// different proposers' ballots of the same round differ.
+pub fn ballot_color(config: &Config, ballot: Ballot) -> u32 {
+    if ballot.is_none() {
+        return 0;
+    }
+    let rank = config
+        .proposers
+        .iter()
+        .position(|&p| p == ballot.proposer)
+        .unwrap_or(0) as u32;
+    (ballot.round.wrapping_sub(1) * config.proposers.len() as u32 + rank) % BALLOT_COLORS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HAPPY: &str = include_str!("../../scenarios/happy-path.json");
+
+    fn digest(p: &Playground) -> (u64, u64, u64, String) {
+        let view = p.view();
+        (
+            view.now,
+            view.events,
+            p.sim().trace_hash(),
+            serde_json::to_string(&view.nodes.iter().map(|n| &n.badge).collect::<Vec<_>>())
+                .unwrap(),
+        )
+    }
+
+    #[test]
+    fn seeking_back_and_forth_reaches_the_same_state() {
+        let mut p = Playground::new(HAPPY).unwrap();
+        p.seek(45);
+        let at_45 = digest(&p);
+        p.seek(300);
+        p.seek(12);
+        p.seek(45);
+        assert_eq!(digest(&p), at_45);
+    }
+
+    #[test]
+    fn step_back_then_step_returns_to_the_same_state() {
+        let mut p = Playground::new(HAPPY).unwrap();
+        for _ in 0..10 {
+            p.step();
+        }
+        let after_ten = digest(&p);
+        p.step_back();
+        assert_eq!(p.sim().actions(), 9);
+        p.step();
+        assert_eq!(digest(&p), after_ten);
+    }
+
+    #[test]
+    fn an_intervention_replays_from_the_scenario_exactly() {
+        let mut p = Playground::new(HAPPY).unwrap();
+        p.seek(20);
+        p.intervene(r#"{"crash": "a1"}"#).unwrap();
+        p.seek(400);
+        let live = (p.sim().trace_hash(), p.sim().events());
+        let replay = crate::run_scenario(&p.scenario().to_json()).unwrap();
+        // The replay runs to until_ticks; the live run was also sought to its end.
+        assert_eq!((replay.trace_hash(), replay.events()), live);
+        assert!(p.view().nodes[1].crashed);
+    }
+
+    #[test]
+    fn acting_in_the_past_discards_the_persons_later_interventions() {
+        let mut p = Playground::new(HAPPY).unwrap();
+        p.seek(50);
+        p.intervene(r#"{"crash": "a2"}"#).unwrap();
+        p.seek(10);
+        p.intervene(r#"{"crash": "a3"}"#).unwrap();
+        let crashes: Vec<_> = p
+            .scenario()
+            .schedule
+            .iter()
+            .filter_map(|s| s.crash.clone())
+            .collect();
+        assert_eq!(crashes, vec!["a3".to_string()]);
+        p.seek(400);
+        let replay = crate::run_scenario(&p.scenario().to_json()).unwrap();
+        assert_eq!(replay.trace_hash(), p.sim().trace_hash());
+    }
+
+    #[test]
+    fn a_bad_intervention_changes_nothing() {
+        let mut p = Playground::new(HAPPY).unwrap();
+        p.seek(20);
+        let before = digest(&p);
+        let error = p.intervene(r#"{"crash": "a9"}"#).unwrap_err();
+        assert!(error.to_string().contains("unknown node"), "{error}");
+        assert!(p.intervene("[1]").is_err());
+        assert!(p.intervene(r#"{"explode": true}"#).is_err());
+        assert_eq!(digest(&p), before);
+    }
+
+    #[test]
+    fn the_view_reports_the_chosen_value_and_its_quorum() {
+        let mut p = Playground::new(HAPPY).unwrap();
+        p.seek(400);
+        let view = p.view();
+        let chosen = view.chosen.expect("happy path chooses");
+        assert_eq!(chosen.value, "A");
+        assert_eq!(chosen.quorum.len(), 2);
+        assert!(view.status.starts_with("“A” is chosen"), "{}", view.status);
+        assert!(p.markers().iter().any(|m| m.kind == "chosen"));
+    }
+}
