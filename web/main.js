@@ -1,28 +1,332 @@
-// Entry point: loads the wasm core and shows what it computed. The page decides nothing itself.
-import init, { version, runScenario } from './pkg/paxoscope.js';
+// The playground page: owns the run (a wasm `Playground`), the display clock and the person's
+// selection; draws the core's view each frame while playing and only on change while paused,
+// so that a paused page costs no CPU. No protocol logic lives here.
+import init, { Playground, version, bugNames } from './pkg/paxoscope.js';
+import { h, replace } from './dom.js';
+import { Stage } from './stage.js';
+import { Lamport } from './lamport.js';
+import { Panels } from './panels.js';
+import { speedFromSlider, sliderFromSpeed, thinMarkers } from './timeline.js';
 
-const status = document.getElementById('status');
-const facts = document.getElementById('facts');
+/** The run the page opens with: two proposers that may duel, three acceptors, two learners. */
+export const DEFAULT_SCENARIO = {
+  version: 1,
+  protocol: 'paxos',
+  seed: 1,
+  cluster: { proposers: 2, acceptors: 3, learners: 2 },
+  network: { delay_ticks_min: 10, delay_ticks_max: 30, loss: 0, duplicate: 0 },
+  quorum: { kind: 'majority' },
+  schedule: [
+    { at: 0, propose: { node: 'p1', value: 'A' } },
+    { at: 25, propose: { node: 'p2', value: 'B' } },
+  ],
+  until_ticks: 1500,
+};
 
-function fact(name, value) {
-  const dt = document.createElement('dt');
-  dt.textContent = name;
-  const dd = document.createElement('dd');
-  dd.textContent = value;
-  dd.dataset.fact = name;
-  facts.append(dt, dd);
+const $ = (id) => document.getElementById(id);
+const PALETTE = Array.from({ length: 8 }, (_, i) =>
+  getComputedStyle(document.documentElement).getPropertyValue(`--ballot-${i}`).trim());
+
+const app = {
+  pg: null,
+  view: null,
+  time: 0,
+  playing: false,
+  speed: 20,
+  selectedNode: null,
+  selectedMessage: null,
+  entries: [],
+  ends: new Map(),
+  seenViolations: 0,
+  lastFrame: 0,
+  markersKey: '',
+  narrated: 0,
+};
+
+const stage = new Stage($('stage'), {
+  onSelectNode: (name) => selectNode(name),
+  onSelectMessage: (id, event) => openMessageMenu(id, event),
+});
+const lamport = new Lamport($('lamport'), { onSeek: (tick) => seekTo(tick) });
+const panels = new Panels({
+  app,
+  act,
+  load: (scenario) => load(JSON.stringify(scenario)),
+  seekTo,
+  selectNode,
+  bugNames: () => bugNames(),
+});
+
+function showError(message) {
+  const banner = $('error');
+  banner.hidden = false;
+  replace(banner, h('span', {}, message), ' ', h('button', { type: 'button', onclick: () => { banner.hidden = true; } }, 'Dismiss'));
 }
+
+/** Starts a run from scenario JSON; on a bad scenario says why and keeps the current run. */
+function load(text) {
+  let pg;
+  try {
+    pg = new Playground(text);
+  } catch (error) {
+    showError(`This scenario cannot be loaded: ${error.message ?? error}`);
+    return false;
+  }
+  app.pg?.free();
+  Object.assign(app, {
+    pg, time: 0, playing: false, selectedMessage: null, entries: [], ends: new Map(),
+    seenViolations: 0, markersKey: '', narrated: 0,
+  });
+  $('violation').hidden = true;
+  closeMessageMenu();
+  panels.reset();
+  refresh();
+  if (!app.view.nodes.some((n) => n.name === app.selectedNode)) app.selectedNode = null;
+  render();
+  return true;
+}
+
+function refresh() {
+  app.view = app.pg.view();
+  syncEntries();
+  const count = app.view.violations.length;
+  if (count > app.seenViolations) {
+    app.seenViolations = count;
+    pause();
+    const violation = app.view.violations[0];
+    const banner = $('violation');
+    banner.hidden = false;
+    replace(banner, h('span', {}, `Safety violated at tick ${violation.tick}: ${violation.explanation}.`), ' ',
+      h('button', { type: 'button', onclick: () => panels.showLog(violation.events) }, 'Show the events involved'));
+  } else if (count < app.seenViolations) {
+    app.seenViolations = count;
+    $('violation').hidden = count === 0;
+  }
+}
+
+/** Keeps `app.entries` equal to the core's log up to the cursor, fetching only what is new. */
+function syncEntries() {
+  const events = app.view.events;
+  if (events < app.entries.length) {
+    app.entries.length = events;
+    app.ends = new Map();
+    for (const e of app.entries) if (e.message !== null && e.message !== undefined && e.kind !== 'send') app.ends.set(e.message, e);
+  } else if (events > app.entries.length) {
+    const fresh = app.pg.eventsSince(app.entries.length, events - app.entries.length);
+    for (const e of fresh) {
+      app.entries.push(e);
+      if ((e.kind === 'deliver' || e.kind === 'drop') && e.message !== null && e.message !== undefined) app.ends.set(e.message, e);
+    }
+    narrate(fresh);
+  }
+}
+
+const NARRATED = new Set(['propose', 'crash', 'restart', 'partition', 'heal', 'phase2', 'chosen', 'learn', 'violation', 'abandon']);
+function narrate(fresh) {
+  if (!$('narrate').checked) return;
+  const lines = fresh.filter((e) => NARRATED.has(e.kind)).slice(-3).map((e) => e.text);
+  if (lines.length) $('narration').textContent = lines.join('. ');
+}
+
+function render() {
+  const view = app.view;
+  const losses = [];
+  for (let k = app.entries.length - 1; k >= 0; k--) {
+    const e = app.entries[k];
+    if (e.tick < app.time - 15) break;
+    if (e.kind === 'drop' && e.message !== null && e.message !== undefined) losses.push(e);
+  }
+  stage.render(view, app.time, { selectedNode: app.selectedNode, selectedMessage: app.selectedMessage, losses });
+  $('status').textContent = view.status;
+  $('clock').textContent = `tick ${Math.floor(app.time)} of ${view.until_ticks} · ${view.events} events · trace ${app.pg.traceHash()}`;
+  const scrubber = $('scrubber');
+  scrubber.max = String(view.until_ticks);
+  scrubber.value = String(Math.floor(app.time));
+  scrubber.setAttribute('aria-valuetext', `tick ${Math.floor(app.time)}`);
+  $('play').textContent = app.playing ? '⏸ Pause' : '▶ Play';
+  $('play').setAttribute('aria-pressed', String(app.playing));
+  renderMarkers(view);
+  lamport.render(view, app.time, app.entries, app.ends, PALETTE);
+  panels.update(view);
+  if (app.selectedMessage !== null && !view.messages.some((m) => m.id === app.selectedMessage)) closeMessageMenu();
+}
+
+function renderMarkers(view) {
+  const key = `${view.reached}|${view.until_ticks}`;
+  if (key === app.markersKey) return;
+  app.markersKey = key;
+  const width = $('markers').clientWidth || 600;
+  const markers = thinMarkers(app.pg.markers(), view.until_ticks, width);
+  replace($('markers'), markers.map((m) => h('button', {
+    type: 'button', class: `marker ${m.kind}`, style: `left:${(100 * m.tick) / view.until_ticks}%`,
+    title: `tick ${m.tick}: ${m.text}`, 'aria-label': `Jump to tick ${m.tick}: ${m.text}`,
+    'data-kind': m.kind, onclick: () => seekTo(m.tick),
+  })));
+}
+
+function frame(timestamp) {
+  if (!app.playing) return;
+  const seconds = Math.min(0.25, (timestamp - app.lastFrame) / 1000);
+  app.lastFrame = timestamp;
+  app.time = Math.min(app.view.until_ticks, app.time + seconds * app.speed);
+  const tick = Math.floor(app.time);
+  if (tick !== app.view.now) {
+    app.pg.seek(tick);
+    refresh();
+  }
+  if (app.time >= app.view.until_ticks) pause();
+  render();
+  if (app.playing) requestAnimationFrame(frame);
+}
+
+function play() {
+  if (app.playing) return;
+  if (app.time >= app.view.until_ticks) return;
+  app.playing = true;
+  app.lastFrame = performance.now();
+  requestAnimationFrame(frame);
+  render();
+}
+
+function pause() {
+  if (!app.playing) return;
+  app.playing = false;
+  app.time = Math.floor(app.time);
+  render();
+}
+
+function seekTo(tick) {
+  pause();
+  app.time = Math.max(0, Math.min(app.view.until_ticks, Math.floor(tick)));
+  app.pg.seek(app.time);
+  refresh();
+  render();
+}
+
+function step() {
+  pause();
+  if (app.pg.step()) {
+    refresh();
+    app.time = app.view.now;
+  }
+  render();
+}
+
+function stepBack() {
+  pause();
+  app.pg.stepBack();
+  refresh();
+  app.time = app.view.now;
+  render();
+}
+
+/** Applies an intervention (a scenario schedule entry without `at`) at the cursor. */
+function act(intervention) {
+  try {
+    app.pg.intervene(JSON.stringify(intervention));
+  } catch (error) {
+    showError(error.message ?? String(error));
+    return;
+  }
+  refresh();
+  app.time = Math.max(app.time, app.view.now);
+  app.markersKey = '';
+  render();
+}
+
+function selectNode(name) {
+  app.selectedNode = app.selectedNode === name ? null : name;
+  panels.showDetails();
+  render();
+}
+
+function openMessageMenu(id, event) {
+  const message = app.view.messages.find((m) => m.id === id);
+  if (!message) return;
+  pause();
+  app.selectedMessage = id;
+  const menu = $('message-menu');
+  const wrap = menu.parentElement.getBoundingClientRect();
+  const x = Math.min(Math.max(8, event.clientX - wrap.left + 8), wrap.width - 200);
+  const y = Math.max(8, event.clientY - wrap.top + 8);
+  menu.style.left = `${x}px`;
+  menu.style.top = `${y}px`;
+  const doThen = (intervention) => () => { closeMessageMenu(); act(intervention); };
+  replace(menu,
+    h('p', {}, `Message ${id}: ${message.label}, ${app.view.nodes[message.from].name} → ${app.view.nodes[message.to].name}`),
+    h('div', { class: 'row' },
+      h('button', { type: 'button', class: 'danger', 'data-action': 'drop', onclick: doThen({ drop: { message: id } }) }, 'Drop'),
+      h('button', { type: 'button', 'data-action': 'duplicate', onclick: doThen({ duplicate: { message: id } }) }, 'Duplicate'),
+      h('button', { type: 'button', 'data-action': 'delay', onclick: doThen({ delay: { message: id, ticks: 20 } }) }, 'Delay 20 ticks'),
+      h('button', { type: 'button', onclick: () => closeMessageMenu() }, 'Close')));
+  menu.hidden = false;
+  menu.querySelector('button').focus();
+  render();
+}
+
+function closeMessageMenu() {
+  $('message-menu').hidden = true;
+  app.selectedMessage = null;
+}
+
+function onKey(event) {
+  const target = event.target;
+  const typing = target.matches?.('input, select, textarea');
+  if (event.key === 'Escape') {
+    closeMessageMenu();
+    if (app.selectedNode) selectNode(app.selectedNode);
+    return;
+  }
+  if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+  const onButton = target.matches?.('button, [role=button], a');
+  switch (event.key) {
+    case ' ':
+      if (onButton) return;
+      event.preventDefault();
+      app.playing ? pause() : play();
+      break;
+    case 'ArrowRight': event.preventDefault(); step(); break;
+    case 'ArrowLeft': event.preventDefault(); stepBack(); break;
+    case 'Home': event.preventDefault(); seekTo(0); break;
+    case '+': case '=': setSpeed(app.speed * 2); break;
+    case '-': setSpeed(app.speed / 2); break;
+    case 'c': if (app.selectedNode) act({ crash: app.selectedNode }); break;
+    case 'r': if (app.selectedNode) act({ restart: app.selectedNode }); break;
+    case 'p': if (app.selectedNode) { event.preventDefault(); panels.focusPropose(); } break;
+    default:
+  }
+}
+
+function setSpeed(speed) {
+  $('speed').value = String(sliderFromSpeed(speed));
+  app.speed = speedFromSlider($('speed').value);
+  $('speed-value').textContent = `${app.speed} ticks/s`;
+}
+
+function wire() {
+  $('play').addEventListener('click', () => (app.playing ? pause() : play()));
+  $('step').addEventListener('click', step);
+  $('step-back').addEventListener('click', stepBack);
+  $('reset').addEventListener('click', () => seekTo(0));
+  $('speed').addEventListener('input', () => setSpeed(speedFromSlider($('speed').value)));
+  $('scrubber').addEventListener('input', () => seekTo(Number($('scrubber').value)));
+  document.addEventListener('keydown', onKey);
+  window.addEventListener('resize', () => { app.markersKey = ''; render(); });
+  // People who ask for less motion get a slower default pace.
+  if (matchMedia('(prefers-reduced-motion: reduce)').matches) setSpeed(5);
+  else setSpeed(app.speed);
+}
+
+window.addEventListener('error', (event) => showError(`Something went wrong: ${event.message}`));
+window.addEventListener('unhandledrejection', (event) => showError(`Something went wrong: ${event.reason?.message ?? event.reason}`));
 
 try {
   await init();
-  const scenario = await (await fetch('scenarios/happy-path.json')).text();
-  const summary = runScenario(scenario);
-  fact('core version', version());
-  fact('acceptors', String(summary.acceptors));
-  fact('phase-2 quorum size', String(summary.phase2_quorum_size_min));
-  fact('chosen', summary.outcome.chosen ?? 'nothing');
-  status.textContent = 'Core loaded.';
+  $('version').textContent = `Paxoscope core ${version()}`;
+  wire();
+  if (!load(JSON.stringify(DEFAULT_SCENARIO))) throw new Error('the default scenario did not load');
+  document.body.dataset.ready = 'true';
 } catch (error) {
-  status.textContent = `The consensus core could not start: ${error.message ?? error}`;
-  status.classList.add('error');
+  $('status').textContent = `The consensus core could not start: ${error.message ?? error}`;
+  showError(`The consensus core could not start: ${error.message ?? error}. Reload the page; if it persists, your browser may not support WebAssembly.`);
 }

@@ -12,7 +12,7 @@
 
 use crate::checker::Violation;
 use crate::event::{describe_message, EventKind, LossReason};
-use crate::paxos::{Ballot, Config, NodeId, Note, Phase, Roles};
+use crate::paxos::{Ballot, Config, Msg, NodeId, Note, Phase, Roles};
 use crate::quorum::members;
 use crate::scenario::{Compiled, Intervention, Scenario, ScenarioError};
 use crate::sim::Simulation;
@@ -97,6 +97,8 @@ pub struct MessageView {
     pub to: u8,
     pub kind: &'static str,
     pub label: String,
+    /// A compact label for drawing on the wire: `Prep 1.p1`, `Acc 2.p2 “B”`.
+    pub short: String,
     pub color: u32,
     pub sent: u64,
     pub deliver: u64,
@@ -364,6 +366,7 @@ impl Playground {
                 to: m.to,
                 kind: m.msg.kind(),
                 label: describe_message(config, &m.msg),
+                short: short_label(config, &m.msg),
                 color: ballot_color(config, m.msg.ballot()),
                 sent: m.sent_tick,
                 deliver: m.deliver_tick,
@@ -612,6 +615,21 @@ impl Playground {
             return "No proposer is working on a ballot and nothing is chosen.".into();
         }
         parts.join("; ") + "."
+    }
+}
+
+fn short_label(config: &Config, msg: &Msg) -> String {
+    let b = |ballot: Ballot| config.ballot(ballot).to_string();
+    let v = |value: u8| format!("“{}”", config.value_name(value));
+    match *msg {
+        Msg::Prepare { ballot } => format!("Prep {}", b(ballot)),
+        Msg::Promise { ballot, accepted } => match accepted {
+            Some((_, value)) => format!("Prom {} {}", b(ballot), v(value)),
+            None => format!("Prom {}", b(ballot)),
+        },
+        Msg::Nack { ballot, .. } => format!("Nack {}", b(ballot)),
+        Msg::Accept { ballot, value } => format!("Acc {} {}", b(ballot), v(value)),
+        Msg::Accepted { ballot, value } => format!("Acc'd {} {}", b(ballot), v(value)),
     }
 }
 

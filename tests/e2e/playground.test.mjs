@@ -1,0 +1,127 @@
+// The playground as a person uses it: load, play until a value is learned, crash an acceptor by
+// clicking it, drop a message by clicking it, step back and forth, break Paxos and read the
+// explanation, and do it from the keyboard. Every assertion reads what the page shows.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start } from './helpers.mjs';
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env.stop(); });
+
+async function open(viewport = { width: 1280, height: 800 }) {
+  const page = await env.newPage({ viewport });
+  await page.goto(env.url);
+  await page.waitForSelector('body[data-ready=true]');
+  return page;
+}
+
+const seek = (page, tick) => page.locator('#scrubber').fill(String(tick));
+const clock = (page) => page.locator('#clock').textContent();
+
+test('the page loads with a clean console and shows the cluster and a status line', async () => {
+  const before = env.problems.length;
+  const page = await open();
+  assert.equal(await page.locator('[data-node]').count(), 7);
+  assert.match(await page.locator('#status').textContent(), /press play|phase 1/);
+  assert.match(await clock(page), /^tick 0 of 1500 · \d+ events · trace [0-9a-f]{16}$/);
+  assert.deepEqual(env.problems.slice(before), []);
+  await page.close();
+});
+
+test('playing runs until a value is chosen and learned, and the page says which', async () => {
+  const page = await open();
+  await page.locator('#speed').fill('100');
+  await page.locator('#play').click();
+  await page.locator('[data-chosen]').waitFor({ timeout: 10000 });
+  const chosen = await page.locator('[data-chosen]').getAttribute('data-chosen');
+  assert.match(chosen, /^[AB]$/);
+  await page.waitForFunction(() => /every learner has learned it/.test(document.getElementById('status').textContent), null, { timeout: 10000 });
+  const badge = await page.locator('[data-node=l1] .badge').textContent();
+  assert.equal(badge, `learned “${chosen}”`);
+  await page.close();
+});
+
+test('clicking an acceptor and then Crash draws it as crashed', async () => {
+  const page = await open();
+  await seek(page, 5);
+  await page.locator('[data-node=a1]').click();
+  await page.getByRole('button', { name: 'Crash (c)' }).click();
+  assert.equal(await page.locator('[data-node=a1]').getAttribute('data-crashed'), 'true');
+  assert.match(await page.locator('[data-node=a1]').getAttribute('class'), /crashed/);
+  assert.match(await page.locator('#panel-details').textContent(), /a1 is crashed/);
+  await page.getByRole('button', { name: 'Restart (r)' }).click();
+  assert.equal(await page.locator('[data-node=a1]').getAttribute('data-crashed'), 'false');
+  await page.close();
+});
+
+test('clicking a message in flight and Drop removes it from the next frame and logs why', async () => {
+  const page = await open();
+  await seek(page, 5);
+  const id = await page.locator('[data-message]').first().getAttribute('data-message');
+  await page.locator(`[data-message="${id}"] .hit`).click();
+  await page.locator('#message-menu [data-action=drop]').click();
+  assert.equal(await page.locator(`[data-message="${id}"]`).count(), 0);
+  await page.getByRole('tab', { name: 'Log' }).click();
+  assert.match(await page.locator('#log').textContent(), new RegExp(`message ${id}, .* was lost: it was dropped on purpose`));
+  await page.close();
+});
+
+test('stepping back and then forward shows the same state', async () => {
+  const page = await open();
+  for (let i = 0; i < 6; i++) await page.locator('#step').click();
+  const read = async () => [await clock(page), await page.locator('#status').textContent(), await page.locator('[data-message]').count()];
+  const after6 = await read();
+  await page.locator('#step-back').click();
+  assert.notDeepEqual(await read(), after6);
+  await page.locator('#step').click();
+  assert.deepEqual(await read(), after6);
+  await page.close();
+});
+
+test('a break-Paxos switch leads to a violation that the page pauses on and explains', async () => {
+  const page = await open();
+  await page.getByRole('tab', { name: 'Setup' }).click();
+  await page.getByLabel('acceptor accepts below promise').check();
+  await page.getByRole('button', { name: 'Apply and restart' }).click();
+  await page.locator('#speed').fill('100');
+  await page.locator('#play').click();
+  await page.locator('#violation:not([hidden])').waitFor({ timeout: 10000 });
+  assert.match(await page.locator('#violation').textContent(), /Safety violated at tick \d+: a\d accepted ballot .* after promising the higher ballot/);
+  assert.equal(await page.locator('#play').textContent(), '▶ Play');
+  assert.match(await page.locator('#stage').textContent(), /SAFETY VIOLATED/);
+  await page.getByRole('button', { name: 'Show the events involved' }).click();
+  assert.ok(await page.locator('#log li.involved').count() >= 1);
+  await page.close();
+});
+
+test('everything above works from the keyboard', async () => {
+  const page = await open();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  assert.match(await clock(page), /^tick \d+ of 1500 · [1-9]\d* events/);
+  await page.locator('[data-node=a2]').focus();
+  await page.keyboard.press('Enter');
+  assert.match(await page.locator('#panel-details h2').textContent(), /^a2 · acceptor/);
+  await page.keyboard.press('c');
+  assert.equal(await page.locator('[data-node=a2]').getAttribute('data-crashed'), 'true');
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('Space');
+  assert.equal(await page.locator('#play').textContent(), '⏸ Pause');
+  await page.keyboard.press('Space');
+  assert.equal(await page.locator('#play').textContent(), '▶ Play');
+  await page.close();
+});
+
+test('the phone layout shows the cluster and the controls without horizontal scrolling', async () => {
+  const page = await open({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
+  assert.ok(await page.locator('#play').isVisible());
+  assert.ok(await page.locator('[data-node=p1]').isVisible());
+  await page.close();
+});
+
+test('the console stayed clean through every test', () => {
+  assert.deepEqual(env.problems, []);
+});

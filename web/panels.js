@@ -1,0 +1,262 @@
+// The side panels: the selected node's state and actions, the event log, the network (partition
+// editor, cut links, quorum system) and the setup form. Each panel is redrawn only when what it
+// shows changed, and keeps keyboard focus across redraws.
+import { h, replace } from './dom.js';
+
+const $ = (id) => document.getElementById(id);
+const LOG_LINES_MAX = 400;
+
+export class Panels {
+  constructor({ app, act, load, seekTo, selectNode, bugNames }) {
+    Object.assign(this, { app, act, load, seekTo, selectNode, bugNames });
+    this.keys = {};
+    this.involved = new Set();
+    this.logCount = 0;
+    this.wireTabs();
+  }
+
+  reset() {
+    this.keys = {};
+    this.involved = new Set();
+    this.logCount = 0;
+    replace($('log'));
+  }
+
+  wireTabs() {
+    const tabs = [...document.querySelectorAll('[role=tab]')];
+    tabs.forEach((tab, i) => {
+      tab.addEventListener('click', () => this.showTab(tab.id));
+      tab.addEventListener('keydown', (event) => {
+        const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+        if (!step) return;
+        event.preventDefault();
+        event.stopPropagation();
+        const next = tabs[(i + step + tabs.length) % tabs.length];
+        this.showTab(next.id);
+        next.focus();
+      });
+    });
+  }
+
+  showTab(id) {
+    for (const tab of document.querySelectorAll('[role=tab]')) {
+      const selected = tab.id === id;
+      tab.setAttribute('aria-selected', String(selected));
+      tab.tabIndex = selected ? 0 : -1;
+      $(tab.getAttribute('aria-controls')).hidden = !selected;
+    }
+    this.keys = {};
+    if (this.app.view) this.update(this.app.view);
+  }
+
+  showDetails() {
+    this.showTab('tab-details');
+  }
+
+  /** Opens the log and marks the entries a violation names. */
+  showLog(indices) {
+    this.involved = new Set(indices);
+    this.logCount = 0;
+    replace($('log'));
+    this.showTab('tab-log');
+    const first = $('log').querySelector('.involved');
+    first?.scrollIntoView({ block: 'center' });
+    first?.focus();
+  }
+
+  focusPropose() {
+    this.showDetails();
+    $('propose-value')?.focus();
+  }
+
+  update(view) {
+    if (!$('panel-details').hidden) this.renderDetails(view);
+    if (!$('panel-log').hidden) this.renderLog();
+    if (!$('panel-network').hidden) this.renderNetwork(view);
+    if (!$('panel-setup').hidden) this.renderSetup(view);
+  }
+
+  /** Redraws `panel` with `build()` when `key` changed, restoring focus to the same control. */
+  redraw(panel, key, build) {
+    if (this.keys[panel.id] === key) return;
+    this.keys[panel.id] = key;
+    const focused = panel.contains(document.activeElement) ? document.activeElement.dataset.focusKey : null;
+    replace(panel, build());
+    if (focused) panel.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
+  }
+
+  renderDetails(view) {
+    const node = view.nodes.find((n) => n.name === this.app.selectedNode);
+    const messages = node ? view.messages.filter((m) => view.nodes[m.from] === node || view.nodes[m.to] === node) : [];
+    const key = JSON.stringify([node, messages.map((m) => m.id), view.nodes.length]);
+    this.redraw($('panel-details'), key, () => {
+      if (!node) return [h('p', { class: 'hint' }, 'Select a node (click it, or Tab to it and press Enter) to see its state and act on it. Click a message in flight to drop, duplicate or delay it.')];
+      const others = view.nodes.filter((n) => n.name !== node.name);
+      const parts = [
+        h('h2', {}, `${node.name} · ${node.role}${node.crashed ? ' (crashed)' : ''}`),
+        ...node.detail.map((line) => h('p', {}, line)),
+        h('div', { class: 'field' },
+          node.crashed
+            ? h('button', { type: 'button', class: 'primary', 'data-focus-key': 'restart', 'aria-keyshortcuts': 'r', onclick: () => this.act({ restart: node.name }) }, 'Restart (r)')
+            : h('button', { type: 'button', class: 'danger', 'data-focus-key': 'crash', 'aria-keyshortcuts': 'c', onclick: () => this.act({ crash: node.name }) }, 'Crash (c)')),
+      ];
+      if (node.role === 'proposer' || node.role === 'server') {
+        const input = h('input', { id: 'propose-value', type: 'text', value: 'X', maxlength: 32, 'aria-label': 'Value to propose', 'data-focus-key': 'propose-value' });
+        const propose = () => this.act({ propose: { node: node.name, value: input.value } });
+        input.addEventListener('keydown', (event) => { if (event.key === 'Enter') propose(); });
+        parts.push(h('div', { class: 'field' }, h('label', { for: 'propose-value' }, 'Propose value'), input,
+          h('button', { type: 'button', 'data-focus-key': 'propose', disabled: !node.can_propose, onclick: propose }, 'Propose')));
+      }
+      const target = h('select', { 'aria-label': 'Other end of the link', 'data-focus-key': 'cut-target' }, others.map((n) => h('option', { value: n.name }, n.name)));
+      const direction = h('select', { 'aria-label': 'Direction', 'data-focus-key': 'cut-direction' },
+        h('option', { value: 'out' }, `${node.name} → other`), h('option', { value: 'in' }, `other → ${node.name}`), h('option', { value: 'both' }, 'both ways'));
+      const cut = () => {
+        const other = target.value;
+        const links = { out: [[node.name, other]], in: [[other, node.name]], both: [[node.name, other], [other, node.name]] }[direction.value];
+        for (const [from, to] of links) this.act({ cut: { from, to } });
+      };
+      parts.push(h('h3', {}, 'Cut a link'), h('div', { class: 'field' }, target, direction, h('button', { type: 'button', 'data-focus-key': 'cut', onclick: cut }, 'Cut')));
+      parts.push(h('h3', {}, `Messages in flight to or from ${node.name}`));
+      if (!messages.length) parts.push(h('p', { class: 'hint' }, 'None.'));
+      parts.push(h('ul', { class: 'log' }, messages.map((m) => h('li', { 'data-message-row': m.id },
+        `${m.id}: ${m.label} ${view.nodes[m.from].name} → ${view.nodes[m.to].name} `,
+        h('button', { type: 'button', 'data-focus-key': `drop-${m.id}`, onclick: () => this.act({ drop: { message: m.id } }) }, 'Drop'), ' ',
+        h('button', { type: 'button', 'data-focus-key': `dup-${m.id}`, onclick: () => this.act({ duplicate: { message: m.id } }) }, 'Duplicate'), ' ',
+        h('button', { type: 'button', 'data-focus-key': `delay-${m.id}`, onclick: () => this.act({ delay: { message: m.id, ticks: 20 } }) }, 'Delay')))));
+      return parts;
+    });
+  }
+
+  renderLog() {
+    const list = $('log');
+    const entries = this.app.entries;
+    if (entries.length < this.logCount) {
+      replace(list);
+      this.logCount = 0;
+    }
+    const start = Math.max(this.logCount, entries.length - LOG_LINES_MAX);
+    if (start > this.logCount) {
+      replace(list);
+    }
+    const items = [];
+    for (let k = start; k < entries.length; k++) {
+      const e = entries[k];
+      items.push(h('li', {
+        class: `${e.kind}${this.involved.has(e.index) ? ' involved' : ''}`, tabindex: 0, 'data-index': e.index,
+        title: 'Jump to this moment',
+        onclick: () => this.seekTo(e.tick),
+        onkeydown: (event) => { if (event.key === 'Enter') this.seekTo(e.tick); },
+      }, h('span', { class: 'tick' }, `t=${e.tick}`), e.text));
+    }
+    list.append(...items);
+    while (list.childElementCount > LOG_LINES_MAX) list.firstElementChild.remove();
+    this.logCount = entries.length;
+    if (items.length && !this.involved.size) list.lastElementChild?.scrollIntoView({ block: 'nearest' });
+  }
+
+  renderNetwork(view) {
+    const key = JSON.stringify([view.nodes.map((n) => [n.name, n.group]), view.cuts, view.quorum, view.partitioned]);
+    this.redraw($('panel-network'), key, () => {
+      const selects = view.nodes.map((n) => h('label', { class: 'field' }, h('span', { style: 'min-width:2.5rem' }, n.name),
+        h('select', { 'data-node': n.name, 'data-focus-key': `group-${n.name}` },
+          ['A', 'B', 'C'].map((g, i) => h('option', { value: i, selected: (n.group ?? 0) === i }, `group ${g}`)))));
+      const partition = () => {
+        const groups = [[], [], []];
+        for (const select of $('panel-network').querySelectorAll('select[data-node]')) groups[Number(select.value)].push(select.dataset.node);
+        this.act({ partition: groups.filter((g) => g.length) });
+      };
+      return [
+        h('h2', {}, 'Quorums'),
+        h('p', {}, view.quorum.description),
+        view.quorum.warning ? h('p', { class: 'warning' }, view.quorum.warning) : h('p', { class: 'hint' }, 'Every phase-1 quorum shares an acceptor with every phase-2 quorum: safe.'),
+        h('h2', {}, 'Partition'),
+        h('p', { class: 'hint' }, 'Put nodes in groups; messages between groups are lost until the partition heals.'),
+        h('fieldset', {}, h('legend', {}, 'Groups'), selects),
+        h('div', { class: 'field' },
+          h('button', { type: 'button', 'data-focus-key': 'partition', onclick: partition }, 'Partition'),
+          h('button', { type: 'button', 'data-focus-key': 'heal', disabled: !view.partitioned, onclick: () => this.act({ heal: true }) }, 'Heal')),
+        h('h2', {}, 'Cut links'),
+        view.cuts.length ? h('ul', {}, view.cuts.map(([from, to]) => h('li', {}, `${from} → ${to} `,
+          h('button', { type: 'button', 'data-focus-key': `restore-${from}-${to}`, onclick: () => this.act({ restore: { from, to } }) }, 'Restore'))))
+          : h('p', { class: 'hint' }, 'None. Select a node to cut one of its links.'),
+      ];
+    });
+  }
+
+  renderSetup(view) {
+    this.redraw($('panel-setup'), `${view.nodes.length}|${view.seed}|${view.bugs}|${view.quorum.description}`, () => {
+      const scenario = JSON.parse(this.app.pg.scenarioJson());
+      const cluster = scenario.cluster;
+      const combined = cluster.servers !== undefined;
+      const number = (name, value, min, max, label) => h('label', { class: 'field' }, label,
+        h('input', { type: 'number', name, value, min, max, step: name === 'loss' || name === 'duplicate' ? 0.05 : 1, 'data-focus-key': name }));
+      const form = h('form', { id: 'setup-form' },
+        h('fieldset', {}, h('legend', {}, 'Cluster'),
+          h('label', { class: 'field' }, h('input', { type: 'radio', name: 'shape', value: 'roles', checked: !combined }), 'separate proposers, acceptors and learners'),
+          h('label', { class: 'field' }, h('input', { type: 'radio', name: 'shape', value: 'servers', checked: combined }), 'servers that play all three roles'),
+          number('proposers', cluster.proposers ?? 2, 1, 5, 'Proposers'),
+          number('acceptors', cluster.acceptors ?? 3, 1, 9, 'Acceptors'),
+          number('learners', cluster.learners ?? 1, 0, 3, 'Learners'),
+          number('servers', cluster.servers ?? 5, 1, 9, 'Servers')),
+        h('fieldset', {}, h('legend', {}, 'Quorums'),
+          h('label', { class: 'field' }, 'Kind', h('select', { name: 'quorum', 'data-focus-key': 'quorum' },
+            h('option', { value: 'majority', selected: scenario.quorum.kind === 'majority' }, 'majority'),
+            h('option', { value: 'flexible', selected: scenario.quorum.kind === 'flexible' }, 'flexible (Q1, Q2)'))),
+          number('phase1', scenario.quorum.phase1 ?? 2, 1, 9, 'Phase-1 size (Q1)'),
+          number('phase2', scenario.quorum.phase2 ?? 2, 1, 9, 'Phase-2 size (Q2)'),
+          view.quorum.warning ? h('p', { class: 'warning' }, view.quorum.warning) : null),
+        h('fieldset', {}, h('legend', {}, 'Network'),
+          number('delay_ticks_min', scenario.network.delay_ticks_min, 1, 1000, 'Delay min (ticks)'),
+          number('delay_ticks_max', scenario.network.delay_ticks_max, 1, 1000, 'Delay max (ticks)'),
+          number('loss', scenario.network.loss, 0, 1, 'Loss probability'),
+          number('duplicate', scenario.network.duplicate, 0, 1, 'Duplication probability')),
+        h('fieldset', {}, h('legend', {}, 'Break Paxos'),
+          this.bugNames().map((bug) => h('label', { class: 'field' },
+            h('input', { type: 'checkbox', name: 'bug', value: bug, checked: (scenario.bugs ?? []).includes(bug), 'data-focus-key': bug }), bug.replaceAll('_', ' ')))),
+        number('seed', scenario.seed, 0, 4294967295, 'Seed'),
+        h('div', { class: 'field' }, h('button', { type: 'submit', class: 'primary', 'data-focus-key': 'apply' }, 'Apply and restart')));
+      form.addEventListener('submit', (event) => {
+        event.preventDefault();
+        this.load(scenarioFromForm(new FormData(form), scenario));
+      });
+      return [h('p', { class: 'hint' }, 'Changing the setup restarts the run with the same proposals.'), form];
+    });
+  }
+}
+
+/** Builds a scenario from the setup form, keeping the current proposals whose proposers remain. */
+export function scenarioFromForm(data, current) {
+  const int = (name) => Math.trunc(Number(data.get(name)));
+  const servers = data.get('shape') === 'servers';
+  const cluster = servers
+    ? { servers: int('servers') }
+    : { proposers: int('proposers'), acceptors: int('acceptors'), learners: int('learners') };
+  const proposers = servers
+    ? Array.from({ length: Math.min(cluster.servers, 3) }, (_, i) => `s${i + 1}`)
+    : Array.from({ length: cluster.proposers }, (_, i) => `p${i + 1}`);
+  const renamed = (name) => (servers ? name.replace(/^p/, 's') : name.replace(/^s/, 'p'));
+  let schedule = (current.schedule ?? [])
+    .filter((entry) => entry.propose)
+    .map((entry) => ({ at: entry.at, propose: { ...entry.propose, node: renamed(entry.propose.node) } }))
+    .filter((entry) => proposers.includes(entry.propose.node));
+  if (!schedule.length) schedule = [{ at: 0, propose: { node: proposers[0], value: 'A' } }];
+  const quorum = data.get('quorum') === 'flexible'
+    ? { kind: 'flexible', phase1: int('phase1'), phase2: int('phase2') }
+    : { kind: 'majority' };
+  return {
+    version: 1,
+    protocol: 'paxos',
+    seed: int('seed'),
+    cluster,
+    network: {
+      delay_ticks_min: int('delay_ticks_min'),
+      delay_ticks_max: int('delay_ticks_max'),
+      loss: Number(data.get('loss')),
+      duplicate: Number(data.get('duplicate')),
+    },
+    quorum,
+    bugs: data.getAll('bug'),
+    schedule,
+    until_ticks: current.until_ticks ?? 1500,
+  };
+}
