@@ -32,5 +32,8 @@ fn native_trace_hashes_match_the_recorded_ones() {
         return;
     }
     let expected = std::fs::read_to_string(path).expect("trace_hashes.txt exists");
-    assert_eq!(actual, expected, "trace hashes changed: old links would replay differently");
+    assert_eq!(
+        actual, expected,
+        "trace hashes changed: old links would replay differently"
+    );
 }
