@@ -7,9 +7,13 @@ import { Stage } from './stage.js';
 import { Lamport } from './lamport.js';
 import { Panels } from './panels.js';
 import { speedFromSlider, sliderFromSpeed, thinMarkers } from './timeline.js';
+import { decodeFragment, encodeFragment } from './link.js';
+import { SharePanel } from './share.js';
+import { Library } from './library.js';
+import { embedOptions, listenForHost } from './embed.js';
 
 /** The run the page opens with: two proposers that may duel, three acceptors, two learners. */
-export const DEFAULT_SCENARIO = {
+const DEFAULT_SCENARIO = {
   version: 1,
   protocol: 'paxos',
   seed: 1,
@@ -40,7 +44,11 @@ const app = {
   seenViolations: 0,
   lastFrame: 0,
   markersKey: '',
-  narrated: 0,
+  tour: null,
+  /** Embed mode's options (null on the full page). */
+  embed: null,
+  /** The tick at which playing pauses by itself (the embed's `stop`), or null. */
+  stopTick: null,
 };
 
 const stage = new Stage($('stage'), {
@@ -48,13 +56,16 @@ const stage = new Stage($('stage'), {
   onSelectMessage: (id, event) => openMessageMenu(id, event),
 });
 const lamport = new Lamport($('lamport'), { onSeek: (tick) => seekTo(tick) });
+const share = new SharePanel({ app, load: (text, options) => load(text, options), showError });
+const library = new Library({ app, load: (text, options) => load(text, options), seekTo, play: () => play() });
 const panels = new Panels({
   app,
   act,
-  load: (scenario) => load(JSON.stringify(scenario)),
+  load: (scenario) => load(JSON.stringify(scenario), { push: true }),
   seekTo,
   selectNode,
   bugNames: () => bugNames(),
+  extras: { 'panel-share': () => share.render(), 'panel-library': () => library.render() },
 });
 
 function showError(message) {
@@ -63,11 +74,14 @@ function showError(message) {
   replace(banner, h('span', {}, message), ' ', h('button', { type: 'button', onclick: () => { banner.hidden = true; } }, 'Dismiss'));
 }
 
-/** Starts a run from scenario JSON; on a bad scenario says why and keeps the current run. */
-function load(text) {
+/**
+ * Starts a run from scenario JSON; on a bad scenario says why and keeps the current run.
+ * `push` records the new run as a step in the browser's history.
+ */
+function load(text, { push = false } = {}) {
   let pg;
   try {
-    pg = new Playground(text);
+    pg = new Playground(String(text));
   } catch (error) {
     showError(`This scenario cannot be loaded: ${error.message ?? error}`);
     return false;
@@ -75,15 +89,48 @@ function load(text) {
   app.pg?.free();
   Object.assign(app, {
     pg, time: 0, playing: false, selectedMessage: null, entries: [], ends: new Map(),
-    seenViolations: 0, markersKey: '', narrated: 0,
+    seenViolations: 0, markersKey: '', tour: null,
   });
+  library.showStep();
   $('violation').hidden = true;
   closeMessageMenu();
   panels.reset();
   refresh();
   if (!app.view.nodes.some((n) => n.name === app.selectedNode)) app.selectedNode = null;
   render();
+  if (push) updateLink({ push: true });
   return true;
+}
+
+let linkTimer = null;
+/** Writes the run into the address bar: a new history entry for a new scenario or intervention,
+ *  a replaced one when only the cursor moved. Embeds leave their address alone. */
+function updateLink({ push = false } = {}) {
+  if (app.embed) return;
+  clearTimeout(linkTimer);
+  const pg = app.pg;
+  linkTimer = setTimeout(async () => {
+    if (pg !== app.pg) return;
+    const fragment = await encodeFragment(pg.scenarioJson(), Math.floor(app.time));
+    if (`#${fragment}` === location.hash) return;
+    if (push) history.pushState(null, '', `#${fragment}`);
+    else history.replaceState(null, '', `#${fragment}`);
+  }, push ? 0 : 250);
+}
+
+/** Opens the run a fragment describes; a bad link says why and opens the default scenario. */
+async function openFragment(fragment) {
+  const { scenario, tick, error } = await decodeFragment(fragment);
+  if (error) showError(error);
+  if (scenario !== null && scenario === app.pg?.scenarioJson()) {
+    if (tick !== null) seekTo(tick, { quiet: true });
+    return;
+  }
+  let ok = scenario !== null && load(scenario);
+  if (scenario !== null && !ok) showError(`${$('error').textContent.replace(/Dismiss$/, '')} The default scenario is shown instead.`);
+  if (!ok && !app.pg) ok = load(JSON.stringify(DEFAULT_SCENARIO));
+  else if (!ok && scenario !== null) load(JSON.stringify(DEFAULT_SCENARIO));
+  if (tick !== null) seekTo(tick, { quiet: true });
 }
 
 function refresh() {
@@ -168,13 +215,19 @@ function frame(timestamp) {
   if (!app.playing) return;
   const seconds = Math.min(0.25, (timestamp - app.lastFrame) / 1000);
   app.lastFrame = timestamp;
-  app.time = Math.min(app.view.until_ticks, app.time + seconds * app.speed);
+  // Playing stops by itself at the end, at an embed's stop tick, and at a tour's next step.
+  const stops = [app.view.until_ticks, app.stopTick, library.nextStop()].filter((t) => t !== null && t > app.time - 1);
+  const stop = Math.min(...stops);
+  app.time = Math.min(stop, app.time + seconds * app.speed);
   const tick = Math.floor(app.time);
   if (tick !== app.view.now) {
     app.pg.seek(tick);
     refresh();
   }
-  if (app.time >= app.view.until_ticks) pause();
+  if (app.time >= stop && app.playing) {
+    pause();
+    if (stop === library.nextStop()) library.advance();
+  }
   render();
   if (app.playing) requestAnimationFrame(frame);
 }
@@ -193,14 +246,16 @@ function pause() {
   app.playing = false;
   app.time = Math.floor(app.time);
   render();
+  updateLink();
 }
 
-function seekTo(tick) {
+function seekTo(tick, { quiet = false } = {}) {
   pause();
   app.time = Math.max(0, Math.min(app.view.until_ticks, Math.floor(tick)));
   app.pg.seek(app.time);
   refresh();
   render();
+  if (!quiet) updateLink();
 }
 
 function step() {
@@ -210,6 +265,7 @@ function step() {
     app.time = app.view.now;
   }
   render();
+  updateLink();
 }
 
 function stepBack() {
@@ -218,6 +274,7 @@ function stepBack() {
   refresh();
   app.time = app.view.now;
   render();
+  updateLink();
 }
 
 /** Applies an intervention (a scenario schedule entry without `at`) at the cursor. */
@@ -232,6 +289,7 @@ function act(intervention) {
   app.time = Math.max(app.time, app.view.now);
   app.markersKey = '';
   render();
+  updateLink({ push: true });
 }
 
 function selectNode(name) {
@@ -317,14 +375,54 @@ function wire() {
   else setSpeed(app.speed);
 }
 
+/** Embed mode: minimal chrome, the chosen controls, start/stop ticks, autoplay when visible. */
+function startEmbed(options) {
+  document.body.classList.add('embed');
+  for (const element of document.querySelectorAll('[data-control]')) {
+    element.hidden = !options.controls.includes(element.dataset.control);
+  }
+  document.querySelector('.side').hidden = !options.controls.includes('panels');
+  $('open-full').href = `${location.origin}${location.pathname}${location.hash}`;
+  if (options.height) document.body.style.setProperty('--embed-stage-height', `${options.height}px`);
+  if (options.speed) setSpeed(options.speed);
+  app.stopTick = options.stop;
+  if (options.start) seekTo(options.start, { quiet: true });
+  if (options.autoplay) {
+    // Play only while visible, so a page with many embeds stays light.
+    new IntersectionObserver((records) => {
+      for (const record of records) {
+        if (record.isIntersecting && app.time < (app.stopTick ?? app.view.until_ticks)) play();
+        else if (!record.isIntersecting) pause();
+      }
+    }, { threshold: 0.3 }).observe($('stage'));
+  }
+}
+
 window.addEventListener('error', (event) => showError(`Something went wrong: ${event.message}`));
 window.addEventListener('unhandledrejection', (event) => showError(`Something went wrong: ${event.reason?.message ?? event.reason}`));
+
+/** What the host page may ask an embed to do (see embed.js, which validates the messages). */
+const hostCommands = {
+  play,
+  pause,
+  seek: (tick) => seekTo(tick),
+  load: (text) => load(text),
+  state: () => ({
+    tick: Math.floor(app.time), playing: app.playing, chosen: app.view.chosen?.value ?? null,
+    violations: app.view.violations.map((v) => v.kind), trace: app.pg.traceHash(),
+  }),
+};
 
 try {
   await init();
   $('version').textContent = `Paxoscope core ${version()}`;
+  app.embed = embedOptions(location.search);
   wire();
-  if (!load(JSON.stringify(DEFAULT_SCENARIO))) throw new Error('the default scenario did not load');
+  await openFragment(location.hash);
+  if (!app.pg) throw new Error('the default scenario did not load');
+  window.addEventListener('popstate', () => openFragment(location.hash));
+  if (app.embed) startEmbed(app.embed);
+  listenForHost(hostCommands);
   document.body.dataset.ready = 'true';
 } catch (error) {
   $('status').textContent = `The consensus core could not start: ${error.message ?? error}`;

@@ -7,8 +7,8 @@ const $ = (id) => document.getElementById(id);
 const LOG_LINES_MAX = 400;
 
 export class Panels {
-  constructor({ app, act, load, seekTo, selectNode, bugNames }) {
-    Object.assign(this, { app, act, load, seekTo, selectNode, bugNames });
+  constructor({ app, act, load, seekTo, selectNode, bugNames, extras }) {
+    Object.assign(this, { app, act, load, seekTo, selectNode, bugNames, extras });
     this.keys = {};
     this.involved = new Set();
     this.logCount = 0;
@@ -74,6 +74,7 @@ export class Panels {
     if (!$('panel-log').hidden) this.renderLog();
     if (!$('panel-network').hidden) this.renderNetwork(view);
     if (!$('panel-setup').hidden) this.renderSetup(view);
+    for (const [id, render] of Object.entries(this.extras)) if (!$(id).hidden) render();
   }
 
   /** Redraws `panel` with `build()` when `key` changed, restoring focus to the same control. */

@@ -228,22 +228,7 @@ impl Playground {
     /// the person's interventions after it are discarded first. A bad entry changes nothing.
     pub fn intervene(&mut self, json: &str) -> Result<u64, ScenarioError> {
         let at = self.sim.intervention_tick();
-        let mut value: serde_json::Value =
-            serde_json::from_str(json).map_err(|e| ScenarioError {
-                field: "intervention".into(),
-                message: e.to_string(),
-            })?;
-        let Some(object) = value.as_object_mut() else {
-            return Err(ScenarioError {
-                field: "intervention".into(),
-                message: "must be a JSON object such as {\"crash\": \"a1\"}".into(),
-            });
-        };
-        object.insert("at".into(), at.into());
-        let item: Intervention = serde_json::from_value(value).map_err(|e| ScenarioError {
-            field: "intervention".into(),
-            message: e.to_string(),
-        })?;
+        let item = Intervention::from_json_at(json, at)?;
         let mut scenario = self.scenario.clone();
         let mut index = 0;
         scenario.schedule.retain(|entry| {

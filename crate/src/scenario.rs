@@ -194,6 +194,39 @@ pub struct MessageDelay {
     pub ticks: u64,
 }
 
+impl Intervention {
+    /// Reads one schedule entry given without its `at` (as the page sends a person's action,
+    /// `{"crash": "a1"}`) and places it at tick `at`. It goes through the same parser as whole
+    /// scenarios, so errors read the same and the wasm build carries one copy of the parser.
+    pub fn from_json_at(json: &str, at: u64) -> Result<Intervention, ScenarioError> {
+        let body = json.trim();
+        let invalid = || {
+            error(
+                "intervention",
+                "must be a JSON object such as {\"crash\": \"a1\"}",
+            )
+        };
+        let inner = body
+            .strip_prefix('{')
+            .and_then(|rest| rest.strip_suffix('}'))
+            .ok_or_else(invalid)?;
+        let text = if inner.trim().is_empty() {
+            format!("{{\"at\":{at}}}")
+        } else {
+            format!("{{\"at\":{at},{inner}}}")
+        };
+        let deserializer = &mut serde_json::Deserializer::from_str(&text);
+        let item: Intervention = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+            let path = e.path().to_string();
+            error(
+                format!("intervention.{path}").trim_end_matches('.'),
+                strip_position(&e.into_inner().to_string()),
+            )
+        })?;
+        Ok(item)
+    }
+}
+
 /// A malformed scenario: which field, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScenarioError {

@@ -671,6 +671,30 @@ impl Simulation {
         }
     }
 
+    /// The event log as JSON lines, one object per event: `index`, `tick`, `kind`, and `text`
+    /// (the sentence the page shows). The CLI's `--trace` and the page's trace download use it.
+    pub fn trace_jsonl(&self) -> String {
+        #[derive(Serialize)]
+        struct Line<'a> {
+            index: usize,
+            tick: u64,
+            kind: &'a str,
+            text: String,
+        }
+        let mut out = String::new();
+        for (index, event) in self.log.iter().enumerate() {
+            let line = Line {
+                index,
+                tick: event.tick,
+                kind: event.kind.name(),
+                text: event.explain(&self.config, self.violations()),
+            };
+            out.push_str(&serde_json::to_string(&line).expect("a trace line serializes"));
+            out.push('\n');
+        }
+        out
+    }
+
     /// A digest of the state that matters for what can happen next: nodes, messages in flight
     /// (as a multiset: numbers and ticks aside), armed timers, partition, cuts and what the
     /// checker knows. The explorer treats two states with the same digest as one.

@@ -115,6 +115,12 @@ impl WasmPlayground {
         self.inner.scenario().to_json()
     }
 
+    /// The event log up to the cursor as JSON lines, as the CLI's `--trace` writes it.
+    #[wasm_bindgen(js_name = traceJsonl)]
+    pub fn trace_jsonl(&self) -> String {
+        self.inner.sim().trace_jsonl()
+    }
+
     /// The digest of the event log up to the cursor, as 16 hex digits.
     #[wasm_bindgen(js_name = traceHash)]
     pub fn trace_hash(&self) -> String {

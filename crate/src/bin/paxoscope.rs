@@ -88,17 +88,7 @@ fn cmd_run(args: &[String]) -> Result<(), String> {
     let mut sim = Simulation::new(&compiled);
     sim.run();
     if let Some((_, trace)) = options.iter().find(|(f, _)| *f == "trace") {
-        let mut text = String::new();
-        for (index, event) in sim.log().iter().enumerate() {
-            let line = json!({
-                "index": index,
-                "tick": event.tick,
-                "kind": event.kind.name(),
-                "text": event.explain(sim.config(), sim.violations()),
-            });
-            text.push_str(&line.to_string());
-            text.push('\n');
-        }
+        let text = sim.trace_jsonl();
         std::fs::write(trace, text).map_err(|e| format!("cannot write {trace}: {e}"))?;
     }
     let outcome = sim.outcome();

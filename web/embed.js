@@ -1,0 +1,79 @@
+// Embedding: the options an iframe's address sets, and the postMessage API through which the host
+// page plays, pauses, seeks and loads scenarios. Every message from the host is validated; a bad
+// one gets an error reply and changes nothing.
+import { TICK_MAX, SCENARIO_BYTES_MAX } from './link.js';
+
+export const CONTROLS = ['play', 'step', 'reset', 'speed', 'scrubber', 'diagram', 'panels'];
+const DEFAULT_CONTROLS = ['play', 'step', 'scrubber'];
+
+function integer(text, min, max) {
+  if (text === null || !/^\d{1,9}$/.test(text)) return null;
+  const value = Number(text);
+  return value >= min && value <= max ? value : null;
+}
+
+/** Embed options from the page's query string, or null when not embedded (`?embed`). */
+export function embedOptions(search) {
+  const params = new URLSearchParams(search);
+  if (!params.has('embed')) return null;
+  const listed = params.get('controls');
+  const controls = listed === null ? DEFAULT_CONTROLS : listed.split(',').map((c) => c.trim()).filter((c) => CONTROLS.includes(c));
+  return {
+    controls,
+    autoplay: ['1', 'true', 'yes'].includes(params.get('autoplay') ?? ''),
+    start: integer(params.get('start'), 0, TICK_MAX) ?? 0,
+    stop: integer(params.get('stop'), 1, TICK_MAX),
+    speed: integer(params.get('speed'), 1, 1000),
+    height: integer(params.get('height'), 150, 3000),
+  };
+}
+
+/**
+ * Checks one message from the host page. Returns `{ action, argument }` for a valid command,
+ * `{ error }` for a message meant for us but malformed, and null for messages that are not ours.
+ */
+export function parseHostMessage(data) {
+  if (!data || typeof data !== 'object' || Array.isArray(data) || data.type !== 'paxoscope') return null;
+  switch (data.action) {
+    case 'play': case 'pause': case 'state':
+      return { action: data.action };
+    case 'seek':
+      if (!Number.isInteger(data.tick) || data.tick < 0 || data.tick > TICK_MAX) {
+        return { error: `seek needs "tick", a whole number from 0 to ${TICK_MAX}` };
+      }
+      return { action: 'seek', argument: data.tick };
+    case 'load': {
+      let text = data.scenario;
+      if (text && typeof text === 'object') {
+        try { text = JSON.stringify(text); } catch { text = null; }
+      }
+      if (typeof text !== 'string') return { error: 'load needs "scenario", as JSON text or an object' };
+      if (text.length > SCENARIO_BYTES_MAX) return { error: 'the scenario is larger than 1 MB' };
+      return { action: 'load', argument: text };
+    }
+    default:
+      return { error: `unknown action ${JSON.stringify(String(data.action)).slice(0, 40)}; known: play, pause, seek, load, state` };
+  }
+}
+
+/** Answers the host page's commands; `commands` maps action names to functions. */
+export function listenForHost(commands) {
+  const embedded = window.parent !== window;
+  window.addEventListener('message', (event) => {
+    if (!embedded || event.source !== window.parent) return;
+    const parsed = parseHostMessage(event.data);
+    if (!parsed) return;
+    const reply = { type: 'paxoscope', id: event.data.id ?? null };
+    if (parsed.error) {
+      reply.ok = false;
+      reply.error = parsed.error;
+    } else {
+      const result = commands[parsed.action](parsed.argument);
+      reply.ok = result !== false;
+      if (!reply.ok) reply.error = 'the scenario was rejected; the page shows why';
+      reply.state = commands.state();
+    }
+    event.source.postMessage(reply, event.origin === 'null' ? '*' : event.origin);
+  });
+  if (embedded) window.parent.postMessage({ type: 'paxoscope', event: 'ready', state: commands.state() }, '*');
+}
