@@ -12,6 +12,7 @@
 use crate::paxos::{Ballot, Config, NodeId, Note, Value};
 use crate::quorum::AcceptorSet;
 use serde::Serialize;
+use std::hash::{Hash, Hasher};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -86,6 +87,29 @@ impl Checker {
     /// The acceptors whose Accepted made the first value chosen (empty before that).
     pub fn chosen_quorum(&self) -> AcceptorSet {
         self.first_quorum
+    }
+
+    /// Hashes what can change a later verdict: the proposed values, the votes, the chosen and
+    /// learned values and which kinds were already reported. Log indices, ticks and insertion
+    /// order are left out, so that the explorer treats states reached by different
+    /// interleavings as one when nothing that matters differs.
+    pub fn state_hash<H: Hasher>(&self, hasher: &mut H) {
+        self.proposed.hash(hasher);
+        let mut votes: Vec<(Ballot, Value, AcceptorSet)> = self
+            .votes
+            .iter()
+            .map(|v| (v.ballot, v.value, v.acceptors))
+            .collect();
+        votes.sort_unstable();
+        votes.hash(hasher);
+        let mut chosen: Vec<(Ballot, Value)> =
+            self.chosen.iter().map(|(b, v, _)| (*b, *v)).collect();
+        chosen.sort_unstable();
+        chosen.hash(hasher);
+        self.learned.map(|(value, _, _)| value).hash(hasher);
+        for violation in &self.violations {
+            violation.kind.hash(hasher);
+        }
     }
 
     pub fn on_propose(&mut self, value: Value) {

@@ -713,7 +713,7 @@ impl Simulation {
         }
         self.partition.hash(hasher);
         self.cuts.hash(hasher);
-        self.checker.hash(hasher);
+        self.checker.state_hash(hasher);
     }
 
     /// Whether proposer `node` is in a state where its timer matters (the explorer bounds
