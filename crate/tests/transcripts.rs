@@ -453,3 +453,77 @@ fn bug_unsafe_flexible_quorum() {
     assert_eq!(chosen, ["A", "B"]);
     assert_eq!(corrected(&run.scenario).chosen(), Some("A"));
 }
+
+/// The article's "Quorum is a stricter variant of Paxos", tested: the same run under majority
+/// quorums and under a flexible quorum system whose phases intersect. Both are Paxos, both are
+/// safe, and they differ only in when "A" first becomes chosen.
+#[test]
+fn article_quorum_majority_and_flexible() {
+    let majority = check("article-quorum-majority");
+    let flexible = check("article-quorum-flexible");
+    assert_eq!(majority.scenario.quorum, QuorumSpec::Majority);
+    let QuorumSpec::Flexible { phase1, phase2 } = flexible.scenario.quorum else {
+        panic!("article-quorum-flexible must use a flexible quorum");
+    };
+    let acceptors = flexible.sim.config().acceptors.len();
+    assert!(
+        phase1 + phase2 > acceptors,
+        "the flexible system must be safe"
+    );
+    assert!(
+        phase2 <= acceptors / 2,
+        "its phase-2 quorums should not be majorities"
+    );
+    assert!(flexible.sim.config().quorum.check_intersection().is_ok());
+    // Apart from the quorum system the two scenarios are the same.
+    assert_eq!(
+        Scenario {
+            quorum: QuorumSpec::Majority,
+            ..flexible.scenario.clone()
+        },
+        majority.scenario
+    );
+    for run in [&majority, &flexible] {
+        assert_eq!(run.chosen(), Some("A"));
+        assert_eq!(run.decided(), vec![("l1".to_string(), some("A"))]);
+        assert!(run.violation_kinds().is_empty());
+        assert!(run.chosen_events().iter().all(|(_, value)| value == "A"));
+        // p2 adopted "A" from a Promise in both runs.
+        let p2 = run.sim.config().lookup("p2").unwrap();
+        assert!(run.notes().any(|(_, n)| matches!(n,
+            Note::Proposed { proposer, value, adopted_from: Some(_), .. }
+                if proposer == p2 && value == run.value("A"))));
+    }
+    // Two acceptors of four choose "A" in 1.p1 only under the flexible system.
+    assert_eq!(majority.chosen_events().len(), 1);
+    assert_eq!(flexible.chosen_events().len(), 2);
+    assert!(flexible.chosen_events()[0].0 < majority.chosen_events()[0].0);
+}
+
+/// The article's Python example, reproduced with the two switches that do what its code does:
+/// a promise broken, a reported value ignored, and two values chosen.
+#[test]
+fn article_python_example() {
+    let run = check("article-python-example");
+    assert_bug(
+        &run,
+        &[
+            ViolationKind::AcceptedBelowPromise,
+            ViolationKind::Agreement,
+        ],
+    );
+    let chosen: Vec<String> = run.chosen_events().into_iter().map(|(_, v)| v).collect();
+    assert_eq!(chosen, ["A", "B"]);
+    assert_eq!(run.decided(), vec![("l1".to_string(), some("B"))]);
+    let ignored = run.notes().any(|(_, n)| {
+        matches!(
+            n,
+            Note::Proposed {
+                ignored: Some(_),
+                ..
+            }
+        )
+    });
+    assert!(ignored, "no proposer ignored a reported value");
+    assert_eq!(corrected(&run.scenario).chosen(), Some("A"));
+}
