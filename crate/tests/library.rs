@@ -1,0 +1,250 @@
+//! The scenario library (`scenarios/library.json`): the page lists its entries and plays their
+//! guided tours, so each entry must load, reach the outcome its `expect` claims, and have a tour
+//! whose pauses fall inside the run. Every scenario file in `scenarios/` must be in the library,
+//! so that nothing written for students is unreachable from the page.
+
+use paxoscope::scenario::Scenario;
+use paxoscope::Simulation;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+/// The library file, exactly as `web/library.js` reads it; an unknown field is an error here so
+/// that a typo (`"violation"` for `"violations"`) cannot silently weaken a check.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Library {
+    version: u32,
+    scenarios: Vec<Entry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    id: String,
+    title: String,
+    summary: String,
+    file: String,
+    expect: Expect,
+    tour: Vec<Step>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expect {
+    /// The first value chosen in the run, or null when nothing is chosen.
+    chosen: Option<String>,
+    /// The exact set of violation kinds the checker reports.
+    violations: Vec<String>,
+    /// Learners and what each has learned at the end (null for nothing); optional.
+    #[serde(default)]
+    learned: Option<BTreeMap<String, Option<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Step {
+    at: u64,
+    text: String,
+}
+
+/// A tour should be quick to play at the page's default speed.
+const UNTIL_TICKS_MAX: u64 = 1500;
+const TOUR_STEPS: std::ops::RangeInclusive<usize> = 3..=7;
+
+fn scenarios_folder() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the crate lives one folder below the repository root")
+        .join("scenarios")
+}
+
+fn library() -> Library {
+    let path = scenarios_folder().join("library.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let library: Library =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("scenarios/library.json: {e}"));
+    assert_eq!(library.version, 1, "library.json: unknown version");
+    assert!(!library.scenarios.is_empty(), "the library is empty");
+    library
+}
+
+/// Reads, checks and runs an entry's scenario to its end.
+fn run(entry: &Entry) -> (Scenario, Simulation) {
+    let path = scenarios_folder().join(&entry.file);
+    let json = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: cannot read scenarios/{}: {e}", entry.id, entry.file));
+    let scenario =
+        Scenario::from_json(&json).unwrap_or_else(|e| panic!("{}: {}: {e}", entry.id, entry.file));
+    scenario
+        .compile()
+        .unwrap_or_else(|e| panic!("{}: {}: {e}", entry.id, entry.file));
+    let sim = paxoscope::run_scenario(&json)
+        .unwrap_or_else(|e| panic!("{}: {}: {e}", entry.id, entry.file));
+    (scenario, sim)
+}
+
+#[test]
+fn entries_are_well_formed_and_unique() {
+    let library = library();
+    let mut ids = BTreeSet::new();
+    let mut files = BTreeSet::new();
+    for entry in &library.scenarios {
+        assert!(ids.insert(&entry.id), "duplicate id {}", entry.id);
+        assert!(files.insert(&entry.file), "duplicate file {}", entry.file);
+        assert!(!entry.title.trim().is_empty(), "{}: empty title", entry.id);
+        assert!(
+            !entry.summary.trim().is_empty(),
+            "{}: empty summary",
+            entry.id
+        );
+        // The id is used in a CSS attribute selector and in links: keep it plain.
+        assert!(
+            entry
+                .id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{}: ids are lowercase letters, digits and dashes",
+            entry.id
+        );
+        assert!(
+            entry.file.ends_with(".json") && !entry.file.contains('/'),
+            "{}: file must be a .json file in scenarios/",
+            entry.id
+        );
+        let story = scenarios_folder().join(entry.file.replace(".json", ".md"));
+        assert!(
+            story.is_file(),
+            "{}: every scenario needs its story, {}",
+            entry.id,
+            story.display()
+        );
+        let mut seen = BTreeSet::new();
+        for kind in &entry.expect.violations {
+            assert!(
+                seen.insert(kind),
+                "{}: violation {kind} listed twice",
+                entry.id
+            );
+        }
+    }
+}
+
+#[test]
+fn every_scenario_file_is_in_the_library() {
+    let library = library();
+    let listed: BTreeSet<&str> = library.scenarios.iter().map(|e| e.file.as_str()).collect();
+    let mut missing = Vec::new();
+    for item in std::fs::read_dir(scenarios_folder()).expect("scenarios/ is readable") {
+        let name = item.expect("a directory entry").file_name();
+        let name = name.to_string_lossy();
+        if name.ends_with(".json") && name != "library.json" && !listed.contains(name.as_ref()) {
+            missing.push(name.to_string());
+        }
+    }
+    missing.sort();
+    assert!(
+        missing.is_empty(),
+        "scenario files missing from scenarios/library.json: {missing:?}"
+    );
+}
+
+#[test]
+fn every_entry_reaches_its_claimed_outcome() {
+    let mut failures = Vec::new();
+    for entry in &library().scenarios {
+        let (_, sim) = run(entry);
+        let expect = &entry.expect;
+        let chosen = sim.chosen().map(str::to_string);
+        if chosen != expect.chosen {
+            failures.push(format!(
+                "{}: chosen {chosen:?}, expected {:?}",
+                entry.id, expect.chosen
+            ));
+        }
+        let kinds: BTreeSet<&str> = sim.violations().iter().map(|v| v.kind.name()).collect();
+        let expected: BTreeSet<&str> = expect.violations.iter().map(String::as_str).collect();
+        if kinds != expected {
+            failures.push(format!(
+                "{}: violations {kinds:?}, expected {expected:?}",
+                entry.id
+            ));
+        }
+        if let Some(learned) = &expect.learned {
+            let decided: BTreeMap<String, Option<String>> =
+                sim.outcome().decided.into_iter().collect();
+            for (learner, value) in learned {
+                match decided.get(learner) {
+                    None => failures.push(format!(
+                        "{}: expects learner {learner}, but the cluster has {:?}",
+                        entry.id,
+                        decided.keys().collect::<Vec<_>>()
+                    )),
+                    Some(actual) if actual != value => failures.push(format!(
+                        "{}: {learner} learned {actual:?}, expected {value:?}",
+                        entry.id
+                    )),
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn tours_pause_in_order_inside_the_run_right_after_something_happened() {
+    for entry in &library().scenarios {
+        let (scenario, sim) = run(entry);
+        let until = scenario.until_ticks;
+        assert!(
+            until <= UNTIL_TICKS_MAX,
+            "{}: until_ticks {until} is more than {UNTIL_TICKS_MAX}; keep tours short",
+            entry.id
+        );
+        assert!(
+            TOUR_STEPS.contains(&entry.tour.len()),
+            "{}: {} tour steps, expected {TOUR_STEPS:?}",
+            entry.id,
+            entry.tour.len()
+        );
+        let ticks: BTreeSet<u64> = sim.log().iter().map(|e| e.tick).collect();
+        let mut previous = None;
+        for (i, step) in entry.tour.iter().enumerate() {
+            assert!(
+                !step.text.trim().is_empty(),
+                "{}: step {} has no text",
+                entry.id,
+                i + 1
+            );
+            if let Some(previous) = previous {
+                assert!(
+                    step.at > previous,
+                    "{}: step {} at tick {} does not come after tick {previous}",
+                    entry.id,
+                    i + 1,
+                    step.at
+                );
+            }
+            assert!(
+                step.at <= until,
+                "{}: step {} at tick {} is after the run's end, {until}",
+                entry.id,
+                i + 1,
+                step.at
+            );
+            // The page pauses with every event before `at` done, so a step explains what happened
+            // at `at - 1`; a step with nothing there means the scenario's run has drifted.
+            assert!(
+                step.at == 0 || ticks.contains(&(step.at - 1)),
+                "{}: step {} pauses at tick {}, but nothing happened at tick {}",
+                entry.id,
+                i + 1,
+                step.at,
+                step.at - 1
+            );
+            previous = Some(step.at);
+        }
+    }
+}
