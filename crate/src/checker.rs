@@ -177,7 +177,7 @@ impl Checker {
                         tick,
                         events.collect(),
                         format!(
-                            "{} learned {:?}, but no phase-2 quorum of distinct acceptors has accepted it",
+                            "{} learned \"{}\", but no phase-2 quorum of distinct acceptors has accepted it",
                             config.name(learner),
                             config.value_name(value)
                         ),
@@ -192,7 +192,7 @@ impl Checker {
                             tick,
                             vec![first_index, index],
                             format!(
-                                "{} learned {:?} but {} learned {:?}: learners disagree",
+                                "{} learned \"{}\" but {} learned \"{}\": learners disagree",
                                 config.name(first_learner),
                                 config.value_name(first),
                                 config.name(learner),
@@ -217,7 +217,7 @@ impl Checker {
                 tick,
                 vec![i, index],
                 format!(
-                    "two different values were chosen: {:?} in ballot {} and {:?} in ballot {}",
+                    "two different values were chosen: \"{}\" in ballot {} and \"{}\" in ballot {}",
                     config.value_name(v),
                     config.ballot(b),
                     config.value_name(chosen.value),
@@ -257,7 +257,7 @@ impl Checker {
                 tick,
                 vec![index],
                 format!(
-                    "{:?} was never proposed, yet it was chosen or learned",
+                    "\"{}\" was never proposed, yet it was chosen or learned",
                     config.value_name(value)
                 ),
             );

@@ -185,7 +185,7 @@ impl EventKind {
 /// A message written for the log: `Promise(3.p2, accepted 2.p1 "A")`.
 pub fn describe_message(config: &Config, msg: &Msg) -> String {
     let b = |b: Ballot| config.ballot(b).to_string();
-    let v = |v: Value| format!("{:?}", config.value_name(v));
+    let v = |v: Value| format!("\"{}\"", config.value_name(v));
     match *msg {
         Msg::Prepare { ballot } => format!("Prepare({})", b(ballot)),
         Msg::Promise { ballot, accepted } => match accepted {
@@ -205,7 +205,7 @@ impl Event {
     pub fn explain(&self, config: &Config, violations: &[crate::checker::Violation]) -> String {
         let n = |id: NodeId| config.name(id).to_string();
         let b = |b: Ballot| config.ballot(b).to_string();
-        let v = |v: Value| format!("{:?}", config.value_name(v));
+        let v = |v: Value| format!("\"{}\"", config.value_name(v));
         let m = |msg: &Msg| describe_message(config, msg);
         match self.kind {
             EventKind::Propose { node, value } => {
@@ -326,7 +326,7 @@ impl Event {
 fn explain_note(config: &Config, note: &Note) -> String {
     let n = |id: NodeId| config.name(id).to_string();
     let b = |b: Ballot| config.ballot(b).to_string();
-    let v = |v: Value| format!("{:?}", config.value_name(v));
+    let v = |v: Value| format!("\"{}\"", config.value_name(v));
     let acc = |a: Option<(Ballot, Value)>| match a {
         None => "it had accepted nothing".to_string(),
         Some((ab, av)) => format!("it had accepted ({}, {})", b(ab), v(av)),

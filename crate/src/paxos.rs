@@ -248,7 +248,7 @@ impl Config {
             .ok_or_else(|| {
                 let shown: String = name.chars().take(20).collect();
                 format!(
-                    "unknown node {shown:?}; this cluster has {}",
+                    "unknown node \"{shown}\"; this cluster has {}",
                     self.names.join(", ")
                 )
             })

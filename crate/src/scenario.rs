@@ -215,15 +215,14 @@ impl Intervention {
         } else {
             format!("{{\"at\":{at},{inner}}}")
         };
-        let deserializer = &mut serde_json::Deserializer::from_str(&text);
-        let item: Intervention = serde_path_to_error::deserialize(deserializer).map_err(|e| {
-            let path = e.path().to_string();
-            error(
-                format!("intervention.{path}").trim_end_matches('.'),
-                strip_position(&e.into_inner().to_string()),
-            )
-        })?;
-        Ok(item)
+        serde_json::from_str(&text).map_err(|e| {
+            let mut found = parse_error(&text, &e);
+            found.field = match found.field.as_str() {
+                "" => "intervention".to_string(),
+                path => format!("intervention.{path}"),
+            };
+            found
+        })
     }
 }
 
@@ -297,15 +296,7 @@ pub struct Compiled {
 impl Scenario {
     /// Reads a scenario from JSON text. Errors name the field (`schedule[2].crash`).
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        let deserializer = &mut serde_json::Deserializer::from_str(text);
-        let scenario: Scenario = serde_path_to_error::deserialize(deserializer).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            // serde_json appends "at line 1 column 80"; the field path says more to a reader.
-            let message = strip_position(&inner.to_string());
-            error(if path == "." { String::new() } else { path }, message)
-        })?;
-        Ok(scenario)
+        serde_json::from_str(text).map_err(|e| parse_error(text, &e))
     }
 
     pub fn to_json(&self) -> String {
@@ -334,7 +325,7 @@ impl Scenario {
             return Err(error(
                 "protocol",
                 format!(
-                    "unknown protocol {:?}; this version knows \"paxos\"",
+                    "unknown protocol \"{}\"; this version knows \"paxos\"",
                     self.protocol
                 ),
             ));
@@ -370,7 +361,7 @@ impl Scenario {
                 return Err(error(
                     format!("bugs[{i}]"),
                     format!(
-                        "unknown bug {name:?}; known bugs are {}",
+                        "unknown bug \"{name}\"; known bugs are {}",
                         Bugs::NAMES.join(", ")
                     ),
                 ));
@@ -493,7 +484,7 @@ impl Scenario {
             if !(0.0..=1.0).contains(&p) {
                 return Err(error(
                     format!("network.{name}"),
-                    format!("{p} is not a probability between 0 and 1"),
+                    "is not a probability between 0 and 1",
                 ));
             }
         }
@@ -703,11 +694,100 @@ impl Scenario {
     }
 }
 
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(pos) => message[..pos].to_string(),
-        None => message.to_string(),
+/// A serde_json error as a [`ScenarioError`]: its message without "at line 1 column 80", and
+/// the path of the field at that position, which says more to a reader.
+fn parse_error(text: &str, e: &serde_json::Error) -> ScenarioError {
+    let message = e.to_string();
+    let message = match message.rfind(" at line ") {
+        Some(pos) => &message[..pos],
+        None => &message,
+    };
+    let message = if e.is_syntax() || e.is_eof() {
+        format!("this is not valid JSON ({message})")
+    } else {
+        message.to_string()
+    };
+    let field = if e.line() == 0 {
+        String::new()
+    } else {
+        let line_start: usize = text
+            .split_inclusive('\n')
+            .take(e.line() - 1)
+            .map(str::len)
+            .sum();
+        path_at(text, (line_start + e.column()).min(text.len()))
+    };
+    error(field, message)
+}
+
+/// The path (`schedule[2].crash`) of the JSON value being read at byte `offset` of `text`. A
+/// small scanner in place of a path-tracking deserializer, which would double the size of the
+/// parser in the page's wasm.
+fn path_at(text: &str, offset: usize) -> String {
+    enum Frame {
+        Object {
+            key: Option<String>,
+            expect_key: bool,
+        },
+        Array {
+            index: usize,
+        },
     }
+    let mut stack: Vec<Frame> = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < offset && i < bytes.len() {
+        match bytes[i] {
+            b'{' => stack.push(Frame::Object {
+                key: None,
+                expect_key: true,
+            }),
+            b'[' => stack.push(Frame::Array { index: 0 }),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Object { expect_key, .. }) => *expect_key = true,
+                Some(Frame::Array { index }) => *index += 1,
+                None => {}
+            },
+            b':' => {
+                if let Some(Frame::Object { expect_key, .. }) = stack.last_mut() {
+                    *expect_key = false;
+                }
+            }
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                if let Some(Frame::Object {
+                    key,
+                    expect_key: true,
+                }) = stack.last_mut()
+                {
+                    *key = text.get(start..i.min(text.len())).map(str::to_string);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object { key: Some(key), .. } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Object { key: None, .. } => {}
+            Frame::Array { index } => path.push_str(&format!("[{index}]")),
+        }
+    }
+    path
 }
 
 /// The scenario entry that reproduces `action` at tick `at`: how user clicks and the explorer's

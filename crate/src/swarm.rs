@@ -172,16 +172,25 @@ pub struct SwarmReport {
     pub first_violation: Option<(u64, Violation)>,
 }
 
+/// Runs the scenario seed `seed` draws to its end, keeping the event log when `log` is set (the
+/// benchmarks measure both ways).
+pub fn run_seed(seed: u64, bug: Option<&str>, log: bool) -> Simulation {
+    let compiled = scenario_for_seed(seed, bug)
+        .compile()
+        .expect("swarm draws only valid scenarios");
+    let mut sim = Simulation::new(&compiled);
+    if !log {
+        sim = sim.without_log();
+    }
+    sim.run();
+    sim
+}
+
 /// Runs seeds `from .. from + count`.
-pub fn swarm(from: u64, count: u64, bug: Option<&str>) -> SwarmReport {
+pub fn swarm(from: u64, count: u64, bug: Option<&str>, log: bool) -> SwarmReport {
     let mut report = SwarmReport::default();
     for seed in from..from + count {
-        let scenario = scenario_for_seed(seed, bug);
-        let compiled = scenario
-            .compile()
-            .expect("swarm draws only valid scenarios");
-        let mut sim = Simulation::new(&compiled).without_log();
-        sim.run();
+        let sim = run_seed(seed, bug, log);
         report.runs += 1;
         report.events += sim.events();
         if let Some(v) = sim.violations().first() {

@@ -45,6 +45,17 @@ pub fn check_scenario(json: &str) -> Result<String, JsError> {
     Ok(scenario.to_json())
 }
 
+/// Runs swarm seeds `from .. from + count` with the event log on and returns the number of
+/// events: the benchmark compares this, timed in JavaScript, with the native CLI's
+/// `swarm --log on`.
+#[wasm_bindgen(js_name = benchSwarm)]
+pub fn bench_swarm(from: f64, count: f64) -> f64 {
+    let from = from.max(0.0) as u64;
+    (from..from + count.max(0.0) as u64)
+        .map(|seed| crate::swarm::run_seed(seed, None, true).events())
+        .sum::<u64>() as f64
+}
+
 /// The names of the break-Paxos switches, for the setup panel.
 #[wasm_bindgen(js_name = bugNames)]
 pub fn bug_names() -> Vec<String> {

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 const USAGE: &str = "usage:
   paxoscope run SCENARIO.json [--trace FILE]
-  paxoscope swarm --seeds N [--from S] [--bug NAME]
+  paxoscope swarm --seeds N [--from S] [--bug NAME] [--log on|off]
   paxoscope check SCENARIO.json [--max-crashes K] [--max-drops K] [--max-duplicates K] [--max-rounds K] [--max-states K]";
 
 fn main() -> ExitCode {
@@ -39,11 +39,11 @@ fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
+/// Positional arguments, and `--flag value` pairs.
+type Parsed<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>);
+
 /// Splits arguments into positionals and `--flag value` pairs, rejecting unknown flags.
-fn parse<'a>(
-    args: &'a [String],
-    flags: &[&str],
-) -> Result<(Vec<&'a str>, Vec<(&'a str, &'a str)>), String> {
+fn parse<'a>(args: &'a [String], flags: &[&str]) -> Result<Parsed<'a>, String> {
     let mut positional = Vec::new();
     let mut options = Vec::new();
     let mut iter = args.iter();
@@ -113,7 +113,7 @@ fn cmd_run(args: &[String]) -> Result<(), String> {
 }
 
 fn cmd_swarm(args: &[String]) -> Result<(), String> {
-    let (positional, options) = parse(args, &["seeds", "from", "bug"])?;
+    let (positional, options) = parse(args, &["seeds", "from", "bug", "log"])?;
     if !positional.is_empty() {
         return Err(format!("swarm takes no file\n{USAGE}"));
     }
@@ -132,8 +132,15 @@ fn cmd_swarm(args: &[String]) -> Result<(), String> {
             ));
         }
     }
+    // The event log is off by default (swarm only needs outcomes); `--log on` measures the cost
+    // of keeping it, as the page does.
+    let log = match options.iter().rev().find(|(f, _)| *f == "log") {
+        None | Some((_, "off")) => false,
+        Some((_, "on")) => true,
+        Some((_, other)) => return Err(format!("--log takes on or off, not {other:?}")),
+    };
     let started = Instant::now();
-    let report = swarm(from, seeds, bug);
+    let report = swarm(from, seeds, bug, log);
     let seconds = started.elapsed().as_secs_f64();
     let first = report.first_violation.as_ref().map(|(seed, v)| {
         json!({

@@ -1,0 +1,33 @@
+// The simulation's speed in WebAssembly (V8, under Node) against the native build, on the same
+// swarm seeds with the event log on: `node scripts/bench-wasm.mjs [SEEDS]` after a build.
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import init, { benchSwarm } from '../web/pkg/paxoscope.js';
+
+const root = resolve(fileURLToPath(import.meta.url), '../..');
+const seeds = Number(process.argv[2] ?? 20000);
+await init({ module_or_path: readFileSync(`${root}/web/pkg/paxoscope_bg.wasm`) });
+
+benchSwarm(0, 500); // warm-up: let V8 tier the code up before timing
+const runs = [];
+for (let i = 0; i < 3; i++) {
+  const started = performance.now();
+  const events = benchSwarm(0, seeds);
+  runs.push({ events, seconds: (performance.now() - started) / 1000 });
+}
+const best = runs.reduce((a, b) => (a.seconds < b.seconds ? a : b));
+const wasmRate = best.events / best.seconds;
+
+const cli = `${root}/target/release/paxoscope`;
+execFileSync('cargo', ['build', '--quiet', '--release', '-p', 'paxoscope', '--bin', 'paxoscope'], { cwd: root, stdio: 'inherit' });
+const native = [0, 1, 2].map(() => JSON.parse(execFileSync(cli, ['swarm', '--seeds', String(seeds), '--log', 'on']).toString()));
+const nativeBest = native.reduce((a, b) => (a.seconds < b.seconds ? a : b));
+if (nativeBest.events !== best.events) throw new Error(`native ran ${nativeBest.events} events, wasm ${best.events}: the builds disagree`);
+const nativeRate = nativeBest.events / nativeBest.seconds;
+
+console.log(`swarm seeds: ${seeds}, events: ${best.events} (log on, best of 3)`);
+console.log(`sim_events_per_second_native_log_on: ${Math.round(nativeRate)}`);
+console.log(`sim_events_per_second_wasm_node_log_on: ${Math.round(wasmRate)}`);
+console.log(`wasm_slowdown_ratio: ${(nativeRate / wasmRate).toFixed(2)}`);
