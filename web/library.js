@@ -93,6 +93,18 @@ export class Library {
         h('button', { type: 'button', onclick: () => this.end() }, 'End tour')));
   }
 
+  /** After the person moves the cursor, the step shown is the last one at or before it. */
+  syncTo(time) {
+    const tour = this.app.tour;
+    if (!tour) return;
+    let index = 0;
+    tour.entry.tour.forEach((step, i) => { if (step.at <= time) index = i; });
+    if (index !== tour.index) {
+      tour.index = index;
+      this.showStep();
+    }
+  }
+
   back() {
     const tour = this.app.tour;
     tour.index = Math.max(0, tour.index - 1);

@@ -211,8 +211,12 @@ function renderMarkers(view) {
   })));
 }
 
+// `?perf` records how long each frame's work takes, for scripts/bench-page.mjs.
+const frameTimes = new URLSearchParams(location.search).has('perf') ? (window.paxoscopeFrameTimes = []) : null;
+
 function frame(timestamp) {
   if (!app.playing) return;
+  const started = frameTimes ? performance.now() : 0;
   const seconds = Math.min(0.25, (timestamp - app.lastFrame) / 1000);
   app.lastFrame = timestamp;
   // Playing stops by itself at the end, at an embed's stop tick, and at a tour's next step.
@@ -224,11 +228,13 @@ function frame(timestamp) {
     app.pg.seek(tick);
     refresh();
   }
-  if (app.time >= stop && app.playing) {
+  // A violation found on the way may already have paused the run; the tour still moves on.
+  if (app.time >= stop) {
     pause();
     if (stop === library.nextStop()) library.advance();
   }
   render();
+  if (frameTimes) frameTimes.push(performance.now() - started);
   if (app.playing) requestAnimationFrame(frame);
 }
 
@@ -254,6 +260,7 @@ function seekTo(tick, { quiet = false } = {}) {
   app.time = Math.max(0, Math.min(app.view.until_ticks, Math.floor(tick)));
   app.pg.seek(app.time);
   refresh();
+  library.syncTo(app.time);
   render();
   if (!quiet) updateLink();
 }
@@ -424,6 +431,7 @@ try {
   if (app.embed) startEmbed(app.embed);
   listenForHost(hostCommands);
   document.body.dataset.ready = 'true';
+  performance.mark('paxoscope-ready');
 } catch (error) {
   $('status').textContent = `The consensus core could not start: ${error.message ?? error}`;
   showError(`The consensus core could not start: ${error.message ?? error}. Reload the page; if it persists, your browser may not support WebAssembly.`);

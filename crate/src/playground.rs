@@ -203,6 +203,13 @@ impl Playground {
                 self.sim.advance_to(tick);
             }
         }
+        // The cursor at tick t shows the interventions scheduled at t as done: that is where a
+        // person who acted at t saw them, and they come before everything else at t.
+        while self.sim.now() == tick && self.sim.next_intervention_tick() == Some(tick) {
+            if !self.sim.step() {
+                break;
+            }
+        }
         self.scan_markers();
     }
 
@@ -228,6 +235,15 @@ impl Playground {
     /// the person's interventions after it are discarded first. A bad entry changes nothing.
     pub fn intervene(&mut self, json: &str) -> Result<u64, ScenarioError> {
         let at = self.sim.intervention_tick();
+        if at >= self.sim.until_ticks() {
+            return Err(ScenarioError {
+                field: "intervention".into(),
+                message: format!(
+                    "the run ends at tick {}; move back in time to act",
+                    self.sim.until_ticks()
+                ),
+            });
+        }
         let item = Intervention::from_json_at(json, at)?;
         let mut scenario = self.scenario.clone();
         let mut index = 0;
@@ -252,7 +268,9 @@ impl Playground {
         self.markers_scanned = self.markers_scanned.min(self.sim.events());
         self.reached = at;
         while self.sim.next_intervention_tick() == Some(at) {
-            self.sim.step();
+            if !self.sim.step() {
+                break;
+            }
         }
         self.scan_markers();
         Ok(at)
@@ -706,6 +724,18 @@ mod tests {
     }
 
     #[test]
+    fn a_reopened_scenario_shows_an_intervention_at_the_cursor_as_done() {
+        let mut p = Playground::new(HAPPY).unwrap();
+        p.seek(20);
+        p.intervene(r#"{"crash": "a1"}"#).unwrap();
+        let live = digest(&p);
+        let mut reopened = Playground::new(&p.scenario().to_json()).unwrap();
+        reopened.seek(20);
+        assert_eq!(digest(&reopened), live);
+        assert!(reopened.view().nodes[1].crashed);
+    }
+
+    #[test]
     fn a_bad_intervention_changes_nothing() {
         let mut p = Playground::new(HAPPY).unwrap();
         p.seek(20);
@@ -713,6 +743,15 @@ mod tests {
         let error = p.intervene(r#"{"crash": "a9"}"#).unwrap_err();
         assert!(error.to_string().contains("unknown node"), "{error}");
         assert!(p.intervene("[1]").is_err());
+        p.seek(10_000);
+        let end = digest(&p);
+        let error = p.intervene(r#"{"crash": "a1"}"#).unwrap_err();
+        assert!(
+            error.to_string().contains("the run ends at tick 400"),
+            "{error}"
+        );
+        assert_eq!(digest(&p), end);
+        p.seek(20);
         assert!(p.intervene(r#"{"explode": true}"#).is_err());
         assert_eq!(digest(&p), before);
     }
