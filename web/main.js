@@ -10,6 +10,7 @@ import { speedFromSlider, sliderFromSpeed, thinMarkers } from './timeline.js';
 import { decodeFragment, encodeFragment } from './link.js';
 import { SharePanel } from './share.js';
 import { Library } from './library.js';
+import { Search } from './search.js';
 import { embedOptions, listenForHost } from './embed.js';
 
 /** The run the page opens with: two proposers that may duel, three acceptors, two learners. */
@@ -66,6 +67,7 @@ const panels = new Panels({
   selectNode,
   bugNames: () => bugNames(),
   extras: { 'panel-share': () => share.render(), 'panel-library': () => library.render() },
+  search: new Search({ app, load: (text, options) => load(text, options) }),
 });
 
 function showError(message) {

@@ -7,8 +7,8 @@ const $ = (id) => document.getElementById(id);
 const LOG_LINES_MAX = 400;
 
 export class Panels {
-  constructor({ app, act, load, seekTo, selectNode, bugNames, extras }) {
-    Object.assign(this, { app, act, load, seekTo, selectNode, bugNames, extras });
+  constructor({ app, act, load, seekTo, selectNode, bugNames, extras, search }) {
+    Object.assign(this, { app, act, load, seekTo, selectNode, bugNames, extras, search });
     this.keys = {};
     this.involved = new Set();
     this.logCount = 0;
@@ -220,7 +220,7 @@ export class Panels {
         event.preventDefault();
         this.load(scenarioFromForm(new FormData(form), scenario));
       });
-      return [h('p', { class: 'hint' }, 'Changing the setup restarts the run with the same proposals.'), form];
+      return [h('p', { class: 'hint' }, 'Changing the setup restarts the run with the same proposals.'), form, this.search.element()];
     });
   }
 }

@@ -56,6 +56,45 @@ pub fn bench_swarm(from: f64, count: f64) -> f64 {
         .sum::<u64>() as f64
 }
 
+/// Explores every interleaving of a scenario's start within bounds (see `explore.rs`) and
+/// returns `{states, transitions, complete, violations, counterexample}`, the counterexample
+/// being scenario JSON that replays the violation, or null. The page runs this in a worker.
+#[wasm_bindgen(js_name = exploreScenario)]
+pub fn explore_scenario(
+    json: &str,
+    max_crashes: u32,
+    max_drops: u32,
+    max_duplicates: u32,
+    max_rounds: u32,
+    max_states: u32,
+) -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Found {
+        states: usize,
+        transitions: u64,
+        complete: bool,
+        violations: Vec<crate::checker::Violation>,
+        counterexample: Option<String>,
+    }
+    let scenario = Scenario::from_json(json).map_err(error)?;
+    let compiled = scenario.compile().map_err(error)?;
+    let bounds = crate::explore::Bounds {
+        max_crashes,
+        max_drops,
+        max_duplicates,
+        max_rounds,
+        max_states: max_states as usize,
+    };
+    let report = crate::explore::explore(&scenario, &compiled, bounds);
+    to_js(&Found {
+        states: report.states,
+        transitions: report.transitions,
+        complete: report.complete,
+        violations: report.violations,
+        counterexample: report.counterexample.map(|s| s.to_json()),
+    })
+}
+
 /// The names of the break-Paxos switches, for the setup panel.
 #[wasm_bindgen(js_name = bugNames)]
 pub fn bug_names() -> Vec<String> {

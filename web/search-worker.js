@@ -1,0 +1,16 @@
+// Runs the exhaustive explorer off the main thread, so the page stays responsive while it
+// searches; the page can stop it at any time by terminating the worker.
+import init, { exploreScenario } from './pkg/paxoscope.js';
+
+const ready = init();
+
+self.onmessage = async ({ data }) => {
+  try {
+    await ready;
+    const b = data.bounds;
+    const result = exploreScenario(data.scenario, b.crashes, b.drops, b.duplicates, b.rounds, b.states);
+    self.postMessage({ ok: true, result });
+  } catch (error) {
+    self.postMessage({ ok: false, error: error?.message ?? String(error) });
+  }
+};

@@ -1,0 +1,76 @@
+// The search section of the Setup panel: explore every interleaving of the current scenario's
+// proposals within bounds, in a worker, and play the counterexample if one is found.
+import { h, replace } from './dom.js';
+
+export class Search {
+  constructor({ app, load }) {
+    Object.assign(this, { app, load });
+    this.worker = null;
+  }
+
+  /** The search form and its result area, built once per Setup panel drawing. */
+  element() {
+    const number = (name, value, max, label) => h('label', { class: 'field' }, label,
+      h('input', { type: 'number', name, value, min: 0, max, 'data-focus-key': `search-${name}` }));
+    const result = h('div', { id: 'search-result', role: 'status' });
+    const stop = h('button', { type: 'button', id: 'search-stop', disabled: true, onclick: () => this.stop(result, go, stop) }, 'Stop');
+    const form = h('form', { id: 'search-form' },
+      // Small defaults: each extra fault or ballot multiplies the states to visit.
+      number('crashes', 0, 3, 'Crashes at most'),
+      number('drops', 0, 3, 'Dropped messages at most'),
+      number('duplicates', 0, 3, 'Duplicated messages at most'),
+      number('rounds', 1, 4, 'Ballots per proposer at most'),
+      number('states', 200000, 5000000, 'Stop after this many states'),
+      h('div', { class: 'field' }, h('button', { type: 'submit', id: 'search-go', 'data-focus-key': 'search-go' }, 'Search every interleaving'), stop));
+    const go = form.querySelector('#search-go');
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const data = new FormData(form);
+      const bounds = Object.fromEntries(['crashes', 'drops', 'duplicates', 'rounds', 'states'].map((k) => [k, Math.max(0, Math.trunc(Number(data.get(k))) || 0)]));
+      this.run(bounds, result, go, stop);
+    });
+    return h('fieldset', {}, h('legend', {}, 'Search every interleaving'),
+      h('p', { class: 'hint' }, 'The explorer tries every order of deliveries and timeouts after the proposals, plus the faults you allow, and stops at the first safety violation.'),
+      form, result);
+  }
+
+  run(bounds, result, go, stop) {
+    this.worker?.terminate();
+    const started = performance.now();
+    this.worker = new Worker(new URL('./search-worker.js', import.meta.url), { type: 'module' });
+    go.disabled = true;
+    stop.disabled = false;
+    replace(result, h('p', {}, 'Searching…'));
+    this.worker.onmessage = ({ data }) => {
+      this.worker.terminate();
+      this.worker = null;
+      go.disabled = false;
+      stop.disabled = true;
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      if (!data.ok) {
+        replace(result, h('p', { class: 'warning' }, `The search could not run: ${data.error}`));
+        return;
+      }
+      const r = data.result;
+      if (r.counterexample) {
+        const v = r.violations[0];
+        replace(result,
+          h('p', { class: 'warning', 'data-search': 'violation' }, `Counterexample found after ${r.states} states (${seconds} s): ${v.explanation}.`),
+          h('button', { type: 'button', class: 'primary', id: 'play-counterexample', onclick: () => this.load(r.counterexample, { push: true }) }, 'Load the counterexample'));
+      } else {
+        replace(result, h('p', { 'data-search': r.complete ? 'safe' : 'incomplete' }, r.complete
+          ? `No violation in any of the ${r.states} reachable states (${seconds} s) within these bounds.`
+          : `No violation in the first ${r.states} states (${seconds} s); the search stopped at its limit before seeing every state.`));
+      }
+    };
+    this.worker.postMessage({ scenario: this.app.pg.scenarioJson(), bounds });
+  }
+
+  stop(result, go, stop) {
+    this.worker?.terminate();
+    this.worker = null;
+    go.disabled = false;
+    stop.disabled = true;
+    replace(result, h('p', {}, 'Search stopped.'));
+  }
+}
