@@ -628,19 +628,24 @@ fn on_prepare(a: &mut Acceptor, me: NodeId, from: NodeId, ballot: Ballot, out: &
             },
         ));
     } else {
-        out.notes.push(Note::Refused {
-            acceptor: me,
+        refuse(a, me, from, ballot, out);
+    }
+}
+
+/// An acceptor tells a proposer its ballot is below the acceptor's promise.
+fn refuse(a: &Acceptor, me: NodeId, from: NodeId, ballot: Ballot, out: &mut Effects) {
+    out.notes.push(Note::Refused {
+        acceptor: me,
+        ballot,
+        promised: a.promised,
+    });
+    out.sends.push((
+        from,
+        Msg::Nack {
             ballot,
             promised: a.promised,
-        });
-        out.sends.push((
-            from,
-            Msg::Nack {
-                ballot,
-                promised: a.promised,
-            },
-        ));
-    }
+        },
+    ));
 }
 
 fn on_accept(
@@ -672,18 +677,7 @@ fn on_accept(
             }
         }
     } else {
-        out.notes.push(Note::Refused {
-            acceptor: me,
-            ballot,
-            promised: a.promised,
-        });
-        out.sends.push((
-            from,
-            Msg::Nack {
-                ballot,
-                promised: a.promised,
-            },
-        ));
+        refuse(a, me, from, ballot, out);
     }
 }
 
