@@ -437,13 +437,13 @@ impl Scenario {
                 if a == 0 {
                     return Err(error("cluster.acceptors", "must be at least 1"));
                 }
-                if p + a + l > MAX_NODES {
+                // Saturating: counts come from the file, and a wrapped sum would pass this check
+                // and then try to build billions of nodes.
+                let total = p.saturating_add(a).saturating_add(l);
+                if total > MAX_NODES {
                     return Err(error(
                         "cluster",
-                        format!(
-                            "{} nodes is more than the {MAX_NODES} a cluster may have",
-                            p + a + l
-                        ),
+                        format!("{total} nodes is more than the {MAX_NODES} a cluster may have"),
                     ));
                 }
                 for i in 1..=p {
