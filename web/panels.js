@@ -191,6 +191,12 @@ export class Panels {
       const combined = cluster.servers !== undefined;
       const number = (name, value, min, max, label) => h('label', { class: 'field' }, label,
         h('input', { type: 'number', name, value, min, max, step: name === 'loss' || name === 'duplicate' ? 0.05 : 1, 'data-focus-key': name }));
+      const slider = (name, value, min, max, step, label, show) => {
+        const output = h('output', {}, show(Number(value)));
+        const input = h('input', { type: 'range', name, value, min, max, step, 'data-focus-key': name, 'aria-label': label });
+        input.addEventListener('input', () => { output.textContent = show(Number(input.value)); });
+        return h('label', { class: 'field' }, label, input, output);
+      };
       const form = h('form', { id: 'setup-form' },
         h('fieldset', {}, h('legend', {}, 'Cluster'),
           h('label', { class: 'field' }, h('input', { type: 'radio', name: 'shape', value: 'roles', checked: !combined }), 'separate proposers, acceptors and learners'),
@@ -207,10 +213,10 @@ export class Panels {
           number('phase2', scenario.quorum.phase2 ?? 2, 1, 9, 'Phase-2 size (Q2)'),
           view.quorum.warning ? h('p', { class: 'warning' }, view.quorum.warning) : null),
         h('fieldset', {}, h('legend', {}, 'Network'),
-          number('delay_ticks_min', scenario.network.delay_ticks_min, 1, 1000, 'Delay min (ticks)'),
-          number('delay_ticks_max', scenario.network.delay_ticks_max, 1, 1000, 'Delay max (ticks)'),
-          number('loss', scenario.network.loss, 0, 1, 'Loss probability'),
-          number('duplicate', scenario.network.duplicate, 0, 1, 'Duplication probability')),
+          slider('delay_ticks_min', scenario.network.delay_ticks_min, 1, Math.max(200, scenario.network.delay_ticks_min), 1, 'Delay min', (v) => `${v} ticks`),
+          slider('delay_ticks_max', scenario.network.delay_ticks_max, 1, Math.max(200, scenario.network.delay_ticks_max), 1, 'Delay max', (v) => `${v} ticks`),
+          slider('loss', scenario.network.loss, 0, 1, 0.05, 'Loss', (v) => `${Math.round(v * 100)} %`),
+          slider('duplicate', scenario.network.duplicate, 0, 1, 0.05, 'Duplication', (v) => `${Math.round(v * 100)} %`)),
         h('fieldset', {}, h('legend', {}, 'Break Paxos'),
           this.bugNames().map((bug) => h('label', { class: 'field' },
             h('input', { type: 'checkbox', name: 'bug', value: bug, checked: (scenario.bugs ?? []).includes(bug), 'data-focus-key': bug }), bug.replaceAll('_', ' ')))),
