@@ -1,0 +1,181 @@
+//! The command-line tool, run as a user runs it: the built binary, its stdout, stderr and exit
+//! code. Exit code 0 means it ran (violations are results, not failures); 2 means bad input.
+
+use paxoscope::scenario::Scenario;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn paxoscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_paxoscope"))
+        .args(args)
+        .output()
+        .expect("the paxoscope binary runs")
+}
+
+fn scenario_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../scenarios")
+        .join(format!("{name}.json"))
+}
+
+/// Writes `text` to a file of its own under the target folder and returns its path.
+fn temporary_file(name: &str, text: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&path, text).expect("the target folder is writable");
+    path
+}
+
+/// The JSON object the command printed, after checking that it succeeded.
+fn json_output(output: &Output) -> Value {
+    assert!(
+        output.status.success(),
+        "exit {:?}, stderr: {}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("stdout is one JSON object")
+}
+
+#[test]
+fn run_prints_the_outcome_with_the_library_trace_hash() {
+    let path = scenario_path("happy-path");
+    let output = json_output(&paxoscope(&["run", path.to_str().unwrap()]));
+    assert_eq!(output["chosen"], "A");
+    assert_eq!(output["decided"]["l1"], "A");
+    assert_eq!(output["violations"], serde_json::json!([]));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let sim = paxoscope::run_scenario(&text).expect("happy path is valid");
+    assert_eq!(output["trace_hash"], format!("{:016x}", sim.trace_hash()));
+    assert_eq!(output["events"], sim.events());
+}
+
+#[test]
+fn run_writes_a_trace_with_one_line_per_event() {
+    let path = scenario_path("happy-path");
+    let trace = Path::new(env!("CARGO_TARGET_TMPDIR")).join("happy-path-trace.jsonl");
+    let output = json_output(&paxoscope(&[
+        "run",
+        path.to_str().unwrap(),
+        "--trace",
+        trace.to_str().unwrap(),
+    ]));
+    let lines: Vec<Value> = std::fs::read_to_string(&trace)
+        .expect("the trace was written")
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len() as u64, output["events"].as_u64().unwrap());
+    assert_eq!(lines[0]["text"], "p1 was asked to propose \"A\"");
+    assert!(lines.iter().any(|l| l["kind"] == "chosen"));
+}
+
+#[test]
+fn run_reports_a_violation_and_still_exits_zero() {
+    let path = scenario_path("bug-proposer-ignores-promised-value");
+    let output = json_output(&paxoscope(&["run", path.to_str().unwrap()]));
+    assert_eq!(output["violations"][0]["kind"], "agreement");
+}
+
+#[test]
+fn run_rejects_a_malformed_scenario_naming_the_field() {
+    let text = std::fs::read_to_string(scenario_path("happy-path"))
+        .unwrap()
+        .replace("\"delay_ticks_max\": 20", "\"delay_ticks_max\": 5");
+    let path = temporary_file("malformed.json", &text);
+    let output = paxoscope(&["run", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("network.delay_ticks_max"), "{stderr}");
+    assert!(stderr.contains("malformed.json"), "{stderr}");
+}
+
+#[test]
+fn bad_command_lines_exit_two() {
+    for args in [
+        vec![],
+        vec!["fly"],
+        vec!["run"],
+        vec!["run", "/no/such/file.json"],
+        vec!["swarm", "--seeds", "many"],
+        vec!["swarm", "--seeds", "10", "--bug", "acceptor_sleeps"],
+        vec!["check", "--max-states"],
+    ] {
+        let output = paxoscope(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(!output.stderr.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn swarm_runs_the_seeds_it_is_given() {
+    let output = json_output(&paxoscope(&["swarm", "--seeds", "50"]));
+    assert_eq!(output["runs"], 50);
+    assert_eq!(output["violating_runs"], 0);
+    assert_eq!(output["first_violation"], Value::Null);
+    assert!(output["events"].as_u64().unwrap() > 50);
+}
+
+#[test]
+fn swarm_with_a_bug_prints_a_replayable_scenario() {
+    let output = json_output(&paxoscope(&[
+        "swarm",
+        "--seeds",
+        "50",
+        "--bug",
+        "proposer_ignores_promised_value",
+    ]));
+    let first = &output["first_violation"];
+    assert_eq!(first["kind"], "agreement");
+    // The printed scenario is ordinary scenario JSON that replays the violation.
+    let scenario: Scenario = serde_json::from_value(first["scenario"].clone()).unwrap();
+    assert_eq!(scenario.seed, first["seed"].as_u64().unwrap());
+    let path = temporary_file("swarm-violation.json", &scenario.to_json());
+    let replay = json_output(&paxoscope(&["run", path.to_str().unwrap()]));
+    assert_eq!(replay["violations"][0]["kind"], "agreement");
+}
+
+#[test]
+fn check_explores_a_small_scenario_completely() {
+    let path = scenario_path("happy-path");
+    let output = json_output(&paxoscope(&[
+        "check",
+        path.to_str().unwrap(),
+        "--max-crashes",
+        "0",
+        "--max-drops",
+        "1",
+        "--max-duplicates",
+        "0",
+        "--max-rounds",
+        "1",
+    ]));
+    assert_eq!(output["complete"], true);
+    assert_eq!(output["violations"], serde_json::json!([]));
+    assert_eq!(output["counterexample"], Value::Null);
+    assert!(output["states"].as_u64().unwrap() > 100);
+}
+
+#[test]
+fn check_returns_a_counterexample_the_run_command_replays() {
+    let text = std::fs::read_to_string(scenario_path("bug-learner-counts-duplicates")).unwrap();
+    let path = temporary_file("check-learner.json", &text);
+    let output = json_output(&paxoscope(&[
+        "check",
+        path.to_str().unwrap(),
+        "--max-crashes",
+        "0",
+        "--max-drops",
+        "0",
+        "--max-duplicates",
+        "1",
+        "--max-rounds",
+        "1",
+    ]));
+    assert_eq!(output["violations"][0]["kind"], "learned_not_chosen");
+    let counterexample = serde_json::to_string(&output["counterexample"]).unwrap();
+    let path = temporary_file("counterexample.json", &counterexample);
+    let replay = json_output(&paxoscope(&["run", path.to_str().unwrap()]));
+    assert_eq!(replay["violations"][0]["kind"], "learned_not_chosen");
+}
