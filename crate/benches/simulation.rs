@@ -1,1 +1,88 @@
-fn main() {}
+//! Native benchmarks of the consensus core, printed as plain `name: value` lines.
+//!
+//! - `sim_events_per_second_log_on`: events per second over a fixed set of swarm scenarios,
+//!   with the event log kept (what the page and `run --trace` do).
+//! - `sim_events_per_second_log_off`: the same runs without the log (what swarm testing does).
+//! - `explorer_states_per_second`: distinct states per second for the explorer on correct
+//!   Paxos with two proposers, three acceptors and one learner.
+//!
+//! Each figure is the best of a few repetitions, so that a busy machine shows less noise. Run
+//! with `cargo bench -p paxoscope --bench simulation`.
+
+use paxoscope::explore::{explore, Bounds};
+use paxoscope::scenario::Scenario;
+use paxoscope::swarm::run_seed;
+use std::hint::black_box;
+use std::time::Instant;
+
+/// The swarm seeds every simulation figure runs: enough for about five million events.
+const SEEDS: std::ops::Range<u64> = 0..20_000;
+const REPETITIONS: usize = 3;
+
+/// Runs `work` a few times and returns its result and the shortest time in seconds.
+fn best_of<T>(mut work: impl FnMut() -> T) -> (T, f64) {
+    let mut best = f64::INFINITY;
+    let mut result = None;
+    for _ in 0..REPETITIONS {
+        let started = Instant::now();
+        let value = black_box(work());
+        best = best.min(started.elapsed().as_secs_f64());
+        result = Some(value);
+    }
+    (result.expect("at least one repetition"), best)
+}
+
+fn simulate(log: bool) -> u64 {
+    SEEDS
+        .map(|seed| {
+            let sim = run_seed(seed, None, log);
+            // Keep the log alive until counted, so that building it is part of the cost.
+            black_box(sim.log().len());
+            sim.events()
+        })
+        .sum()
+}
+
+fn main() {
+    let (events_on, seconds_on) = best_of(|| simulate(true));
+    let (events_off, seconds_off) = best_of(|| simulate(false));
+    assert_eq!(events_on, events_off, "the log must not change the run");
+    println!("sim_runs: {}", SEEDS.end - SEEDS.start);
+    println!("sim_events: {events_on}");
+    println!(
+        "sim_events_per_second_log_on: {}",
+        (events_on as f64 / seconds_on).round()
+    );
+    println!(
+        "sim_events_per_second_log_off: {}",
+        (events_off as f64 / seconds_off).round()
+    );
+
+    let scenario = Scenario::from_json(
+        r#"{"version": 1, "protocol": "paxos",
+            "cluster": {"proposers": 2, "acceptors": 3, "learners": 1},
+            "schedule": [{"at": 0, "propose": {"node": "p1", "value": "A"}},
+                         {"at": 0, "propose": {"node": "p2", "value": "B"}}]}"#,
+    )
+    .expect("a valid scenario");
+    let compiled = scenario.compile().expect("a valid scenario");
+    // One ballot per proposer and no faults; the cap keeps the run to a few seconds.
+    let bounds = Bounds {
+        max_crashes: 0,
+        max_drops: 0,
+        max_duplicates: 0,
+        max_rounds: 1,
+        max_states: 1_000_000,
+    };
+    let (report, seconds) = best_of(|| explore(&scenario, &compiled, bounds));
+    assert!(report.violations.is_empty(), "correct Paxos broke safety");
+    println!("explorer_states: {}", report.states);
+    println!(
+        "explorer_states_per_second: {}",
+        (report.states as f64 / seconds).round()
+    );
+    println!(
+        "explorer_transitions_per_second: {}",
+        (report.transitions as f64 / seconds).round()
+    );
+}
