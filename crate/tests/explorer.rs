@@ -6,7 +6,7 @@
 //! Bounds. The default bounds (one crash, one drop, one duplicate, two rounds) are far too big
 //! for correct Paxos in a test: on this cluster the search does not end within 3,000,000
 //! states (over 30 s in the dev profile), and even with no faults and one round each it takes
-//! 5.5 million states. So each case here allows one round per proposer, only the fault its bug
+//! 8.5 million states. So each case here allows one round per proposer, only the fault its bug
 //! needs, and at most [`STATES_MAX`] states. Every bug is found well inside that cap (the
 //! slowest, proposer_ignores_promised_value, after about 59,000 states), and correct Paxos is
 //! searched breadth first with the same faults up to the same cap, over three times as many
