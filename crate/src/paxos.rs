@@ -777,16 +777,21 @@ fn on_accepted_learner(
     config: &Config,
     out: &mut Effects,
 ) {
-    let index = match l.tallies.iter().position(|t| t.ballot == ballot) {
-        Some(i) => i,
-        None => {
-            l.tallies.push(Tally {
-                ballot,
-                value,
-                acceptors: 0,
-                messages: 0,
-            });
-            l.tallies.len() - 1
+    // Tallies stay sorted by ballot, so that a learner's state does not depend on the order
+    // Accepted messages of different ballots arrived in (the explorer counts such states once).
+    let index = match l.tallies.binary_search_by_key(&ballot, |t| t.ballot) {
+        Ok(i) => i,
+        Err(i) => {
+            l.tallies.insert(
+                i,
+                Tally {
+                    ballot,
+                    value,
+                    acceptors: 0,
+                    messages: 0,
+                },
+            );
+            i
         }
     };
     let tally = &mut l.tallies[index];

@@ -63,8 +63,10 @@ pub struct Simulation {
     inflight: Vec<InFlight>,
     next_message_id: u64,
     /// For each node, when its retry timer fires (the timed scheduler), or that it is armed.
-    timers: Vec<Option<u64>>,
-    timer_generation: Vec<u32>,
+    // Fixed-size arrays rather than vectors: the explorer clones a simulation per step, and
+    // these then cost no allocation.
+    timers: [Option<u64>; MAX_NODES],
+    timer_generation: [u32; MAX_NODES],
     queue: BinaryHeap<Reverse<(u64, u64, Pending)>>,
     queue_seq: u64,
     next_intervention: usize,
@@ -97,7 +99,6 @@ pub struct Outcome {
 impl Simulation {
     pub fn new(compiled: &Compiled) -> Simulation {
         let config = Arc::new(compiled.config.clone());
-        let count = config.names.len();
         Simulation {
             nodes: config.roles.iter().map(|r| Node::new(*r)).collect(),
             schedule: Arc::new(compiled.schedule.clone()),
@@ -108,8 +109,8 @@ impl Simulation {
             acted_at_now: false,
             inflight: Vec::new(),
             next_message_id: 1,
-            timers: vec![None; count],
-            timer_generation: vec![0; count],
+            timers: [None; MAX_NODES],
+            timer_generation: [0; MAX_NODES],
             queue: BinaryHeap::new(),
             queue_seq: 0,
             next_intervention: 0,
@@ -179,7 +180,7 @@ impl Simulation {
     }
     /// When each node's timer fires (timed scheduler) or whether it is armed (script).
     pub fn timers(&self) -> &[Option<u64>] {
-        &self.timers
+        &self.timers[..self.nodes.len()]
     }
     pub fn trace_hash(&self) -> u64 {
         self.trace.finish()
@@ -700,15 +701,13 @@ impl Simulation {
     /// checker knows. The explorer treats two states with the same digest as one.
     pub fn state_hash(&self, hasher: &mut StableHasher) {
         self.nodes.hash(hasher);
-        let mut messages: Vec<(NodeId, NodeId, Msg)> = self
-            .inflight
-            .iter()
-            .map(|m| (m.from, m.to, m.msg))
-            .collect();
-        messages
-            .sort_unstable_by_key(|(from, to, msg)| (*from, *to, crate::hash::stable_hash(msg)));
-        messages.hash(hasher);
-        for timer in &self.timers {
+        // A multiset hash: the wrapping sum of each message's own hash does not depend on the
+        // order messages were sent in, and costs no sorting.
+        let messages = self.inflight.iter().fold(0u64, |sum, m| {
+            sum.wrapping_add(crate::hash::stable_hash(&(m.from, m.to, m.msg)))
+        });
+        hasher.write_u64(messages);
+        for timer in self.timers() {
             timer.is_some().hash(hasher);
         }
         self.partition.hash(hasher);
