@@ -263,9 +263,8 @@ impl Simulation {
         while let Some(Reverse((tick, _, pending))) = self.queue.peek() {
             let live = match *pending {
                 Pending::Deliver(id) => self
-                    .inflight
-                    .iter()
-                    .any(|m| m.id == id && m.deliver_tick == *tick),
+                    .find_inflight(id)
+                    .is_some_and(|i| self.inflight[i].deliver_tick == *tick),
                 Pending::Timer { node, generation } => {
                     self.timer_generation[node as usize] == generation
                 }
@@ -392,8 +391,9 @@ impl Simulation {
                     self.record(EventKind::NotInFlight { id });
                 }
             },
-            Action::Duplicate(id) => match self.inflight.iter().find(|m| m.id == id) {
-                Some(&original) => {
+            Action::Duplicate(id) => match self.find_inflight(id) {
+                Some(i) => {
+                    let original = self.inflight[i];
                     // The copy trails the original by the minimum delay, drawing no random number,
                     // so that duplicating a message changes nothing else in the run.
                     let deliver_tick =
@@ -414,21 +414,19 @@ impl Simulation {
                     self.record(EventKind::NotInFlight { id });
                 }
             },
-            Action::Delay { message, ticks } => {
-                match self.inflight.iter().position(|m| m.id == message) {
-                    Some(i) => {
-                        let tick = self.inflight[i].deliver_tick.max(self.now) + ticks;
-                        self.inflight[i].deliver_tick = tick;
-                        self.push_queue(tick, Pending::Deliver(message));
-                        self.record(EventKind::Delayed { id: message, ticks });
-                    }
-                    None => {
-                        self.record(EventKind::NotInFlight { id: message });
-                    }
+            Action::Delay { message, ticks } => match self.find_inflight(message) {
+                Some(i) => {
+                    let tick = self.inflight[i].deliver_tick.max(self.now) + ticks;
+                    self.inflight[i].deliver_tick = tick;
+                    self.push_queue(tick, Pending::Deliver(message));
+                    self.record(EventKind::Delayed { id: message, ticks });
                 }
-            }
+                None => {
+                    self.record(EventKind::NotInFlight { id: message });
+                }
+            },
             Action::Deliver(id) => {
-                if self.inflight.iter().any(|m| m.id == id) {
+                if self.find_inflight(id).is_some() {
                     self.deliver(id);
                 } else {
                     self.record(EventKind::NotInFlight { id });
@@ -444,8 +442,14 @@ impl Simulation {
         }
     }
 
+    /// Where message `id` is in `inflight`. Messages enter in id order and leave without
+    /// reordering the rest, so the list stays sorted by id and a binary search finds one.
+    fn find_inflight(&self, id: u64) -> Option<usize> {
+        self.inflight.binary_search_by_key(&id, |m| m.id).ok()
+    }
+
     fn take_inflight(&mut self, id: u64) -> Option<InFlight> {
-        let i = self.inflight.iter().position(|m| m.id == id)?;
+        let i = self.find_inflight(id)?;
         Some(self.inflight.remove(i))
     }
 
