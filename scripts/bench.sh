@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# npm run bench: the native benchmarks.
+# npm run bench: the native benchmarks, then the page's own costs in Chromium (weight, first
+# frame, frame time with 300+ messages in flight, CPU while paused).
 source "$(dirname "$0")/lib.sh"
-bash scripts/setup.sh
+bash scripts/setup.sh --browser
 bash scripts/build.sh
 cargo bench -p paxoscope --bench simulation
+node scripts/bench-page.mjs
