@@ -11,6 +11,11 @@ export class Lamport {
     this.context = canvas.getContext('2d');
     this.onSeek = onSeek;
     this.windowStart = 0;
+    // Reading the canvas's size every frame would force a layout; a ResizeObserver tells us.
+    this.size = { width: canvas.clientWidth, height: canvas.clientHeight };
+    new ResizeObserver(([entry]) => {
+      this.size = { width: entry.contentRect.width, height: entry.contentRect.height };
+    }).observe(canvas);
     canvas.addEventListener('click', (event) => {
       const rect = canvas.getBoundingClientRect();
       const x = event.clientX - rect.left;
@@ -24,8 +29,9 @@ export class Lamport {
     const inflight = new Map(view.messages.map((m) => [m.id, m]));
     const canvas = this.canvas;
     const ratio = window.devicePixelRatio || 1;
-    const width = canvas.clientWidth;
-    const height = canvas.clientHeight;
+    const { width, height } = this.size;
+    // Hidden (an embed without the diagram, or a collapsed layout): nothing to draw.
+    if (width < 1 || height < 1) return;
     if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
       canvas.width = Math.round(width * ratio);
       canvas.height = Math.round(height * ratio);
@@ -40,17 +46,7 @@ export class Lamport {
     this.windowStart = start;
     const x = (tick) => LANE_LEFT + ((tick - start) / WINDOW_TICKS) * (width - LANE_LEFT);
 
-    g.font = '11px system-ui, sans-serif';
-    g.textBaseline = 'middle';
-    view.nodes.forEach((node, i) => {
-      g.fillStyle = node.crashed ? '#9aa0a6' : '#1d1d1f';
-      g.fillText(node.name, 4, laneY(i));
-      g.strokeStyle = '#e3e6ea';
-      g.beginPath();
-      g.moveTo(LANE_LEFT, laneY(i));
-      g.lineTo(width, laneY(i));
-      g.stroke();
-    });
+    g.drawImage(this.lanes(view, width, height, ratio, laneY), 0, 0, width, height);
 
     // Entries are in time order; skip quickly to the window.
     let first = lowerBound(entries, start - 200);
@@ -62,8 +58,9 @@ export class Lamport {
         const endTick = end && end.tick <= time ? end.tick : time;
         if (endTick < start) continue;
         const lost = end && end.tick <= time && end.kind === 'drop';
+        // In flight: drawn fainter rather than dashed, since dashes are slow to draw by software.
         g.strokeStyle = lost ? '#b00020' : palette[e.color ?? 0];
-        g.setLineDash(end && end.tick <= time ? [] : [3, 3]);
+        g.globalAlpha = end && end.tick <= time ? 1 : 0.45;
         g.lineWidth = 1.3;
         const x1 = x(e.tick);
         const y1 = laneY(e.node);
@@ -83,7 +80,7 @@ export class Lamport {
       } else if (e.kind === 'crash' || e.kind === 'chosen' || e.kind === 'learn' || e.kind === 'violation') {
         if (e.tick < start) continue;
         const px = x(e.tick);
-        g.setLineDash([]);
+        g.globalAlpha = 1;
         if (e.kind === 'violation') {
           g.fillStyle = 'rgba(176,0,32,.25)';
           g.fillRect(px - 2, 0, 4, height);
@@ -100,7 +97,7 @@ export class Lamport {
         }
       }
     }
-    g.setLineDash([]);
+    g.globalAlpha = 1;
     g.strokeStyle = '#1a5fd0';
     g.lineWidth = 2;
     g.beginPath();
@@ -109,6 +106,30 @@ export class Lamport {
     g.stroke();
   }
 }
+
+/** The lanes and node names, drawn once per change of nodes or size: text is slow to draw. */
+Lamport.prototype.lanes = function lanes(view, width, height, ratio, laneY) {
+  const key = `${width}|${height}|${ratio}|${view.nodes.map((n) => `${n.name}${n.crashed}`).join()}`;
+  if (this.lanesKey === key) return this.lanesCanvas;
+  this.lanesKey = key;
+  const canvas = this.lanesCanvas ?? (this.lanesCanvas = document.createElement('canvas'));
+  canvas.width = Math.round(width * ratio);
+  canvas.height = Math.round(height * ratio);
+  const g = canvas.getContext('2d');
+  g.setTransform(ratio, 0, 0, ratio, 0, 0);
+  g.font = '11px system-ui, sans-serif';
+  g.textBaseline = 'middle';
+  view.nodes.forEach((node, i) => {
+    g.fillStyle = node.crashed ? '#9aa0a6' : '#1d1d1f';
+    g.fillText(node.name, 4, laneY(i));
+    g.strokeStyle = '#e3e6ea';
+    g.beginPath();
+    g.moveTo(LANE_LEFT, laneY(i));
+    g.lineTo(width, laneY(i));
+    g.stroke();
+  });
+  return canvas;
+};
 
 function cross(g, x, y) {
   g.beginPath();

@@ -200,11 +200,18 @@ function render() {
   if (app.selectedMessage !== null && !view.messages.some((m) => m.id === app.selectedMessage)) closeMessageMenu();
 }
 
+// The markers strip's width, kept by a ResizeObserver so that frames never force a layout.
+let markersWidth = 600;
+new ResizeObserver(([entry]) => {
+  markersWidth = entry.contentRect.width || 600;
+  app.markersKey = '';
+}).observe($('markers'));
+
 function renderMarkers(view) {
-  const key = `${view.reached}|${view.until_ticks}`;
+  const key = `${view.markers}|${view.until_ticks}|${markersWidth}`;
   if (key === app.markersKey) return;
   app.markersKey = key;
-  const width = $('markers').clientWidth || 600;
+  const width = markersWidth;
   const markers = thinMarkers(app.pg.markers(), view.until_ticks, width);
   replace($('markers'), markers.map((m) => h('button', {
     type: 'button', class: `marker ${m.kind}`, style: `left:${(100 * m.tick) / view.until_ticks}%`,
@@ -378,7 +385,6 @@ function wire() {
   $('speed').addEventListener('input', () => setSpeed(speedFromSlider($('speed').value)));
   $('scrubber').addEventListener('input', () => seekTo(Number($('scrubber').value)));
   document.addEventListener('keydown', onKey);
-  window.addEventListener('resize', () => { app.markersKey = ''; render(); });
   // People who ask for less motion get a slower default pace.
   if (matchMedia('(prefers-reduced-motion: reduce)').matches) setSpeed(5);
   else setSpeed(app.speed);

@@ -8,6 +8,7 @@ const SIZE = 600;
 const CENTER = SIZE / 2;
 const RING_RADIUS = 215;
 const NODE_RADIUS = 30;
+const MESSAGE_LABELS_MAX = 40;
 
 export class Stage {
   constructor(svg, { onSelectNode, onSelectMessage }) {
@@ -121,19 +122,34 @@ export class Stage {
   }
 
   renderMessages(view, time, selectedMessage) {
+    // With many messages in flight their labels only hide each other; the tooltip and the
+    // node panel still give each one's contents.
+    this.layers.messages.classList.toggle('crowded', view.messages.length > MESSAGE_LABELS_MAX);
     const seen = new Set();
     for (const m of view.messages) {
       seen.add(m.id);
       let element = this.messageElements.get(m.id);
       if (!element) {
         element = this.createMessage(m);
+        element.move = this.svg.createSVGTransform();
+        element.transform.baseVal.appendItem(element.move);
+        element.at = { x: NaN, y: NaN };
+        element.selected = false;
         this.messageElements.set(m.id, element);
         this.layers.messages.append(element);
       }
       const t = messageProgress(time, m.sent, m.deliver);
       const p = lerpPoint(this.positions[m.from], this.positions[m.to], 0.12 + 0.76 * t);
-      element.setAttribute('transform', `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})`);
-      element.classList.toggle('selected', m.id === selectedMessage);
+      // Moving a cached SVGTransform is much cheaper than rewriting the attribute.
+      if (p.x !== element.at.x || p.y !== element.at.y) {
+        element.move.setTranslate(p.x, p.y);
+        element.at = p;
+      }
+      const selected = m.id === selectedMessage;
+      if (selected !== element.selected) {
+        element.classList.toggle('selected', selected);
+        element.selected = selected;
+      }
     }
     for (const [id, element] of this.messageElements) {
       if (!seen.has(id)) {

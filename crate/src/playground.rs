@@ -52,6 +52,8 @@ pub struct View {
     pub now: u64,
     pub until_ticks: u64,
     pub reached: u64,
+    /// How many timeline markers there are, so the page redraws them only when this changes.
+    pub markers: usize,
     pub actions: u64,
     pub events: u64,
     pub finished: bool,
@@ -389,6 +391,7 @@ impl Playground {
             now: sim.now(),
             until_ticks: sim.until_ticks(),
             reached: self.reached,
+            markers: self.markers.len(),
             actions: sim.actions(),
             events: sim.events(),
             finished: sim.now() >= sim.until_ticks(),
