@@ -605,6 +605,12 @@ impl Scenario {
         }
         if let Some(groups) = &item.partition {
             // Nodes not named in any group form one more group of their own.
+            if groups.len() > MAX_NODES {
+                return Err(error(
+                    field("partition"),
+                    format!("has {} groups; a cluster of at most {MAX_NODES} nodes needs at most {MAX_NODES}", groups.len()),
+                ));
+            }
             let mut group_of = [u8::MAX; MAX_NODES];
             for (g, members) in groups.iter().enumerate() {
                 for (j, name) in members.iter().enumerate() {

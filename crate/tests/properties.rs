@@ -345,6 +345,15 @@ fn malformed_scenarios_are_rejected_naming_the_field() {
             "two groups",
         ),
         (
+            "more partition groups than a cluster can have",
+            edited(|v| {
+                let groups: Vec<Vec<String>> = (0..257).map(|_| Vec::new()).collect();
+                v["schedule"][0] = json!({"at": 3, "partition": groups});
+            }),
+            "schedule[0].partition",
+            "at most 15",
+        ),
+        (
             "unknown node in a cut",
             edited(|v| v["schedule"][0] = json!({"at": 3, "cut": {"from": "p1", "to": "zz"}})),
             "schedule[0].cut.to",
