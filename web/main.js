@@ -80,12 +80,12 @@ function showError(message) {
  * Starts a run from scenario JSON; on a bad scenario says why and keeps the current run.
  * `push` records the new run as a step in the browser's history.
  */
-function load(text, { push = false } = {}) {
+function load(text, { push = false, errorSuffix = '' } = {}) {
   let pg;
   try {
     pg = new Playground(String(text));
   } catch (error) {
-    showError(`This scenario cannot be loaded: ${error.message ?? error}`);
+    showError(`This scenario cannot be loaded: ${error.message ?? error}.${errorSuffix}`);
     return false;
   }
   app.pg?.free();
@@ -120,18 +120,17 @@ function updateLink({ push = false } = {}) {
   }, push ? 0 : 250);
 }
 
-/** Opens the run a fragment describes; a bad link says why and opens the default scenario. */
+/** Opens the run a fragment describes (the default scenario when it holds none); a bad link
+ *  says why and opens the default scenario. */
 async function openFragment(fragment) {
   const { scenario, tick, error } = await decodeFragment(fragment);
-  if (error) showError(error);
-  if (scenario !== null && scenario === app.pg?.scenarioJson()) {
-    if (tick !== null) seekTo(tick, { quiet: true });
-    return;
+  if (error) showError(`${error} The default scenario is shown instead.`);
+  const text = scenario ?? JSON.stringify(DEFAULT_SCENARIO);
+  // Only the cursor changed (a replaced history entry): keep the run, move the cursor.
+  if (text !== app.pg?.scenarioJson()) {
+    const ok = load(text, { errorSuffix: scenario === null ? '' : ' The default scenario is shown instead.' });
+    if (!ok) load(JSON.stringify(DEFAULT_SCENARIO));
   }
-  let ok = scenario !== null && load(scenario);
-  if (scenario !== null && !ok) showError(`${$('error').textContent.replace(/Dismiss$/, '')} The default scenario is shown instead.`);
-  if (!ok && !app.pg) ok = load(JSON.stringify(DEFAULT_SCENARIO));
-  else if (!ok && scenario !== null) load(JSON.stringify(DEFAULT_SCENARIO));
   if (tick !== null) seekTo(tick, { quiet: true });
 }
 
