@@ -13,6 +13,7 @@
 
 use crate::checker::Violation;
 use crate::hash::StableHasher;
+use crate::paxos::Effects;
 use crate::scenario::{intervention, Action, Compiled, Scenario, SchedulerKind};
 use crate::sim::Simulation;
 use serde::Serialize;
@@ -82,7 +83,12 @@ pub fn explore(scenario: &Scenario, compiled: &Compiled, bounds: Bounds) -> Repo
     }
     // `steps[i]` is (previous step, action); step 0 is the start.
     let mut steps: Vec<(u32, Option<Action>)> = vec![(0, None)];
-    let mut seen: HashSet<u64, BuildHasherDefault<IdentityHasher>> = HashSet::default();
+    // Sized up front: growing a set of millions of digests rehashes it many times over.
+    let mut seen: HashSet<u64, BuildHasherDefault<IdentityHasher>> =
+        HashSet::with_capacity_and_hasher(bounds.max_states.min(1 << 22), Default::default());
+    // One effects buffer for all steps: a cloned simulation's own would start empty and
+    // allocate afresh on every step.
+    let mut buffers = Effects::default();
     seen.insert(digest(&sim, 0, 0, 0));
     let mut queue = VecDeque::new();
     queue.push_back(Node {
@@ -105,7 +111,9 @@ pub fn explore(scenario: &Scenario, compiled: &Compiled, bounds: Bounds) -> Repo
                 Action::Duplicate(_) => next.duplicates += 1,
                 _ => {}
             }
+            next.sim.swap_effects(&mut buffers);
             next.sim.apply(&action);
+            next.sim.swap_effects(&mut buffers);
             transitions += 1;
             let hash = digest(&next.sim, next.crashes, next.drops, next.duplicates);
             if !seen.insert(hash) {

@@ -235,6 +235,12 @@ impl Simulation {
         self.schedule = schedule;
     }
 
+    /// Exchanges the scratch buffers protocol steps write into with `effects`, so that a caller
+    /// stepping many short-lived copies (the explorer) can keep one set of allocations.
+    pub fn swap_effects(&mut self, effects: &mut Effects) {
+        std::mem::swap(&mut self.effects, effects);
+    }
+
     /// Replaces the configuration with one that differs only in its interned values (a new
     /// proposal may bring a new value).
     pub fn set_config(&mut self, config: Arc<Config>) {
