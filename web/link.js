@@ -3,32 +3,40 @@
 // oversized or unknown link gives a message that says what is wrong.
 //
 // Fragment format (a public interface, like the scenario format):
-//   #s1=<base64url of deflate-raw of the scenario JSON>&t=<tick>
+//   #s1=<base64url of deflate-raw of the scenario JSON>&t=<tick>&a=<actions>
 //   #json=<percent-encoded scenario JSON>&t=<tick>      (readable, for hand-written links)
+// `a`, optional, is how many single events had happened: a state reached with Step lies inside
+// its tick, and the count finds it again.
 // Parameters other than these are reserved; an unknown `sN` is a newer link format.
 
 export const LINK_CHARS_MAX = 200_000;
 export const SCENARIO_BYTES_MAX = 1_000_000;
 export const TICK_MAX = 1_000_000;
 
-/** The fragment (without '#') for a scenario and a cursor. */
-export async function encodeFragment(scenarioJson, tick) {
+/** The fragment (without '#') for a scenario, a cursor tick and, optionally, an action count. */
+export async function encodeFragment(scenarioJson, tick, actions) {
   const bytes = new TextEncoder().encode(scenarioJson);
   const compressed = await collect(new Blob([bytes]).stream().pipeThrough(new CompressionStream('deflate-raw')), Infinity);
   const cursor = Number.isInteger(tick) && tick > 0 ? `&t=${tick}` : '';
-  return `s1=${toBase64Url(compressed)}${cursor}`;
+  const count = Number.isInteger(actions) && actions > 0 ? `&a=${actions}` : '';
+  return `s1=${toBase64Url(compressed)}${cursor}${count}`;
 }
 
 /**
- * Reads a fragment. Resolves to `{ scenario, tick, error }`: `scenario` is JSON text (not yet
- * checked by the core) or null; `error` says what was wrong, or is null. Never rejects.
+ * Reads a fragment. Resolves to `{ scenario, tick, actions, error }`: `scenario` is JSON text
+ * (not yet checked by the core) or null; `tick` and `actions` are numbers or null; `error` says
+ * what was wrong, or is null. Never rejects.
  */
 export async function decodeFragment(fragment) {
+  let result;
   try {
-    return await decode(String(fragment ?? '').replace(/^#/, ''));
+    result = await decode(String(fragment ?? '').replace(/^#/, ''));
   } catch (error) {
-    return { scenario: null, tick: null, error: `This link could not be read (${error?.message ?? error}).` };
+    result = fail(`This link could not be read (${error?.message ?? error}).`);
   }
+  const text = new URLSearchParams(String(fragment ?? '').replace(/^#/, '').slice(0, LINK_CHARS_MAX)).get('a');
+  const actions = result.scenario !== null && text !== null && /^\d{1,9}$/.test(text) ? Number(text) : null;
+  return { ...result, actions };
 }
 
 async function decode(fragment) {

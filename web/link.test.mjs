@@ -22,14 +22,14 @@ function generator(seed) {
 }
 
 test('a link round-trips the scenario and the cursor', async () => {
-  const fragment = await encodeFragment(SCENARIO, 123);
-  assert.match(fragment, /^s1=[A-Za-z0-9_-]+&t=123$/);
-  assert.deepEqual(await decodeFragment(`#${fragment}`), { scenario: SCENARIO, tick: 123, error: null });
+  const fragment = await encodeFragment(SCENARIO, 123, 45);
+  assert.match(fragment, /^s1=[A-Za-z0-9_-]+&t=123&a=45$/);
+  assert.deepEqual(await decodeFragment(`#${fragment}`), { scenario: SCENARIO, tick: 123, actions: 45, error: null });
 });
 
 test('a readable json= link works too', async () => {
   const result = await decodeFragment(`json=${encodeURIComponent(SCENARIO)}&t=9`);
-  assert.deepEqual(result, { scenario: SCENARIO, tick: 9, error: null });
+  assert.deepEqual(result, { scenario: SCENARIO, tick: 9, actions: null, error: null });
 });
 
 test('damaged links say what is wrong', async () => {

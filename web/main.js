@@ -62,7 +62,7 @@ const library = new Library({ app, load: (text, options) => load(text, options),
 const panels = new Panels({
   app,
   act,
-  load: (scenario) => load(JSON.stringify(scenario), { push: true }),
+  load: (text) => load(text, { push: true }),
   seekTo,
   selectNode,
   bugNames: () => bugNames(),
@@ -84,11 +84,16 @@ function load(text, { push = false, errorSuffix = '' } = {}) {
   let pg;
   try {
     pg = new Playground(String(text));
+    // A run the page cannot show must fail here, before the current run is given up.
+    pg.view();
   } catch (error) {
+    pg?.free();
     showError(`This scenario cannot be loaded: ${error.message ?? error}.${errorSuffix}`);
     return false;
   }
+  pause();
   app.pg?.free();
+  stage.forgetMessages();
   Object.assign(app, {
     pg, time: 0, playing: false, selectedMessage: null, entries: [], ends: new Map(),
     seenViolations: 0, markersKey: '', tour: null,
@@ -113,7 +118,7 @@ function updateLink({ push = false } = {}) {
   const pg = app.pg;
   linkTimer = setTimeout(async () => {
     if (pg !== app.pg) return;
-    const fragment = await encodeFragment(pg.scenarioJson(), Math.floor(app.time));
+    const fragment = await encodeFragment(pg.scenarioJson(), Math.floor(app.time), pg.actions());
     if (`#${fragment}` === location.hash) return;
     if (push) history.pushState(null, '', `#${fragment}`);
     else history.replaceState(null, '', `#${fragment}`);
@@ -123,7 +128,7 @@ function updateLink({ push = false } = {}) {
 /** Opens the run a fragment describes (the default scenario when it holds none); a bad link
  *  says why and opens the default scenario. */
 async function openFragment(fragment) {
-  const { scenario, tick, error } = await decodeFragment(fragment);
+  const { scenario, tick, actions, error } = await decodeFragment(fragment);
   if (error) showError(`${error} The default scenario is shown instead.`);
   const text = scenario ?? JSON.stringify(DEFAULT_SCENARIO);
   // Only the cursor changed (a replaced history entry): keep the run, move the cursor.
@@ -131,7 +136,7 @@ async function openFragment(fragment) {
     const ok = load(text, { errorSuffix: scenario === null ? '' : ' The default scenario is shown instead.' });
     if (!ok) load(JSON.stringify(DEFAULT_SCENARIO));
   }
-  if (tick !== null) seekTo(tick, { quiet: true });
+  if (tick !== null) seekTo(tick, { quiet: true, actions });
 }
 
 function refresh() {
@@ -243,30 +248,37 @@ function frame(timestamp) {
   }
   render();
   if (frameTimes) frameTimes.push(performance.now() - started);
-  if (app.playing) requestAnimationFrame(frame);
+  if (app.playing) frameRequest = requestAnimationFrame(frame);
 }
+
+// The pending animation frame, so that pausing cancels it and no two loops ever run at once.
+let frameRequest = 0;
 
 function play() {
   if (app.playing) return;
   if (app.time >= app.view.until_ticks) return;
   app.playing = true;
   app.lastFrame = performance.now();
-  requestAnimationFrame(frame);
+  cancelAnimationFrame(frameRequest);
+  frameRequest = requestAnimationFrame(frame);
   render();
 }
 
 function pause() {
   if (!app.playing) return;
   app.playing = false;
+  cancelAnimationFrame(frameRequest);
   app.time = Math.floor(app.time);
   render();
   updateLink();
 }
 
-function seekTo(tick, { quiet = false } = {}) {
+/** Moves the cursor to `tick`; with `actions`, on to the state someone reached by stepping. */
+function seekTo(tick, { quiet = false, actions = null } = {}) {
   pause();
   app.time = Math.max(0, Math.min(app.view.until_ticks, Math.floor(tick)));
-  app.pg.seek(app.time);
+  if (actions === null) app.pg.seek(app.time);
+  else app.pg.seekActions(app.time, actions);
   refresh();
   library.syncTo(app.time);
   render();

@@ -45,7 +45,7 @@ export class Panels {
       tab.tabIndex = selected ? 0 : -1;
       $(tab.getAttribute('aria-controls')).hidden = !selected;
     }
-    this.keys = {};
+    // Panels keep their drawing while hidden; one whose content changed meanwhile redraws now.
     if (this.app.view) this.update(this.app.view);
   }
 
@@ -77,12 +77,19 @@ export class Panels {
     for (const [id, render] of Object.entries(this.extras)) if (!$(id).hidden) render();
   }
 
-  /** Redraws `panel` with `build()` when `key` changed, restoring focus to the same control. */
-  redraw(panel, key, build) {
+  /** Redraws `panel` with `build()` when `key` changed, keeping focus and what the person typed
+   *  or chose in the same controls. */
+  redraw(panel, key, build, { keepValues = false } = {}) {
     if (this.keys[panel.id] === key) return;
     this.keys[panel.id] = key;
     const focused = panel.contains(document.activeElement) ? document.activeElement.dataset.focusKey : null;
+    const values = new Map(!keepValues ? [] : [...panel.querySelectorAll('input[data-focus-key]:not([type=checkbox]):not([type=radio]), select[data-focus-key]')]
+      .map((control) => [control.dataset.focusKey, control.value]));
     replace(panel, build());
+    for (const [focusKey, value] of values) {
+      const control = panel.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`);
+      if (control && [...(control.options ?? [{ value }])].some((o) => o.value === value)) control.value = value;
+    }
     if (focused) panel.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
   }
 
@@ -125,7 +132,7 @@ export class Panels {
         h('button', { type: 'button', 'data-focus-key': `dup-${m.id}`, onclick: () => this.act({ duplicate: { message: m.id } }) }, 'Duplicate'), ' ',
         h('button', { type: 'button', 'data-focus-key': `delay-${m.id}`, onclick: () => this.act({ delay: { message: m.id, ticks: 20 } }) }, 'Delay')))));
       return parts;
-    });
+    }, { keepValues: true });
   }
 
   renderLog() {
@@ -160,9 +167,9 @@ export class Panels {
     this.redraw($('panel-network'), key, () => {
       const selects = view.nodes.map((n) => h('label', { class: 'field' }, h('span', { style: 'min-width:2.5rem' }, n.name),
         h('select', { 'data-node': n.name, 'data-focus-key': `group-${n.name}` },
-          ['A', 'B', 'C'].map((g, i) => h('option', { value: i, selected: (n.group ?? 0) === i }, `group ${g}`)))));
+          view.nodes.map((_, i) => h('option', { value: i, selected: (n.group ?? 0) === i }, `group ${String.fromCharCode(65 + i)}`)))));
       const partition = () => {
-        const groups = [[], [], []];
+        const groups = view.nodes.map(() => []);
         for (const select of $('panel-network').querySelectorAll('select[data-node]')) groups[Number(select.value)].push(select.dataset.node);
         this.act({ partition: groups.filter((g) => g.length) });
       };
@@ -185,7 +192,9 @@ export class Panels {
   }
 
   renderSetup(view) {
-    this.redraw($('panel-setup'), `${view.nodes.length}|${view.seed}|${view.bugs}|${view.quorum.description}`, () => {
+    this.redraw($('panel-setup'), this.app.pg.scenarioJson(), () => {
+      // Parsed only to fill the form; the seed is taken from the view as text, since a seed may
+      // be larger than a JavaScript number holds exactly.
       const scenario = JSON.parse(this.app.pg.scenarioJson());
       const cluster = scenario.cluster;
       const combined = cluster.servers !== undefined;
@@ -201,16 +210,17 @@ export class Panels {
         h('fieldset', {}, h('legend', {}, 'Cluster'),
           h('label', { class: 'field' }, h('input', { type: 'radio', name: 'shape', value: 'roles', checked: !combined }), 'separate proposers, acceptors and learners'),
           h('label', { class: 'field' }, h('input', { type: 'radio', name: 'shape', value: 'servers', checked: combined }), 'servers that play all three roles'),
-          number('proposers', cluster.proposers ?? 2, 1, 5, 'Proposers'),
-          number('acceptors', cluster.acceptors ?? 3, 1, 9, 'Acceptors'),
-          number('learners', cluster.learners ?? 1, 0, 3, 'Learners'),
-          number('servers', cluster.servers ?? 5, 1, 9, 'Servers')),
+          number('proposers', cluster.proposers ?? 2, 1, 15, 'Proposers'),
+          number('acceptors', cluster.acceptors ?? 3, 1, 15, 'Acceptors'),
+          number('learners', cluster.learners ?? 1, 0, 15, 'Learners'),
+          number('servers', cluster.servers ?? 5, 1, 15, 'Servers')),
         h('fieldset', {}, h('legend', {}, 'Quorums'),
           h('label', { class: 'field' }, 'Kind', h('select', { name: 'quorum', 'data-focus-key': 'quorum' },
             h('option', { value: 'majority', selected: scenario.quorum.kind === 'majority' }, 'majority'),
-            h('option', { value: 'flexible', selected: scenario.quorum.kind === 'flexible' }, 'flexible (Q1, Q2)'))),
-          number('phase1', scenario.quorum.phase1 ?? 2, 1, 9, 'Phase-1 size (Q1)'),
-          number('phase2', scenario.quorum.phase2 ?? 2, 1, 9, 'Phase-2 size (Q2)'),
+            h('option', { value: 'flexible', selected: scenario.quorum.kind === 'flexible' }, 'flexible (Q1, Q2)'),
+            scenario.quorum.kind === 'explicit' ? h('option', { value: 'explicit', selected: true }, 'explicit (as in the scenario)') : null)),
+          number('phase1', typeof scenario.quorum.phase1 === 'number' ? scenario.quorum.phase1 : 2, 1, 15, 'Phase-1 size (Q1)'),
+          number('phase2', typeof scenario.quorum.phase2 === 'number' ? scenario.quorum.phase2 : 2, 1, 15, 'Phase-2 size (Q2)'),
           view.quorum.warning ? h('p', { class: 'warning' }, view.quorum.warning) : null),
         h('fieldset', {}, h('legend', {}, 'Network'),
           slider('delay_ticks_min', scenario.network.delay_ticks_min, 1, Math.max(200, scenario.network.delay_ticks_min), 1, 'Delay min', (v) => `${v} ticks`),
@@ -220,40 +230,54 @@ export class Panels {
         h('fieldset', {}, h('legend', {}, 'Break Paxos'),
           this.bugNames().map((bug) => h('label', { class: 'field' },
             h('input', { type: 'checkbox', name: 'bug', value: bug, checked: (scenario.bugs ?? []).includes(bug), 'data-focus-key': bug }), bug.replaceAll('_', ' ')))),
-        number('seed', scenario.seed, 0, 4294967295, 'Seed'),
+        h('label', { class: 'field' }, 'Seed', h('input', { type: 'text', name: 'seed', value: view.seed, inputmode: 'numeric', pattern: '\\d{1,20}', 'data-focus-key': 'seed' })),
         h('div', { class: 'field' }, h('button', { type: 'submit', class: 'primary', 'data-focus-key': 'apply' }, 'Apply and restart')));
       form.addEventListener('submit', (event) => {
         event.preventDefault();
-        this.load(scenarioFromForm(new FormData(form), scenario));
+        this.load(scenarioFromForm(new FormData(form), scenario, view.seed));
       });
       return [h('p', { class: 'hint' }, 'Changing the setup restarts the run with the same proposals.'), form, this.search.element()];
     });
   }
 }
 
-/** Builds a scenario from the setup form, keeping the current proposals whose proposers remain. */
-export function scenarioFromForm(data, current) {
+/** The node names of a cluster: the scenario format's naming, not protocol knowledge. */
+function names(cluster) {
+  const range = (prefix, count) => Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
+  if (cluster.servers !== undefined) return { all: range('s', cluster.servers), proposers: range('s', cluster.servers) };
+  const proposers = range('p', cluster.proposers);
+  return { all: [...proposers, ...range('a', cluster.acceptors), ...range('l', cluster.learners)], proposers };
+}
+
+/**
+ * The current scenario with the setup form's changes: cluster, quorums, network, bugs and seed.
+ * Everything else stays (timeouts, scheduler, length); interventions that name nodes the new
+ * cluster lacks are dropped. Returns JSON text, with the seed written digit for digit.
+ */
+export function scenarioFromForm(data, current, currentSeed) {
   const int = (name) => Math.trunc(Number(data.get(name)));
-  const servers = data.get('shape') === 'servers';
-  const cluster = servers
+  const cluster = data.get('shape') === 'servers'
     ? { servers: int('servers') }
     : { proposers: int('proposers'), acceptors: int('acceptors'), learners: int('learners') };
-  const proposers = servers
-    ? Array.from({ length: Math.min(cluster.servers, 3) }, (_, i) => `s${i + 1}`)
-    : Array.from({ length: cluster.proposers }, (_, i) => `p${i + 1}`);
-  const renamed = (name) => (servers ? name.replace(/^p/, 's') : name.replace(/^s/, 'p'));
-  let schedule = (current.schedule ?? [])
-    .filter((entry) => entry.propose)
-    .map((entry) => ({ at: entry.at, propose: { ...entry.propose, node: renamed(entry.propose.node) } }))
-    .filter((entry) => proposers.includes(entry.propose.node));
-  if (!schedule.length) schedule = [{ at: 0, propose: { node: proposers[0], value: 'A' } }];
-  const quorum = data.get('quorum') === 'flexible'
-    ? { kind: 'flexible', phase1: int('phase1'), phase2: int('phase2') }
-    : { kind: 'majority' };
-  return {
-    version: 1,
-    protocol: 'paxos',
-    seed: int('seed'),
+  const { all, proposers } = names(cluster);
+  const known = (name) => all.includes(name);
+  const schedule = [];
+  for (const entry of current.schedule ?? []) {
+    const item = { ...entry };
+    if (item.partition) item.partition = item.partition.map((group) => group.filter(known)).filter((group) => group.length);
+    const named = [item.propose?.node, item.crash, item.restart, item.cut?.from, item.cut?.to,
+      item.restore?.from, item.restore?.to, item.timeout].filter((name) => name !== undefined);
+    if (named.every(known) && !(item.propose && !proposers.includes(item.propose.node))) schedule.push(item);
+  }
+  if (!schedule.some((entry) => entry.propose)) schedule.unshift({ at: 0, propose: { node: proposers[0], value: 'A' } });
+  const kind = data.get('quorum');
+  const quorum = kind === 'flexible' ? { kind, phase1: int('phase1'), phase2: int('phase2') }
+    : kind === 'explicit' ? current.quorum : { kind: 'majority' };
+  const seedText = String(data.get('seed') ?? '').trim();
+  const seed = /^\d{1,20}$/.test(seedText) ? seedText : currentSeed;
+  const scenario = {
+    ...current,
+    seed: 0,
     cluster,
     network: {
       delay_ticks_min: int('delay_ticks_min'),
@@ -264,6 +288,7 @@ export function scenarioFromForm(data, current) {
     quorum,
     bugs: data.getAll('bug'),
     schedule,
-    until_ticks: current.until_ticks ?? 1500,
   };
+  // The core reads the seed as a whole number of up to 64 bits; a JavaScript number would round it.
+  return JSON.stringify(scenario).replace('"seed":0', `"seed":${seed}`);
 }

@@ -37,7 +37,7 @@ export class SharePanel {
   }
 
   async link() {
-    return `${this.baseUrl()}#${await encodeFragment(this.app.pg.scenarioJson(), Math.floor(this.app.time))}`;
+    return `${this.baseUrl()}#${await encodeFragment(this.app.pg.scenarioJson(), Math.floor(this.app.time), this.app.pg.actions())}`;
   }
 
   render() {
@@ -101,7 +101,7 @@ export class SharePanel {
       linkField, copied,
       h('h2', {}, 'Files'),
       h('div', { class: 'field' },
-        h('button', { type: 'button', id: 'download-scenario', onclick: () => download('scenario.json', JSON.stringify(JSON.parse(this.app.pg.scenarioJson()), null, 2), 'application/json') }, 'Download scenario'),
+        h('button', { type: 'button', id: 'download-scenario', onclick: () => download('scenario.json', this.app.pg.scenarioJsonPretty(), 'application/json') }, 'Download scenario'),
         h('button', { type: 'button', id: 'download-trace', onclick: () => download('trace.jsonl', this.app.pg.traceJsonl(), 'application/jsonl') }, 'Download event trace')),
       h('label', { class: 'field' }, 'Load a scenario file', fileInput),
       pasteArea,

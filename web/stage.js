@@ -27,6 +27,12 @@ export class Stage {
     this.positions = [];
   }
 
+  /** Drops the drawn messages: message numbers start again in a new run. */
+  forgetMessages() {
+    this.messageElements.clear();
+    replace(this.layers.messages);
+  }
+
   /** Where node `index` is drawn, in SVG coordinates. */
   position(index) {
     return this.positions[index];

@@ -148,7 +148,13 @@ impl Checker {
                     );
                 }
                 let bit = config.acceptor_index[acceptor as usize].map_or(0, |i| 1 << i);
-                let votes = match self.votes.iter().position(|v| v.ballot == ballot) {
+                // Keyed by ballot and value: should a ballot ever carry two values, their votes
+                // must not be added up.
+                let votes = match self
+                    .votes
+                    .iter()
+                    .position(|v| v.ballot == ballot && v.value == value)
+                {
                     Some(i) => &mut self.votes[i],
                     None => {
                         self.votes.push(Votes {

@@ -66,7 +66,8 @@ pub struct View {
     pub cuts: Vec<(String, String)>,
     pub partitioned: bool,
     pub bugs: Vec<&'static str>,
-    pub seed: u64,
+    /// As text: a seed may exceed what a JavaScript number holds exactly.
+    pub seed: String,
 }
 
 #[derive(Serialize)]
@@ -213,6 +214,18 @@ impl Playground {
             }
         }
         self.scan_markers();
+    }
+
+    /// Moves to tick `tick`, then performs single events until `actions` have happened in all:
+    /// the state someone reached by stepping, which a link records as both numbers.
+    pub fn seek_actions(&mut self, tick: u64, actions: u64) {
+        self.seek(tick);
+        // Never past `tick`: a link with too large a count stops at the end of its tick.
+        while self.sim.actions() < actions && self.sim.next_tick().is_some_and(|t| t <= tick) {
+            if !self.step() {
+                break;
+            }
+        }
     }
 
     /// Performs the next single event (an intervention, a delivery or a timer). False at the end.
@@ -420,7 +433,7 @@ impl Playground {
             cuts,
             partitioned: sim.partition().is_some(),
             bugs: config.bugs.enabled(),
-            seed: sim.seed(),
+            seed: sim.seed().to_string(),
         }
     }
 
@@ -736,6 +749,19 @@ mod tests {
         reopened.seek(20);
         assert_eq!(digest(&reopened), live);
         assert!(reopened.view().nodes[1].crashed);
+    }
+
+    #[test]
+    fn a_stepped_state_is_reached_again_from_its_tick_and_action_count() {
+        let mut p = Playground::new(HAPPY).unwrap();
+        for _ in 0..7 {
+            p.step();
+        }
+        let stepped = digest(&p);
+        let (tick, actions) = (p.sim().now(), p.sim().actions());
+        let mut reopened = Playground::new(&p.scenario().to_json()).unwrap();
+        reopened.seek_actions(tick, actions);
+        assert_eq!(digest(&reopened), stepped);
     }
 
     #[test]

@@ -340,10 +340,11 @@ impl Simulation {
         self.actions += 1;
         match *action {
             Action::Propose { node, value } => {
-                self.checker.on_propose(value);
                 if self.nodes[node as usize].crashed {
                     self.record(EventKind::ProposeIgnored { node, value });
                 } else {
+                    // Only a proposal a live proposer received makes its value valid.
+                    self.checker.on_propose(value);
                     self.record(EventKind::Propose { node, value });
                     self.nodes[node as usize].propose(node, value, &self.config, &mut self.effects);
                     self.process_effects(node);

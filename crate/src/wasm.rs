@@ -131,6 +131,25 @@ impl WasmPlayground {
         self.inner.seek(tick.max(0.0) as u64);
     }
 
+    /// Moves to `tick` and then steps until `actions` events have happened: reopens a state
+    /// someone reached with Step.
+    #[wasm_bindgen(js_name = seekActions)]
+    pub fn seek_actions(&mut self, tick: f64, actions: f64) {
+        self.inner
+            .seek_actions(tick.max(0.0) as u64, actions.max(0.0) as u64);
+    }
+
+    /// The number of single events performed so far (a link records it with the tick).
+    pub fn actions(&self) -> f64 {
+        self.inner.sim().actions() as f64
+    }
+
+    /// The scenario as indented JSON, for downloading.
+    #[wasm_bindgen(js_name = scenarioJsonPretty)]
+    pub fn scenario_json_pretty(&self) -> String {
+        self.inner.scenario().to_json_pretty()
+    }
+
     /// Performs the next single event; false when the run is over.
     pub fn step(&mut self) -> bool {
         self.inner.step()

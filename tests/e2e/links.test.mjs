@@ -42,6 +42,33 @@ test('a copied link reopens exactly the same run at the same tick', async () => 
   await page.close();
 });
 
+test('a link made after stepping reopens the same event inside its tick', async () => {
+  const page = await open(`#json=${encodeURIComponent(HAPPY)}`);
+  for (let i = 0; i < 4; i++) await page.locator('#step').click();
+  await page.getByRole('tab', { name: 'Share' }).click();
+  await page.locator('#copy-link').click();
+  await page.waitForFunction(() => /&a=\d+/.test(document.getElementById('share-link').value));
+  const link = await page.locator('#share-link').inputValue();
+  const copy = await env.newPage({ viewport: { width: 1280, height: 800 } });
+  await copy.goto(link);
+  await copy.waitForSelector('body[data-ready=true]');
+  assert.equal(await clock(copy), await clock(page));
+  await copy.close();
+  await page.close();
+});
+
+test('a scenario whose seed no JavaScript number holds loads, and keeps its seed', async () => {
+  const big = HAPPY.replace('"seed": 42', '"seed": 18446744073709551557');
+  const page = await open(`#json=${encodeURIComponent(big)}&t=400`);
+  assert.match(await page.locator('#status').textContent(), /“A” is chosen/);
+  await page.getByRole('tab', { name: 'Setup' }).click();
+  assert.equal(await page.locator('#setup-form [name=seed]').inputValue(), '18446744073709551557');
+  await page.getByRole('button', { name: 'Apply and restart' }).click();
+  await page.getByRole('tab', { name: 'Share' }).click();
+  assert.equal(await page.locator('#error').isVisible(), false);
+  await page.close();
+});
+
 test('a corrupted link says what is wrong and opens the default scenario, with a clean console', async () => {
   const before = env.problems.length;
   for (const [fragment, expected] of [
