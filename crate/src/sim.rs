@@ -17,7 +17,7 @@
 use crate::checker::{Checker, Violation};
 use crate::event::{Event, EventKind, LossReason};
 use crate::hash::StableHasher;
-use crate::paxos::{Config, Effects, Msg, Node, NodeId, Phase, TimerCommand, MAX_NODES};
+use crate::paxos::{Config, Effects, Msg, Node, NodeId, TimerCommand, MAX_NODES};
 use crate::rng::{Rng, Stream};
 use crate::scenario::{Action, Compiled, SchedulerKind};
 use serde::Serialize;
@@ -184,9 +184,6 @@ impl Simulation {
     }
     pub fn trace_hash(&self) -> u64 {
         self.trace.finish()
-    }
-    pub fn schedule(&self) -> &[(u64, Action)] {
-        &self.schedule
     }
 
     /// The tick at which an intervention made now would apply, so that a replay of the scenario
@@ -726,18 +723,8 @@ impl Simulation {
         self.checker.state_hash(hasher);
     }
 
-    /// Whether proposer `node` is in a state where its timer matters (the explorer bounds
-    /// ballots by looking at rounds).
+    /// The highest round proposer `node` has used or heard of: the explorer bounds ballots by it.
     pub fn proposer_round(&self, node: NodeId) -> Option<u32> {
         self.nodes[node as usize].proposer.as_ref().map(|p| p.round)
-    }
-
-    /// Whether any proposer is still working on a ballot.
-    pub fn proposers_busy(&self) -> bool {
-        self.nodes.iter().any(|n| {
-            n.proposer
-                .as_ref()
-                .is_some_and(|p| !matches!(p.phase, Phase::Idle | Phase::Done { .. }))
-        })
     }
 }

@@ -29,22 +29,6 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     serde_wasm_bindgen::to_value(value).map_err(|e| JsError::new(&e.to_string()))
 }
 
-/// Runs a scenario to its end and returns its outcome (`decided`, `chosen`, `violations`,
-/// `events`, `trace_hash`), as the CLI's `run` prints it.
-#[wasm_bindgen(js_name = runScenario)]
-pub fn run_scenario(json: &str) -> Result<JsValue, JsError> {
-    let sim = crate::run_scenario(json).map_err(error)?;
-    to_js(&sim.outcome())
-}
-
-/// Checks a scenario and returns it as canonical JSON, or throws an error naming the field.
-#[wasm_bindgen(js_name = checkScenario)]
-pub fn check_scenario(json: &str) -> Result<String, JsError> {
-    let scenario = Scenario::from_json(json).map_err(error)?;
-    scenario.compile().map_err(error)?;
-    Ok(scenario.to_json())
-}
-
 /// Runs swarm seeds `from .. from + count` with the event log on and returns the number of
 /// events: the benchmark compares this, timed in JavaScript, with the native CLI's
 /// `swarm --log on`.
