@@ -27,11 +27,13 @@ export class Panels {
     tabs.forEach((tab, i) => {
       tab.addEventListener('click', () => this.showTab(tab.id));
       tab.addEventListener('keydown', (event) => {
-        const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
-        if (!step) return;
+        // Arrows move between tabs, Home and End to the first and last, as in the ARIA tabs
+        // pattern; these keys then do not reach the page's own shortcuts.
+        const targets = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 };
+        if (!(event.key in targets)) return;
         event.preventDefault();
         event.stopPropagation();
-        const next = tabs[(i + step + tabs.length) % tabs.length];
+        const next = tabs[(targets[event.key] + tabs.length) % tabs.length];
         this.showTab(next.id);
         next.focus();
       });
