@@ -41,6 +41,8 @@ const app = {
   selectedNode: null,
   selectedMessage: null,
   entries: [],
+  /** The log index of `entries[0]`. */
+  entriesBase: 0,
   ends: new Map(),
   seenViolations: 0,
   lastFrame: 0,
@@ -95,7 +97,7 @@ function load(text, { push = false, errorSuffix = '' } = {}) {
   app.pg?.free();
   stage.forgetMessages();
   Object.assign(app, {
-    pg, time: 0, playing: false, selectedMessage: null, entries: [], ends: new Map(),
+    pg, time: 0, playing: false, selectedMessage: null, entries: [], entriesBase: 0, ends: new Map(),
     seenViolations: 0, markersKey: '', tour: null,
   });
   library.showStep();
@@ -157,20 +159,44 @@ function refresh() {
   }
 }
 
-/** Keeps `app.entries` equal to the core's log up to the cursor, fetching only what is new. */
+// The page keeps a window of the most recent log entries, not the whole log: a long run has up
+// to two million events, far more than the log panel, the diagram or the losses need.
+const ENTRIES_MAX = 20000;
+
+/** Keeps `app.entries` equal to the core's log entries `app.entriesBase ..` up to the cursor,
+ *  fetching only what is new. */
 function syncEntries() {
   const events = app.view.events;
-  if (events < app.entries.length) {
-    app.entries.length = events;
-    app.ends = new Map();
-    for (const e of app.entries) if (e.message !== null && e.message !== undefined && e.kind !== 'send') app.ends.set(e.message, e);
-  } else if (events > app.entries.length) {
-    const fresh = app.pg.eventsSince(app.entries.length, events - app.entries.length);
+  let end = app.entriesBase + app.entries.length;
+  if (events < end || events - end > ENTRIES_MAX) {
+    // Rewound inside the window: cut it. Rewound before it, or jumped far ahead: start afresh.
+    if (events >= app.entriesBase && events < end) app.entries.length = events - app.entriesBase;
+    else {
+      app.entries = [];
+      app.entriesBase = Math.max(0, events - ENTRIES_MAX);
+    }
+    rebuildEnds();
+    end = app.entriesBase + app.entries.length;
+  }
+  if (events > end) {
+    const fresh = app.pg.eventsSince(end, events - end);
     for (const e of fresh) {
       app.entries.push(e);
       if ((e.kind === 'deliver' || e.kind === 'drop') && e.message !== null && e.message !== undefined) app.ends.set(e.message, e);
     }
     narrate(fresh);
+  }
+  if (app.entries.length > 2 * ENTRIES_MAX) {
+    app.entries.splice(0, app.entries.length - ENTRIES_MAX);
+    app.entriesBase = events - app.entries.length;
+    rebuildEnds();
+  }
+}
+
+function rebuildEnds() {
+  app.ends = new Map();
+  for (const e of app.entries) {
+    if ((e.kind === 'deliver' || e.kind === 'drop') && e.message !== null && e.message !== undefined) app.ends.set(e.message, e);
   }
 }
 
@@ -312,6 +338,7 @@ function act(intervention) {
     showError(error.message ?? String(error));
     return;
   }
+  panels.resetLog();
   refresh();
   app.time = Math.max(app.time, app.view.now);
   app.markersKey = '';

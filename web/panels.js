@@ -137,20 +137,29 @@ export class Panels {
     }, { keepValues: true });
   }
 
+  /** Forgets the drawn log: after an intervention, the events after it are new ones. */
+  resetLog() {
+    this.logCount = 0;
+    replace($('log'));
+  }
+
   renderLog() {
     const list = $('log');
     const entries = this.app.entries;
-    if (entries.length < this.logCount) {
+    // Indices here are positions in the whole log; `entries` holds only its latest part.
+    const base = this.app.entriesBase;
+    const end = base + entries.length;
+    if (end < this.logCount) {
       replace(list);
       this.logCount = 0;
     }
-    const start = Math.max(this.logCount, entries.length - LOG_LINES_MAX);
+    const start = Math.max(this.logCount, end - LOG_LINES_MAX, base);
     if (start > this.logCount) {
       replace(list);
     }
     const items = [];
-    for (let k = start; k < entries.length; k++) {
-      const e = entries[k];
+    for (let k = start; k < end; k++) {
+      const e = entries[k - base];
       items.push(h('li', {
         class: `${e.kind}${this.involved.has(e.index) ? ' involved' : ''}`, tabindex: 0, 'data-index': e.index,
         title: 'Jump to this moment',
@@ -160,7 +169,7 @@ export class Panels {
     }
     list.append(...items);
     while (list.childElementCount > LOG_LINES_MAX) list.firstElementChild.remove();
-    this.logCount = entries.length;
+    this.logCount = end;
     if (items.length && !this.involved.size) list.lastElementChild?.scrollIntoView({ block: 'nearest' });
   }
 

@@ -572,6 +572,12 @@ impl Playground {
         if let Some(violation) = sim.violations().first() {
             return format!("Safety violated: {}.", violation.explanation);
         }
+        if sim.stopped_early() {
+            return format!(
+                "This run stopped after {} events, the most one run may have: shorten until_ticks or lighten the faults.",
+                crate::sim::EVENTS_MAX
+            );
+        }
         if let Some((ballot, value)) = sim.checker().chosen() {
             let waiting: Vec<&str> = config
                 .learners

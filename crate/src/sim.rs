@@ -26,6 +26,11 @@ use std::collections::BinaryHeap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
+/// The most events one run may have. A scenario that asks for more (a long run with heavy
+/// faults can reach a hundred million) stops there, the same way natively and in the page, so
+/// that no link can freeze a tab or exhaust its memory.
+pub const EVENTS_MAX: u64 = 2_000_000;
+
 /// A message on its way.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct InFlight {
@@ -93,6 +98,8 @@ pub struct Outcome {
     pub chosen: Option<String>,
     pub violations: Vec<Violation>,
     pub events: u64,
+    /// True when the run reached [`EVENTS_MAX`] and stopped before `until_ticks`.
+    pub stopped_early: bool,
     pub trace_hash: String,
 }
 
@@ -162,6 +169,10 @@ impl Simulation {
     }
     pub fn events(&self) -> u64 {
         self.events
+    }
+    /// Whether the run stopped at [`EVENTS_MAX`] before its end.
+    pub fn stopped_early(&self) -> bool {
+        self.events >= EVENTS_MAX
     }
     pub fn actions(&self) -> u64 {
         self.actions
@@ -281,6 +292,9 @@ impl Simulation {
 
     /// Performs the next event of the run, if there is one before `until_ticks`.
     pub fn step(&mut self) -> bool {
+        if self.events >= EVENTS_MAX {
+            return false;
+        }
         let Some(tick) = self.next_tick() else {
             return false;
         };
@@ -676,6 +690,7 @@ impl Simulation {
             chosen: self.chosen().map(str::to_string),
             violations: self.violations().to_vec(),
             events: self.events,
+            stopped_early: self.stopped_early(),
             trace_hash: format!("{:016x}", self.trace_hash()),
         }
     }

@@ -87,6 +87,28 @@ test('a corrupted link says what is wrong and opens the default scenario, with a
   assert.deepEqual(env.problems.slice(before), []);
 });
 
+test('a link to a run with a hundred million events stops it early instead of freezing the tab', async () => {
+  const heavy = {
+    version: 1, protocol: 'paxos', seed: 1, cluster: { servers: 15 },
+    network: { delay_ticks_min: 1, delay_ticks_max: 50, loss: 0.3, duplicate: 0.3 },
+    timeouts: { retry_ticks_min: 1, retry_ticks_max: 2 },
+    schedule: [{ at: 0, propose: { node: 's1', value: 'A' } }, { at: 0, propose: { node: 's2', value: 'B' } },
+      ...['s3', 's4', 's5', 's6', 's7', 's8', 's9'].map((node) => ({ at: 0, crash: node }))],
+    until_ticks: 1000000,
+  };
+  const started = Date.now();
+  const page = await open(`#json=${encodeURIComponent(JSON.stringify(heavy))}&t=1000000`);
+  await page.getByRole('tab', { name: 'Log' }).click();
+  assert.match(await page.locator('#status').textContent(), /stopped after 2000000 events/);
+  assert.match(await clock(page), /^tick 1000000 of 1000000 · 2000016 events/);
+  assert.ok(await page.locator('#log li').count() <= 400);
+  assert.ok(Date.now() - started < 30000, `took ${Date.now() - started} ms`);
+  // Still responsive: scrubbing back works.
+  await page.locator('#scrubber').fill('100');
+  assert.match(await clock(page), /^tick 100 of 1000000/);
+  await page.close();
+});
+
 test('scenario text is shown as text, never as markup', async () => {
   const hostile = HAPPY.replace('"value": "A"', '"value": "<img src=x onerror=alert(1)>"');
   const page = await open(`#json=${encodeURIComponent(hostile)}&t=400`);

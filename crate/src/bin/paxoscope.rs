@@ -106,6 +106,7 @@ fn cmd_run(args: &[String]) -> Result<(), String> {
                 "kind": v.kind, "tick": v.tick, "explanation": v.explanation,
             })).collect::<Vec<_>>(),
             "events": outcome.events,
+            "stopped_early": outcome.stopped_early,
             "trace_hash": outcome.trace_hash,
         })
     );
