@@ -372,13 +372,21 @@ function openMessageMenu(id, event) {
       h('button', { type: 'button', 'data-action': 'delay', onclick: doThen({ delay: { message: id, ticks: 20 } }) }, 'Delay 20 ticks'),
       h('button', { type: 'button', onclick: () => closeMessageMenu() }, 'Close')));
   menu.hidden = false;
+  menuOpener = document.activeElement;
   menu.querySelector('button').focus();
   render();
 }
 
+// Where focus was before the message menu opened, to give it back when the menu closes.
+let menuOpener = null;
+
 function closeMessageMenu() {
-  $('message-menu').hidden = true;
+  const menu = $('message-menu');
+  const hadFocus = menu.contains(document.activeElement);
+  menu.hidden = true;
   app.selectedMessage = null;
+  if (hadFocus && menuOpener?.isConnected) menuOpener.focus();
+  menuOpener = null;
 }
 
 function onKey(event) {
