@@ -48,11 +48,19 @@ export class Lamport {
 
     g.drawImage(this.lanes(view, width, height, ratio, laneY), 0, 0, width, height);
 
+    // A copy travels the same link as the message it copies: find that message's send.
+    const sends = new Map();
     // Entries are in time order; skip quickly to the window.
     let first = lowerBound(entries, start - 200);
     for (let k = first; k < entries.length; k++) {
-      const e = entries[k];
+      let e = entries[k];
       if (e.tick > time) break;
+      if (e.kind === 'send') sends.set(e.message, e);
+      if (e.kind === 'duplicate') {
+        const original = sends.get(e.copy_of);
+        if (!original) continue;
+        e = { ...original, tick: e.tick, message: e.message };
+      }
       if (e.kind === 'send') {
         const end = ends.get(e.message);
         const endTick = end && end.tick <= time ? end.tick : time;

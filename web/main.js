@@ -182,7 +182,7 @@ function syncEntries() {
     const fresh = app.pg.eventsSince(end, events - end);
     for (const e of fresh) {
       app.entries.push(e);
-      if ((e.kind === 'deliver' || e.kind === 'drop') && e.message !== null && e.message !== undefined) app.ends.set(e.message, e);
+      noteEnd(e);
     }
     narrate(fresh);
   }
@@ -195,9 +195,12 @@ function syncEntries() {
 
 function rebuildEnds() {
   app.ends = new Map();
-  for (const e of app.entries) {
-    if ((e.kind === 'deliver' || e.kind === 'drop') && e.message !== null && e.message !== undefined) app.ends.set(e.message, e);
-  }
+  for (const e of app.entries) noteEnd(e);
+}
+
+/** Records where message journeys end, for the space-time diagram. */
+function noteEnd(e) {
+  if ((e.kind === 'deliver' || e.kind === 'drop') && e.message !== null && e.message !== undefined) app.ends.set(e.message, e);
 }
 
 const NARRATED = new Set(['propose', 'crash', 'restart', 'partition', 'heal', 'phase2', 'chosen', 'learn', 'violation', 'abandon']);

@@ -136,6 +136,8 @@ pub struct EventView {
     pub message: Option<u64>,
     pub color: Option<u32>,
     pub lost: Option<LossReason>,
+    /// For a duplication: the message copied (`message` is then the copy).
+    pub copy_of: Option<u64>,
 }
 
 impl Playground {
@@ -327,6 +329,7 @@ impl Playground {
             .enumerate()
             .map(|(i, event)| {
                 let (mut peer, mut message, mut color, mut lost) = (None, None, None, None);
+                let mut copy_of = None;
                 let node = match event.kind {
                     EventKind::Send { id, from, to, msg } => {
                         (peer, message) = (Some(to), Some(id));
@@ -350,6 +353,10 @@ impl Playground {
                         lost = Some(reason);
                         Some(to)
                     }
+                    EventKind::Duplicate { id, copy, .. } => {
+                        (message, copy_of) = (Some(copy), Some(id));
+                        None
+                    }
                     other => other.nodes().0,
                 };
                 EventView {
@@ -362,6 +369,7 @@ impl Playground {
                     message,
                     color,
                     lost,
+                    copy_of,
                 }
             })
             .collect()
