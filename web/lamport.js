@@ -113,31 +113,31 @@ export class Lamport {
     g.lineTo(x(time), height);
     g.stroke();
   }
-}
 
-/** The lanes and node names, drawn once per change of nodes or size: text is slow to draw. */
-Lamport.prototype.lanes = function lanes(view, width, height, ratio, laneY) {
-  const key = `${width}|${height}|${ratio}|${view.nodes.map((n) => `${n.name}${n.crashed}`).join()}`;
-  if (this.lanesKey === key) return this.lanesCanvas;
-  this.lanesKey = key;
-  const canvas = this.lanesCanvas ?? (this.lanesCanvas = document.createElement('canvas'));
-  canvas.width = Math.round(width * ratio);
-  canvas.height = Math.round(height * ratio);
-  const g = canvas.getContext('2d');
-  g.setTransform(ratio, 0, 0, ratio, 0, 0);
-  g.font = '11px system-ui, sans-serif';
-  g.textBaseline = 'middle';
-  view.nodes.forEach((node, i) => {
-    g.fillStyle = node.crashed ? '#9aa0a6' : '#1d1d1f';
-    g.fillText(node.name, 4, laneY(i));
-    g.strokeStyle = '#e3e6ea';
-    g.beginPath();
-    g.moveTo(LANE_LEFT, laneY(i));
-    g.lineTo(width, laneY(i));
-    g.stroke();
-  });
-  return canvas;
-};
+  /** The lanes and node names, drawn once per change of nodes or size: text is slow to draw. */
+  lanes(view, width, height, ratio, laneY) {
+    const key = `${width}|${height}|${ratio}|${view.nodes.map((n) => `${n.name}${n.crashed}`).join()}`;
+    if (this.lanesKey === key) return this.lanesCanvas;
+    this.lanesKey = key;
+    const canvas = this.lanesCanvas ?? (this.lanesCanvas = document.createElement('canvas'));
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+    const g = canvas.getContext('2d');
+    g.setTransform(ratio, 0, 0, ratio, 0, 0);
+    g.font = '11px system-ui, sans-serif';
+    g.textBaseline = 'middle';
+    view.nodes.forEach((node, i) => {
+      g.fillStyle = node.crashed ? '#9aa0a6' : '#1d1d1f';
+      g.fillText(node.name, 4, laneY(i));
+      g.strokeStyle = '#e3e6ea';
+      g.beginPath();
+      g.moveTo(LANE_LEFT, laneY(i));
+      g.lineTo(width, laneY(i));
+      g.stroke();
+    });
+    return canvas;
+  }
+}
 
 function cross(g, x, y) {
   g.beginPath();
