@@ -56,7 +56,8 @@ const app = {
 
 const stage = new Stage($('stage'), {
   onSelectNode: (name) => selectNode(name),
-  onSelectMessage: (id, event) => openMessageMenu(id, event),
+  onSelectMessage: (id, point) => openMessageMenu(id, point),
+  palette: PALETTE,
 });
 const lamport = new Lamport($('lamport'), { onSeek: (tick) => seekTo(tick) });
 const share = new SharePanel({ app, load: (text, options) => load(text, options), showError });
@@ -355,15 +356,16 @@ function selectNode(name) {
   render();
 }
 
-function openMessageMenu(id, event) {
+/** Opens the menu of message `id` next to `point` (a click, or where the message is drawn). */
+function openMessageMenu(id, point) {
   const message = app.view.messages.find((m) => m.id === id);
   if (!message) return;
   pause();
   app.selectedMessage = id;
   const menu = $('message-menu');
   const wrap = menu.parentElement.getBoundingClientRect();
-  const x = Math.min(Math.max(8, event.clientX - wrap.left + 8), wrap.width - 200);
-  const y = Math.max(8, event.clientY - wrap.top + 8);
+  const x = Math.min(Math.max(8, point.clientX - wrap.left + 8), wrap.width - 200);
+  const y = Math.max(8, point.clientY - wrap.top + 8);
   menu.style.left = `${x}px`;
   menu.style.top = `${y}px`;
   const doThen = (intervention) => () => { closeMessageMenu(); act(intervention); };

@@ -1,7 +1,7 @@
 // Draws the cluster: nodes on a ring, messages flying along their links, cut links, and what
 // the core says was chosen. It reads only the core's view; shapes and colours stand for what the
 // view says, nothing is computed about the protocol here.
-import { s, replace } from './dom.js';
+import { h, s, replace } from './dom.js';
 import { ringLayout, messageProgress, lerpPoint } from './geometry.js';
 
 const SIZE = 600;
@@ -9,19 +9,52 @@ const CENTER = SIZE / 2;
 const RING_RADIUS = 215;
 const NODE_RADIUS = 30;
 const MESSAGE_LABELS_MAX = 40;
+/** Messages move and are small: a click this close to one (in SVG units) is on it. */
+const HIT_RADIUS = 14;
 
 export class Stage {
-  constructor(svg, { onSelectNode, onSelectMessage }) {
+  /** `palette`: the ballot colours, for the messages drawn on a canvas where CSS cannot reach. */
+  constructor(svg, { onSelectNode, onSelectMessage, palette }) {
     this.svg = svg;
     this.onSelectNode = onSelectNode;
     this.onSelectMessage = onSelectMessage;
+    this.palette = palette;
+    this.ink = getComputedStyle(document.documentElement).getPropertyValue('--ink').trim();
+    this.fontFamily = getComputedStyle(svg).fontFamily;
+    this.tooltip = s('title');
+    svg.append(this.tooltip);
+    // Messages are painted on a canvas that sits in the SVG between the nodes and the centre
+    // text, where their group layer used to be, so that they are drawn in the same order.
+    this.canvas = h('canvas', { class: 'message-canvas', width: SIZE, height: SIZE });
+    this.context = this.canvas.getContext('2d');
     this.layers = {};
     for (const name of ['links', 'cuts', 'nodes', 'effects', 'messages', 'center']) {
-      this.layers[name] = s('g', { class: `layer-${name}` });
+      this.layers[name] = name === 'messages'
+        ? s('foreignObject', { class: 'layer-messages', x: 0, y: 0, width: SIZE, height: SIZE }, this.canvas)
+        : s('g', { class: `layer-${name}` });
       svg.append(this.layers[name]);
     }
     this.nodeElements = [];
-    this.messageElements = new Map();
+    this.drawn = [];
+    this.selectedMessage = null;
+    this.messageButtons = new Map();
+    // Screen pixels per SVG unit, kept by a ResizeObserver so that frames never force a layout.
+    this.scale = 1;
+    new ResizeObserver(([entry]) => {
+      this.scale = Math.min(entry.contentRect.width, entry.contentRect.height) / SIZE || 1;
+      this.drawMessages();
+    }).observe(svg);
+    // The canvas takes no pointer events: a click is on a message when one is drawn under it,
+    // and otherwise goes on to the node or link beneath, as when messages were SVG elements.
+    svg.addEventListener('click', (event) => {
+      if (this.canvas.contains(event.target)) return;
+      const m = this.messageAt(event.clientX, event.clientY);
+      if (!m) return;
+      event.stopPropagation();
+      this.onSelectMessage(m.id, event);
+    }, true);
+    svg.addEventListener('pointermove', (event) => this.hover(this.messageAt(event.clientX, event.clientY)));
+    svg.addEventListener('pointerleave', () => this.hover(null));
     this.nodeKey = '';
     this.centerKey = '';
     this.positions = [];
@@ -29,8 +62,10 @@ export class Stage {
 
   /** Drops the drawn messages: message numbers start again in a new run. */
   forgetMessages() {
-    this.messageElements.clear();
-    replace(this.layers.messages);
+    this.messageButtons.clear();
+    replace(this.canvas);
+    this.drawn = [];
+    this.drawMessages();
   }
 
   /** Where node `index` is drawn, in SVG coordinates. */
@@ -63,8 +98,6 @@ export class Stage {
     replace(this.layers.links, links);
     this.nodeElements = nodes.map((node, i) => this.createNode(node, this.positions[i]));
     replace(this.layers.nodes, this.nodeElements);
-    this.messageElements.clear();
-    replace(this.layers.messages);
   }
 
   createNode(node, p) {
@@ -128,57 +161,108 @@ export class Stage {
   }
 
   renderMessages(view, time, selectedMessage) {
+    this.syncMessageButtons(view.messages);
+    this.drawn = view.messages.map((m) => {
+      const t = messageProgress(time, m.sent, m.deliver);
+      return { m, ...lerpPoint(this.positions[m.from], this.positions[m.to], 0.12 + 0.76 * t) };
+    });
+    this.selectedMessage = selectedMessage;
+    this.drawMessages();
+  }
+
+  /** Paints the messages of the last render on the canvas: one bitmap instead of an SVG group
+   *  per message, so that a frame with hundreds in flight costs no style, layout or paint work. */
+  drawMessages() {
+    const canvas = this.canvas;
+    const pixels = Math.max(1, Math.round(SIZE * this.scale * (window.devicePixelRatio || 1)));
+    if (canvas.width !== pixels) {
+      canvas.width = pixels;
+      canvas.height = pixels;
+    }
+    const g = this.context;
+    g.setTransform(pixels / SIZE, 0, 0, pixels / SIZE, 0, 0);
+    g.clearRect(0, 0, SIZE, SIZE);
     // With many messages in flight their labels only hide each other; the tooltip and the
     // node panel still give each one's contents.
-    this.layers.messages.classList.toggle('crowded', view.messages.length > MESSAGE_LABELS_MAX);
-    const seen = new Set();
-    for (const m of view.messages) {
-      seen.add(m.id);
-      let element = this.messageElements.get(m.id);
-      if (!element) {
-        element = this.createMessage(m);
-        element.move = this.svg.createSVGTransform();
-        element.transform.baseVal.appendItem(element.move);
-        element.at = { x: NaN, y: NaN };
-        element.selected = false;
-        this.messageElements.set(m.id, element);
-        this.layers.messages.append(element);
+    const labelled = this.drawn.length <= MESSAGE_LABELS_MAX;
+    g.font = `10.5px ${this.fontFamily}`;
+    g.lineJoin = 'miter';
+    g.miterLimit = 4;
+    for (const { m, x, y } of this.drawn) {
+      const selected = m.id === this.selectedMessage;
+      const copy = m.copy_of !== null && m.copy_of !== undefined;
+      g.fillStyle = this.palette[m.color];
+      g.beginPath();
+      const round = messagePath(g, m.kind, x, y);
+      g.fill();
+      // Round shapes have an outline: white to stand out from the links, dashed for a copy.
+      if (round) outline(g, selected || copy ? this.ink : '#fff', selected ? 3 : 1.5, copy);
+      // The ring around a copy or the selected message, the size of the area that takes a click.
+      if (selected || copy) {
+        g.beginPath();
+        g.arc(x, y, HIT_RADIUS, 0, 2 * Math.PI);
+        outline(g, this.ink, selected ? 3 : 1, copy);
       }
-      const t = messageProgress(time, m.sent, m.deliver);
-      const p = lerpPoint(this.positions[m.from], this.positions[m.to], 0.12 + 0.76 * t);
-      // Moving a cached SVGTransform is much cheaper than rewriting the attribute.
-      if (p.x !== element.at.x || p.y !== element.at.y) {
-        element.move.setTranslate(p.x, p.y);
-        element.at = p;
-      }
-      const selected = m.id === selectedMessage;
-      if (selected !== element.selected) {
-        element.classList.toggle('selected', selected);
-        element.selected = selected;
-      }
-    }
-    for (const [id, element] of this.messageElements) {
-      if (!seen.has(id)) {
-        element.remove();
-        this.messageElements.delete(id);
+      if (labelled) {
+        const label = copy ? `${m.short} (copy)` : m.short;
+        g.lineWidth = 3;
+        g.strokeStyle = '#fff';
+        g.strokeText(label, x + 10, y + 4);
+        g.fillStyle = this.ink;
+        g.fillText(label, x + 10, y + 4);
       }
     }
   }
 
-  createMessage(m) {
-    const fill = `var(--ballot-${m.color})`;
-    let shape;
-    if (m.kind === 'Promise' || m.kind === 'Accepted') shape = s('rect', { x: -7, y: -7, width: 14, height: 14, rx: 3, fill });
-    else if (m.kind === 'Nack') shape = s('polygon', { points: '0,-9 9,0 0,9 -9,0', fill });
-    else shape = s('circle', { r: 7.5, fill });
-    const label = s('text', { x: 10, y: 4 }, m.copy_of ? `${m.short} (copy)` : m.short);
-    return s('g', {
-      class: `message kind-${m.kind}${m.copy_of ? ' copy' : ''}`, 'data-message': m.id,
-      'aria-label': `message ${m.id}: ${m.label}`,
-      onclick: (event) => this.onSelectMessage(m.id, event),
-    }, s('title', {}, `message ${m.id}: ${m.label}`), shape, label,
-    // A larger invisible target: messages move and are small, so they must be easy to hit.
-    s('circle', { class: 'hit', r: 14, fill: 'transparent' }));
+  /** Keeps one button per message in the canvas's fallback content: not drawn, but there for
+   *  screen readers (and the page's tests) to find and open each message's menu. */
+  syncMessageButtons(messages) {
+    const seen = new Set();
+    for (const m of messages) {
+      seen.add(m.id);
+      if (this.messageButtons.has(m.id)) continue;
+      const button = h('button', {
+        type: 'button', tabindex: -1, 'data-message': m.id,
+        onclick: () => this.onSelectMessage(m.id, this.clientPoint(m.id)),
+      }, `message ${m.id}: ${m.label}`);
+      this.messageButtons.set(m.id, button);
+      this.canvas.append(button);
+    }
+    for (const [id, button] of this.messageButtons) {
+      if (!seen.has(id)) {
+        button.remove();
+        this.messageButtons.delete(id);
+      }
+    }
+  }
+
+  /** The drawn message under a point on the screen, the topmost one (drawn last) first. */
+  messageAt(clientX, clientY) {
+    const matrix = this.svg.getScreenCTM();
+    if (!matrix) return null;
+    const p = new DOMPoint(clientX, clientY).matrixTransform(matrix.inverse());
+    for (let k = this.drawn.length - 1; k >= 0; k--) {
+      const { m, x, y } = this.drawn[k];
+      if ((x - p.x) ** 2 + (y - p.y) ** 2 <= HIT_RADIUS ** 2) return m;
+    }
+    return null;
+  }
+
+  /** Where message `id` is drawn, in client coordinates, so that its menu opens next to it. */
+  clientPoint(id) {
+    const drawn = this.drawn.find((d) => d.m.id === id);
+    const matrix = this.svg.getScreenCTM();
+    if (!drawn || !matrix) return { clientX: 0, clientY: 0 };
+    const p = new DOMPoint(drawn.x, drawn.y).matrixTransform(matrix);
+    return { clientX: p.x, clientY: p.y };
+  }
+
+  /** Pointer over a message: the hand cursor and the message's contents as a tooltip. */
+  hover(m) {
+    const text = m ? `message ${m.id}: ${m.label}` : '';
+    if (text === this.tooltip.textContent) return;
+    this.tooltip.textContent = text;
+    this.svg.style.cursor = m ? 'pointer' : '';
   }
 
   renderLosses(losses, time) {
@@ -213,6 +297,34 @@ export class Stage {
     if (view.quorum.warning) parts.push(s('text', { class: 'quorum-warning', x: CENTER, y: CENTER + 40 }, '⚠ quorums do not intersect'));
     replace(this.layers.center, parts);
   }
+}
+
+/** Adds a message's shape to the path, by kind: a rounded square for the replies (Promise,
+ *  Accepted), a diamond for a Nack, a circle for the rest. Says whether it drew the circle. */
+function messagePath(g, kind, x, y) {
+  if (kind === 'Promise' || kind === 'Accepted') {
+    g.roundRect(x - 7, y - 7, 14, 14, 3);
+    return false;
+  }
+  if (kind === 'Nack') {
+    g.moveTo(x, y - 9);
+    g.lineTo(x + 9, y);
+    g.lineTo(x, y + 9);
+    g.lineTo(x - 9, y);
+    g.closePath();
+    return false;
+  }
+  g.arc(x, y, 7.5, 0, 2 * Math.PI);
+  return true;
+}
+
+/** Strokes the current path, dashed like the SVG's `stroke-dasharray: 2 2` for a copy. */
+function outline(g, colour, width, dashed) {
+  g.strokeStyle = colour;
+  g.lineWidth = width;
+  g.setLineDash(dashed ? [2, 2] : []);
+  g.stroke();
+  g.setLineDash([]);
 }
 
 function nodeShape(role, p) {

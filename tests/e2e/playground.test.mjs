@@ -55,15 +55,75 @@ test('clicking an acceptor and then Crash draws it as crashed', async () => {
   await page.close();
 });
 
+/** The client coordinates of a point the message canvas has painted with a ballot colour: some
+ *  message is drawn there, so this is where a person would click to reach it. */
+function paintedMessagePoint(page) {
+  return page.evaluate(() => {
+    const canvas = document.querySelector('#stage .message-canvas');
+    const { data, width } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    for (let i = 0; i < data.length; i += 4) {
+      // Opaque and saturated: the fill of a message, not its white outline or a label's ink.
+      const [r, g, b, a] = data.slice(i, i + 4);
+      if (a === 255 && Math.max(r, g, b) - Math.min(r, g, b) > 80) {
+        const rect = canvas.getBoundingClientRect();
+        const scale = rect.width / canvas.width;
+        // A few pixels below the first painted row: the middle of the shape, not its edge.
+        return { x: rect.left + ((i / 4) % width) * scale, y: rect.top + (Math.floor(i / 4 / width) + 4) * scale };
+      }
+    }
+    return null;
+  });
+}
+
 test('clicking a message in flight and Drop removes it from the next frame and logs why', async () => {
   const page = await open();
   await seek(page, 5);
-  const id = await page.locator('[data-message]').first().getAttribute('data-message');
-  await page.locator(`[data-message="${id}"] .hit`).click();
+  const point = await paintedMessagePoint(page);
+  assert.ok(point, 'no message is drawn at tick 5');
+  await page.mouse.move(point.x, point.y);
+  assert.match(await page.locator('#stage > title').textContent(), /^message \d+: /);
+  await page.mouse.click(point.x, point.y);
+  assert.ok(await page.locator('#message-menu').isVisible(), 'clicking where a message is drawn did not open its menu');
+  const id = (await page.locator('#message-menu p').textContent()).match(/^Message (\d+):/)[1];
+  assert.equal(await page.locator(`[data-message="${id}"]`).count(), 1);
   await page.locator('#message-menu [data-action=drop]').click();
   assert.equal(await page.locator(`[data-message="${id}"]`).count(), 0);
   await page.getByRole('tab', { name: 'Log' }).click();
   assert.match(await page.locator('#log').textContent(), new RegExp(`message ${id}, .* was lost: it was dropped on purpose`));
+  await page.close();
+});
+
+test('clicking beside the messages still selects the node underneath', async () => {
+  const page = await open();
+  await seek(page, 5);
+  const box = await page.locator('[data-node=a3]').boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 3);
+  assert.ok(await page.locator('#message-menu').isHidden());
+  assert.match(await page.locator('#panel-details h2').textContent(), /^a3 · acceptor/);
+  await page.close();
+});
+
+test('messages can be reached without a pointer: their buttons and the node panel', async () => {
+  const page = await open();
+  await seek(page, 5);
+  // Each message has a button (in the canvas's fallback content) that opens its menu.
+  const first = page.locator('[data-message]').first();
+  const id = await first.getAttribute('data-message');
+  await first.focus();
+  await page.keyboard.press('Enter');
+  assert.match(await page.locator('#message-menu p').textContent(), new RegExp(`^Message ${id}: `));
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.action), 'drop');
+  await page.keyboard.press('Escape');
+  assert.ok(await page.locator('#message-menu').isHidden());
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.message), id);
+  // The node panel lists the messages to or from the node, with their actions.
+  await page.locator('[data-node=p1]').focus();
+  await page.keyboard.press('Enter');
+  const row = page.locator('[data-message-row]').first();
+  const rowId = await row.getAttribute('data-message-row');
+  await row.getByRole('button', { name: 'Drop' }).focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.locator(`[data-message="${rowId}"]`).count(), 0);
   await page.close();
 });
 
