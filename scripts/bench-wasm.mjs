@@ -1,14 +1,15 @@
 // The simulation's speed in WebAssembly (V8, under Node) against the native build, on the same
-// swarm seeds with the event log on: `node scripts/bench-wasm.mjs [SEEDS]` after a build.
+// swarm seeds with the event log on: `node scripts/bench-wasm.mjs [SEEDS]` after a build. It runs
+// the `explorer` build (the one with `benchSwarm`), compiled with the same profile as the page's.
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import init, { benchSwarm } from '../web/pkg/paxoscope.js';
+import init, { benchSwarm } from '../web/pkg/paxoscope-explorer.js';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 const seeds = Number(process.argv[2] ?? 20000);
-await init({ module_or_path: readFileSync(`${root}/web/pkg/paxoscope_bg.wasm`) });
+await init({ module_or_path: readFileSync(`${root}/web/pkg/paxoscope-explorer_bg.wasm`) });
 
 benchSwarm(0, 500); // warm-up: let V8 tier the code up before timing
 const runs = [];

@@ -1,6 +1,7 @@
 // Runs the exhaustive explorer off the main thread, so the page stays responsive while it
-// searches; the page can stop it at any time by terminating the worker.
-import init, { exploreScenario } from './pkg/paxoscope.js';
+// searches; the page can stop it at any time by terminating the worker. It loads the core's
+// `explorer` build, which the page itself does not fetch (see scripts/build.sh).
+import init, { exploreScenario } from './pkg/paxoscope-explorer.js';
 
 const ready = init();
 

@@ -6,7 +6,9 @@
 //! numbers (exact up to 2^53, far beyond any run's length).
 
 use crate::playground::Playground;
-use crate::scenario::{Scenario, ScenarioError};
+#[cfg(feature = "explorer")]
+use crate::scenario::Scenario;
+use crate::scenario::ScenarioError;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -31,7 +33,8 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 
 /// Runs swarm seeds `from .. from + count` with the event log on and returns the number of
 /// events: the benchmark compares this, timed in JavaScript, with the native CLI's
-/// `swarm --log on`.
+/// `swarm --log on`. Only in the `explorer` build, which the page does not fetch on load.
+#[cfg(feature = "explorer")]
 #[wasm_bindgen(js_name = benchSwarm)]
 pub fn bench_swarm(from: f64, count: f64) -> f64 {
     let from = from.max(0.0) as u64;
@@ -42,7 +45,9 @@ pub fn bench_swarm(from: f64, count: f64) -> f64 {
 
 /// Explores every interleaving of a scenario's start within bounds (see `explore.rs`) and
 /// returns `{states, transitions, complete, violations, counterexample}`, the counterexample
-/// being scenario JSON that replays the violation, or null. The page runs this in a worker.
+/// being scenario JSON that replays the violation, or null. The page runs this in a worker,
+/// from the `explorer` build, so that the wasm the page fetches on load does not carry it.
+#[cfg(feature = "explorer")]
 #[wasm_bindgen(js_name = exploreScenario)]
 pub fn explore_scenario(
     json: &str,
