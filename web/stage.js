@@ -11,6 +11,8 @@ const NODE_RADIUS = 30;
 const MESSAGE_LABELS_MAX = 40;
 /** Messages move and are small: a click this close to one (in SVG units) is on it. */
 const HIT_RADIUS = 14;
+/** Half the side of a message's sprite, in SVG units: the ring at HIT_RADIUS and its stroke. */
+const SPRITE_HALF = HIT_RADIUS + 2;
 
 export class Stage {
   /** `palette`: the ballot colours, for the messages drawn on a canvas where CSS cannot reach. */
@@ -38,6 +40,7 @@ export class Stage {
     this.drawn = [];
     this.selectedMessage = null;
     this.messageButtons = new Map();
+    this.sprites = new Map();
     // Screen pixels per SVG unit, kept by a ResizeObserver so that frames never force a layout.
     this.scale = 1;
     new ResizeObserver(([entry]) => {
@@ -178,40 +181,60 @@ export class Stage {
     if (canvas.width !== pixels) {
       canvas.width = pixels;
       canvas.height = pixels;
+      this.sprites.clear();
     }
+    const k = pixels / SIZE;
     const g = this.context;
-    g.setTransform(pixels / SIZE, 0, 0, pixels / SIZE, 0, 0);
-    g.clearRect(0, 0, SIZE, SIZE);
+    g.clearRect(0, 0, pixels, pixels);
     // With many messages in flight their labels only hide each other; the tooltip and the
     // node panel still give each one's contents.
     const labelled = this.drawn.length <= MESSAGE_LABELS_MAX;
-    g.font = `10.5px ${this.fontFamily}`;
+    g.font = `${10.5 * k}px ${this.fontFamily}`;
     g.lineJoin = 'miter';
     g.miterLimit = 4;
+    g.lineWidth = 3 * k;
+    g.strokeStyle = '#fff';
+    g.fillStyle = this.ink;
+    const offset = SPRITE_HALF * k;
     for (const { m, x, y } of this.drawn) {
-      const selected = m.id === this.selectedMessage;
       const copy = m.copy_of !== null && m.copy_of !== undefined;
-      g.fillStyle = this.palette[m.color];
-      g.beginPath();
-      const round = messagePath(g, m.kind, x, y);
-      g.fill();
-      // Round shapes have an outline: white to stand out from the links, dashed for a copy.
-      if (round) outline(g, selected || copy ? this.ink : '#fff', selected ? 3 : 1.5, copy);
-      // The ring around a copy or the selected message, the size of the area that takes a click.
-      if (selected || copy) {
-        g.beginPath();
-        g.arc(x, y, HIT_RADIUS, 0, 2 * Math.PI);
-        outline(g, this.ink, selected ? 3 : 1, copy);
-      }
+      // Whole pixels: the sprite is copied as it is, neither blurred nor resampled.
+      g.drawImage(this.sprite(m, copy, m.id === this.selectedMessage, k), Math.round(x * k - offset), Math.round(y * k - offset));
       if (labelled) {
         const label = copy ? `${m.short} (copy)` : m.short;
-        g.lineWidth = 3;
-        g.strokeStyle = '#fff';
-        g.strokeText(label, x + 10, y + 4);
-        g.fillStyle = this.ink;
-        g.fillText(label, x + 10, y + 4);
+        g.strokeText(label, (x + 10) * k, (y + 4) * k);
+        g.fillText(label, (x + 10) * k, (y + 4) * k);
       }
     }
+  }
+
+  /** A message's look (shape by kind, colour by ballot, copy, selected) drawn once at `k` pixels
+   *  per SVG unit: copying a small bitmap costs the main thread far less than filling and
+   *  stroking a path for each of hundreds of messages every frame. */
+  sprite(m, copy, selected, k) {
+    const key = `${m.kind}|${m.color}|${copy}|${selected}`;
+    let sprite = this.sprites.get(key);
+    if (sprite) return sprite;
+    const side = Math.ceil(2 * SPRITE_HALF * k);
+    const canvas = new OffscreenCanvas(side, side);
+    const g = canvas.getContext('2d');
+    g.setTransform(k, 0, 0, k, SPRITE_HALF * k, SPRITE_HALF * k);
+    g.fillStyle = this.palette[m.color];
+    g.beginPath();
+    const round = messagePath(g, m.kind);
+    g.fill();
+    // Round shapes have an outline: white to stand out from the links, dashed for a copy.
+    if (round) outline(g, selected || copy ? this.ink : '#fff', selected ? 3 : 1.5, copy);
+    // The ring around a copy or the selected message, the size of the area that takes a click.
+    if (selected || copy) {
+      g.beginPath();
+      g.arc(0, 0, HIT_RADIUS, 0, 2 * Math.PI);
+      outline(g, this.ink, selected ? 3 : 1, copy);
+    }
+    // An ImageBitmap, not the canvas itself: a canvas is snapshotted again at every copy.
+    sprite = canvas.transferToImageBitmap();
+    this.sprites.set(key, sprite);
+    return sprite;
   }
 
   /** Keeps one button per message in the canvas's fallback content: not drawn, but there for
@@ -299,22 +322,23 @@ export class Stage {
   }
 }
 
-/** Adds a message's shape to the path, by kind: a rounded square for the replies (Promise,
- *  Accepted), a diamond for a Nack, a circle for the rest. Says whether it drew the circle. */
-function messagePath(g, kind, x, y) {
+/** Adds a message's shape, centred on the origin, to the path, by kind: a rounded square for
+ *  the replies (Promise, Accepted), a diamond for a Nack, a circle for the rest. Says whether it
+ *  drew the circle. */
+function messagePath(g, kind) {
   if (kind === 'Promise' || kind === 'Accepted') {
-    g.roundRect(x - 7, y - 7, 14, 14, 3);
+    g.roundRect(-7, -7, 14, 14, 3);
     return false;
   }
   if (kind === 'Nack') {
-    g.moveTo(x, y - 9);
-    g.lineTo(x + 9, y);
-    g.lineTo(x, y + 9);
-    g.lineTo(x - 9, y);
+    g.moveTo(0, -9);
+    g.lineTo(9, 0);
+    g.lineTo(0, 9);
+    g.lineTo(-9, 0);
     g.closePath();
     return false;
   }
-  g.arc(x, y, 7.5, 0, 2 * Math.PI);
+  g.arc(0, 0, 7.5, 0, 2 * Math.PI);
   return true;
 }
 
