@@ -9,6 +9,8 @@
 //!
 //! A violation is data with a sentence that explains it; the checker never panics.
 
+use crate::hash::stable_hash;
+use crate::pack::{vote_word, word_vote, Pack, Packer, Unpacker};
 use crate::paxos::{Ballot, Config, NodeId, Note, Value};
 use crate::quorum::AcceptorSet;
 use serde::Serialize;
@@ -46,14 +48,14 @@ pub struct Violation {
 }
 
 /// Accepts seen in one ballot, to know when a value becomes chosen.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct Votes {
     ballot: Ballot,
     value: Value,
     acceptors: AcceptorSet,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Default, PartialEq, Eq, Hash)]
 pub struct Checker {
     /// Bit `v` is set when value `v` was proposed.
     proposed: u64,
@@ -65,6 +67,91 @@ pub struct Checker {
     /// The first value learned by any learner, with its log index.
     learned: Option<(Value, u32, NodeId)>,
     violations: Vec<Violation>,
+}
+
+// Written out so that `clone_from` reuses the vectors' allocations (the explorer copies a
+// state into a scratch state for every transition it tries).
+impl Clone for Checker {
+    fn clone(&self) -> Self {
+        Checker {
+            proposed: self.proposed,
+            votes: self.votes.clone(),
+            chosen: self.chosen.clone(),
+            first_quorum: self.first_quorum,
+            learned: self.learned,
+            violations: self.violations.clone(),
+        }
+    }
+    fn clone_from(&mut self, source: &Self) {
+        let Checker {
+            proposed,
+            votes,
+            chosen,
+            first_quorum,
+            learned,
+            violations,
+        } = source;
+        self.proposed = *proposed;
+        self.votes.clone_from(votes);
+        self.chosen.clone_from(chosen);
+        self.first_quorum = *first_quorum;
+        self.learned = *learned;
+        self.violations.clone_from(violations);
+    }
+}
+
+// The explorer's queue keeps states packed. A state with a violation ends the search, so a
+// packed checker has none.
+impl Pack for Checker {
+    fn pack(&self, out: &mut Packer) {
+        debug_assert!(
+            self.violations.is_empty(),
+            "a state with a violation is not queued"
+        );
+        out.word(self.proposed);
+        out.word(self.votes.len() as u64);
+        for v in &self.votes {
+            out.word(vote_word(Some((v.ballot, v.value))));
+            out.word(v.acceptors as u64);
+        }
+        out.word(self.chosen.len() as u64);
+        for &(ballot, value, index) in &self.chosen {
+            out.word(vote_word(Some((ballot, value))));
+            out.word(index as u64);
+        }
+        out.word(self.first_quorum as u64);
+        out.word(self.learned.map_or(0, |(value, index, node)| {
+            1 | (value as u64) << 8 | (node as u64) << 16 | (index as u64) << 32
+        }));
+    }
+
+    fn unpack_into(&mut self, input: &mut Unpacker) {
+        self.proposed = input.word();
+        let count = input.word() as usize;
+        self.votes.clear();
+        self.votes.extend((0..count).map(|_| {
+            let (ballot, value) = word_vote(input.word()).expect("a packed vote");
+            Votes {
+                ballot,
+                value,
+                acceptors: input.word() as AcceptorSet,
+            }
+        }));
+        let count = input.word() as usize;
+        self.chosen.clear();
+        self.chosen.extend((0..count).map(|_| {
+            let (ballot, value) = word_vote(input.word()).expect("a packed choice");
+            (ballot, value, input.word() as u32)
+        }));
+        self.first_quorum = input.word() as AcceptorSet;
+        let learned = input.word();
+        self.learned = (learned & 1 == 1).then_some((
+            (learned >> 8) as u8,
+            (learned >> 32) as u32,
+            (learned >> 16) as u8,
+        ));
+        self.violations.clear();
+    }
 }
 
 /// What the checker concluded from one event, beyond violations: a value became chosen.
@@ -95,17 +182,16 @@ impl Checker {
     /// interleavings as one when nothing that matters differs.
     pub fn state_hash<H: Hasher>(&self, hasher: &mut H) {
         self.proposed.hash(hasher);
-        let mut votes: Vec<(Ballot, Value, AcceptorSet)> = self
-            .votes
-            .iter()
-            .map(|v| (v.ballot, v.value, v.acceptors))
-            .collect();
-        votes.sort_unstable();
-        votes.hash(hasher);
-        let mut chosen: Vec<(Ballot, Value)> =
-            self.chosen.iter().map(|(b, v, _)| (*b, *v)).collect();
-        chosen.sort_unstable();
-        chosen.hash(hasher);
+        // Votes and chosen values as multisets: a wrapping sum of each entry's own digest does
+        // not depend on the order they arrived in, and needs neither a copy nor a sort.
+        let votes = self.votes.iter().fold(0u64, |sum, v| {
+            sum.wrapping_add(stable_hash(&(v.ballot, v.value, v.acceptors)))
+        });
+        hasher.write_u64(votes);
+        let chosen = self.chosen.iter().fold(0u64, |sum, (ballot, value, _)| {
+            sum.wrapping_add(stable_hash(&(ballot, value)))
+        });
+        hasher.write_u64(chosen);
         self.learned.map(|(value, _, _)| value).hash(hasher);
         for violation in &self.violations {
             violation.kind.hash(hasher);

@@ -12,6 +12,7 @@ pub mod checker;
 pub mod event;
 pub mod explore;
 pub mod hash;
+pub mod pack;
 pub mod paxos;
 pub mod playground;
 pub mod quorum;

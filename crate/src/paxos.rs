@@ -335,7 +335,7 @@ pub enum Phase {
     Done { value: Value },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Proposer {
     /// The value this proposer was asked to propose (volatile).
     pub value: Option<Value>,
@@ -346,7 +346,7 @@ pub struct Proposer {
     pub phase: Phase,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Acceptor {
     /// Durable: the highest ballot promised.
     pub promised: Ballot,
@@ -355,7 +355,7 @@ pub struct Acceptor {
 }
 
 /// Votes a learner has seen in one ballot.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Tally {
     pub ballot: Ballot,
     pub value: Value,
@@ -364,19 +364,52 @@ pub struct Tally {
     pub messages: u32,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Default, PartialEq, Eq, Hash)]
 pub struct Learner {
     pub learned: Option<(Ballot, Value)>,
     pub tallies: Vec<Tally>,
 }
 
+// Written out rather than derived so that `clone_from` reuses the tallies' allocation: the
+// explorer copies states into a scratch state millions of times.
+impl Clone for Learner {
+    fn clone(&self) -> Self {
+        Learner {
+            learned: self.learned,
+            tallies: self.tallies.clone(),
+        }
+    }
+    fn clone_from(&mut self, source: &Self) {
+        self.learned = source.learned;
+        self.tallies.clone_from(&source.tallies);
+    }
+}
+
 /// One node's state in all the roles it plays.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct Node {
     pub crashed: bool,
     pub proposer: Option<Proposer>,
     pub acceptor: Option<Acceptor>,
     pub learner: Option<Learner>,
+}
+
+// As for `Learner`: `clone_from` keeps the allocations it can.
+impl Clone for Node {
+    fn clone(&self) -> Self {
+        Node {
+            crashed: self.crashed,
+            proposer: self.proposer,
+            acceptor: self.acceptor,
+            learner: self.learner.clone(),
+        }
+    }
+    fn clone_from(&mut self, source: &Self) {
+        self.crashed = source.crashed;
+        self.proposer = source.proposer;
+        self.acceptor = source.acceptor;
+        self.learner.clone_from(&source.learner);
+    }
 }
 
 /// What a protocol step wants done, and what it did, for the log.

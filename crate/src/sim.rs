@@ -16,8 +16,9 @@
 
 use crate::checker::{Checker, Violation};
 use crate::event::{Event, EventKind, LossReason};
-use crate::hash::StableHasher;
-use crate::paxos::{Config, Effects, Msg, Node, NodeId, TimerCommand, MAX_NODES};
+use crate::hash::{stable_hash, StableHasher};
+use crate::pack::{Pack, Packer, Unpacker};
+use crate::paxos::{Ballot, Config, Effects, Msg, Node, NodeId, TimerCommand, MAX_NODES};
 use crate::rng::{Rng, Stream};
 use crate::scenario::{Action, Compiled, SchedulerKind};
 use serde::Serialize;
@@ -53,7 +54,7 @@ enum Pending {
     Timer { node: NodeId, generation: u32 },
 }
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Simulation {
     config: Arc<Config>,
     schedule: Arc<Vec<(u64, Action)>>,
@@ -87,7 +88,139 @@ pub struct Simulation {
     /// Scheduler steps taken (interventions, deliveries, timers): the unit of "step back".
     actions: u64,
     trace: StableHasher,
+    /// Whether `trace` is kept; the explorer, which never reports a trace hash, turns it off.
+    trace_enabled: bool,
+    /// Digests of the parts of the state, kept up to date as they change (the explorer only).
+    digests: Option<Digests>,
     effects: Effects,
+}
+
+/// Digests of the parts of a state that change one at a time, so that the explorer's state
+/// digest costs a few words per step instead of hashing every node and message again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Digests {
+    nodes: [u64; MAX_NODES],
+    /// A multiset digest of the messages in flight: the wrapping sum of each one's digest, so
+    /// that it does not depend on the order they were sent in and updates by one addition.
+    inflight: u64,
+}
+
+impl Digests {
+    fn of(sim: &Simulation) -> Digests {
+        let mut nodes = [0; MAX_NODES];
+        for (digest, node) in nodes.iter_mut().zip(&sim.nodes) {
+            *digest = stable_hash(node);
+        }
+        Digests {
+            nodes,
+            inflight: sim
+                .inflight
+                .iter()
+                .fold(0u64, |sum, m| sum.wrapping_add(message_digest(m))),
+        }
+    }
+}
+
+/// `value`, which must fit in `width` bits, for packing.
+fn bits(value: u64, width: u32) -> u64 {
+    assert!(value < 1 << width, "{value} does not fit in {width} bits");
+    value
+}
+
+/// What of a message in flight matters for what can happen next: not its number or ticks.
+fn message_digest(m: &InFlight) -> u64 {
+    stable_hash(&(m.from, m.to, m.msg))
+}
+
+// Written out so that `clone_from` reuses every allocation of the target (the explorer copies a
+// state into one scratch state for each transition it tries), and so that a new field cannot be
+// forgotten: the destructuring below stops compiling.
+impl Clone for Simulation {
+    fn clone(&self) -> Self {
+        let mut copy = Simulation {
+            config: self.config.clone(),
+            schedule: self.schedule.clone(),
+            nodes: Vec::new(),
+            inflight: Vec::new(),
+            queue: BinaryHeap::new(),
+            checker: Checker::default(),
+            log: Vec::new(),
+            effects: Effects::default(),
+            trace: self.trace.clone(),
+            network_rng: self.network_rng.clone(),
+            timer_rng: self.timer_rng.clone(),
+            ..*self
+        };
+        copy.clone_from(self);
+        copy
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        let Simulation {
+            config,
+            schedule,
+            scheduler,
+            until_ticks,
+            seed,
+            nodes,
+            now,
+            acted_at_now,
+            inflight,
+            next_message_id,
+            timers,
+            timer_generation,
+            queue,
+            queue_seq,
+            next_intervention,
+            partition,
+            cuts,
+            network_rng,
+            timer_rng,
+            checker,
+            log,
+            log_enabled,
+            events,
+            actions,
+            trace,
+            trace_enabled,
+            digests,
+            // Empty between steps: the target keeps its own buffers.
+            effects: _,
+        } = source;
+        // Copies of one run share these; skipping the reference-count updates matters when
+        // the explorer copies a state millions of times.
+        if !Arc::ptr_eq(&self.config, config) {
+            self.config.clone_from(config);
+        }
+        if !Arc::ptr_eq(&self.schedule, schedule) {
+            self.schedule.clone_from(schedule);
+        }
+        self.scheduler = *scheduler;
+        self.until_ticks = *until_ticks;
+        self.seed = *seed;
+        self.nodes.clone_from(nodes);
+        self.now = *now;
+        self.acted_at_now = *acted_at_now;
+        self.inflight.clone_from(inflight);
+        self.next_message_id = *next_message_id;
+        self.timers = *timers;
+        self.timer_generation = *timer_generation;
+        self.queue.clone_from(queue);
+        self.queue_seq = *queue_seq;
+        self.next_intervention = *next_intervention;
+        self.partition = *partition;
+        self.cuts = *cuts;
+        self.network_rng = network_rng.clone();
+        self.timer_rng = timer_rng.clone();
+        self.checker.clone_from(checker);
+        self.log.clone_from(log);
+        self.log_enabled = *log_enabled;
+        self.events = *events;
+        self.actions = *actions;
+        self.trace = trace.clone();
+        self.trace_enabled = *trace_enabled;
+        self.digests = *digests;
+    }
 }
 
 /// The result of a run, as the CLI prints it.
@@ -131,6 +264,8 @@ impl Simulation {
             events: 0,
             actions: 0,
             trace: StableHasher::default(),
+            trace_enabled: true,
+            digests: None,
             effects: Effects::default(),
             config,
         }
@@ -140,6 +275,15 @@ impl Simulation {
     /// the explorer, which only need the outcome.
     pub fn without_log(mut self) -> Simulation {
         self.log_enabled = false;
+        self
+    }
+
+    /// Set up for the explorer: no event log and no trace hash (it reports neither), and digests
+    /// of the state's parts kept up to date, which makes [`Simulation::state_hash`] cheap.
+    pub fn for_exploring(mut self) -> Simulation {
+        self.log_enabled = false;
+        self.trace_enabled = false;
+        self.digests = Some(Digests::of(&self));
         self
     }
 
@@ -241,12 +385,6 @@ impl Simulation {
             schedule[..self.next_intervention] == self.schedule[..self.next_intervention]
         );
         self.schedule = schedule;
-    }
-
-    /// Exchanges the scratch buffers protocol steps write into with `effects`, so that a caller
-    /// stepping many short-lived copies (the explorer) can keep one set of allocations.
-    pub fn swap_effects(&mut self, effects: &mut Effects) {
-        std::mem::swap(&mut self.effects, effects);
     }
 
     /// Replaces the configuration with one that differs only in its interned values (a new
@@ -366,6 +504,7 @@ impl Simulation {
                     self.record(EventKind::NoEffect { node });
                 } else {
                     self.nodes[node as usize].crashed = true;
+                    self.node_changed(node);
                     self.set_timer(node, None);
                     self.record(EventKind::Crash { node });
                 }
@@ -468,7 +607,18 @@ impl Simulation {
 
     fn take_inflight(&mut self, id: u64) -> Option<InFlight> {
         let i = self.find_inflight(id)?;
-        Some(self.inflight.remove(i))
+        let message = self.inflight.remove(i);
+        if let Some(digests) = &mut self.digests {
+            digests.inflight = digests.inflight.wrapping_sub(message_digest(&message));
+        }
+        Some(message)
+    }
+
+    /// Brings the digest of node `node` up to date after a step changed it.
+    fn node_changed(&mut self, node: NodeId) {
+        if let Some(digests) = &mut self.digests {
+            digests.nodes[node as usize] = stable_hash(&self.nodes[node as usize]);
+        }
     }
 
     fn separated(&self, from: NodeId, to: NodeId) -> Option<LossReason> {
@@ -541,6 +691,8 @@ impl Simulation {
 
     /// Turns what a protocol step asked for into log events, checks, messages and timers.
     fn process_effects(&mut self, node: NodeId) {
+        // Every step that changes a node other than a crash ends here.
+        self.node_changed(node);
         let mut effects = std::mem::take(&mut self.effects);
         for note in effects.notes.iter() {
             let index = self.record(EventKind::Protocol(*note));
@@ -648,6 +800,9 @@ impl Simulation {
         message.id = self.next_message_id;
         self.next_message_id += 1;
         self.inflight.push(message);
+        if let Some(digests) = &mut self.digests {
+            digests.inflight = digests.inflight.wrapping_add(message_digest(&message));
+        }
         self.push_queue(message.deliver_tick, Pending::Deliver(message.id));
         message.id
     }
@@ -657,7 +812,9 @@ impl Simulation {
             tick: self.now,
             kind,
         };
-        event.hash(&mut self.trace);
+        if self.trace_enabled {
+            event.hash(&mut self.trace);
+        }
         if self.log_enabled {
             self.log.push(event);
         }
@@ -723,19 +880,153 @@ impl Simulation {
     /// (as a multiset: numbers and ticks aside), armed timers, partition, cuts and what the
     /// checker knows. The explorer treats two states with the same digest as one.
     pub fn state_hash(&self, hasher: &mut StableHasher) {
-        self.nodes.hash(hasher);
-        // A multiset hash: the wrapping sum of each message's own hash does not depend on the
-        // order messages were sent in, and costs no sorting.
-        let messages = self.inflight.iter().fold(0u64, |sum, m| {
-            sum.wrapping_add(crate::hash::stable_hash(&(m.from, m.to, m.msg)))
-        });
-        hasher.write_u64(messages);
-        for timer in self.timers() {
-            timer.is_some().hash(hasher);
+        let digests = match self.digests {
+            Some(kept) => {
+                debug_assert_eq!(kept, Digests::of(self), "a kept digest went stale");
+                kept
+            }
+            None => Digests::of(self),
+        };
+        for &node in &digests.nodes[..self.nodes.len()] {
+            hasher.write_u64(node);
         }
+        hasher.write_u64(digests.inflight);
+        let armed = self
+            .timers()
+            .iter()
+            .enumerate()
+            .fold(0u64, |bits, (i, timer)| {
+                bits | (timer.is_some() as u64) << i
+            });
+        hasher.write_u64(armed);
         self.partition.hash(hasher);
         self.cuts.hash(hasher);
         self.checker.state_hash(hasher);
+    }
+
+    /// Appends this state, packed, to `out`: everything that differs between states of one
+    /// exploration. Configuration, schedule, random streams, log and trace are left out: they
+    /// are the same in every state the explorer reaches from one start (it uses the script
+    /// scheduler, which draws no random numbers and never moves the clock, with the log and the
+    /// trace off). Message numbers and ticks are packed into 40 and 32 bits, which an
+    /// exploration, whose clock stays at 0 and which sends millions of messages at most, never
+    /// outgrows: packing checks it, and panics rather than lose a bit.
+    pub fn pack(&self, words: &mut Vec<u64>) {
+        debug_assert!(self.scheduler == SchedulerKind::Script && self.queue.is_empty());
+        let out = &mut Packer(words);
+        for node in &self.nodes {
+            node.pack(out);
+        }
+        out.word(self.inflight.len() as u64);
+        for m in &self.inflight {
+            out.word(
+                bits(m.id, 40)
+                    | (m.from as u64) << 40
+                    | (m.to as u64) << 48
+                    | (m.lost as u64) << 56
+                    | (m.copy_of.is_some() as u64) << 57,
+            );
+            m.msg.pack(out);
+            out.word(bits(m.sent_tick, 32) | bits(m.deliver_tick, 32) << 32);
+            if let Some(original) = m.copy_of {
+                out.word(original);
+            }
+        }
+        out.word(self.next_message_id);
+        out.word(bits(self.now, 32) | (self.acted_at_now as u64) << 32);
+        for node in 0..self.nodes.len() {
+            let timer = self.timers[node].map_or(0, |tick| bits(tick + 1, 32));
+            out.word(timer | (self.timer_generation[node] as u64) << 32);
+        }
+        // Partitions and cuts are rare: one word says whether either follows.
+        let cut = self.cuts.iter().any(|&c| c != 0);
+        out.word(self.partition.is_some() as u64 | (cut as u64) << 1);
+        if let Some(groups) = &self.partition {
+            for chunk in groups.chunks(8) {
+                out.word(chunk.iter().rev().fold(0, |w, &g| w << 8 | g as u64));
+            }
+        }
+        if cut {
+            for chunk in self.cuts.chunks(4) {
+                out.word(chunk.iter().rev().fold(0, |w, &c| w << 16 | c as u64));
+            }
+        }
+        out.word(self.next_intervention as u64);
+        out.word(self.events);
+        out.word(self.actions);
+        self.checker.pack(out);
+        if let Some(digests) = &self.digests {
+            out.words(&digests.nodes[..self.nodes.len()]);
+            out.word(digests.inflight);
+        }
+    }
+
+    /// Overwrites this state with one [`Simulation::pack`] wrote, from a simulation of the same
+    /// exploration, reusing this state's allocations.
+    pub fn unpack(&mut self, words: &[u64]) {
+        let input = &mut Unpacker::new(words);
+        for node in &mut self.nodes {
+            node.unpack_into(input);
+        }
+        let count = input.word() as usize;
+        self.inflight.clear();
+        self.inflight.extend((0..count).map(|_| {
+            let header = input.word();
+            let mut msg = Msg::Prepare {
+                ballot: Ballot::NONE,
+            };
+            msg.unpack_into(input);
+            let ticks = input.word();
+            InFlight {
+                id: header & ((1 << 40) - 1),
+                from: (header >> 40) as NodeId,
+                to: (header >> 48) as NodeId,
+                lost: header >> 56 & 1 == 1,
+                copy_of: (header >> 57 & 1 == 1).then(|| input.word()),
+                msg,
+                sent_tick: ticks & 0xffff_ffff,
+                deliver_tick: ticks >> 32,
+            }
+        }));
+        self.next_message_id = input.word();
+        let now = input.word();
+        self.now = now & 0xffff_ffff;
+        self.acted_at_now = now >> 32 == 1;
+        for node in 0..self.nodes.len() {
+            let timer = input.word();
+            self.timers[node] = (timer & 0xffff_ffff).checked_sub(1);
+            self.timer_generation[node] = (timer >> 32) as u32;
+        }
+        let flags = input.word();
+        self.partition = (flags & 1 != 0).then(|| {
+            let mut groups = [0u8; MAX_NODES];
+            for chunk in groups.chunks_mut(8) {
+                let word = input.word();
+                for (i, group) in chunk.iter_mut().enumerate() {
+                    *group = (word >> (8 * i)) as u8;
+                }
+            }
+            groups
+        });
+        self.cuts = [0; MAX_NODES];
+        if flags & 2 != 0 {
+            for chunk in self.cuts.chunks_mut(4) {
+                let word = input.word();
+                for (i, cut) in chunk.iter_mut().enumerate() {
+                    *cut = (word >> (16 * i)) as u16;
+                }
+            }
+        }
+        self.next_intervention = input.word() as usize;
+        self.events = input.word();
+        self.actions = input.word();
+        self.checker.unpack_into(input);
+        if let Some(digests) = &mut self.digests {
+            for digest in &mut digests.nodes[..self.nodes.len()] {
+                *digest = input.word();
+            }
+            digests.inflight = input.word();
+        }
     }
 
     /// The highest round proposer `node` has used or heard of: the explorer bounds ballots by it.
