@@ -119,8 +119,8 @@ pub struct TimeoutSpec {
     pub retry_ticks_max: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Default)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum QuorumSpec {
     #[default]
     Majority,
@@ -132,6 +132,93 @@ pub enum QuorumSpec {
         phase1: Vec<Vec<String>>,
         phase2: Vec<Vec<String>>,
     },
+}
+
+// Written out rather than derived: serde's internally tagged enums (`"kind": …` inside the
+// object) buffer the object in a generic tree first, and that code was 23 KB of the page's wasm
+// (before gzip). Reading the fields as one flat struct gives the same unknown-variant,
+// unknown-field and missing-field errors, and names the field (`quorum.kind`) where the
+// derived code could only name the object.
+impl<'de> Deserialize<'de> for QuorumSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, Unexpected};
+        #[derive(Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        enum Kind {
+            Majority,
+            Flexible,
+            Explicit,
+        }
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Fields {
+            kind: Kind,
+            #[serde(default)]
+            phase1: Option<Phase>,
+            #[serde(default)]
+            phase2: Option<Phase>,
+        }
+        let fields = Fields::deserialize(deserializer)?;
+        let size = |phase: Option<Phase>, name: &'static str| match phase {
+            Some(Phase::Size(size)) => Ok(size),
+            Some(Phase::Sets(_)) => Err(D::Error::invalid_type(
+                Unexpected::Seq,
+                &"a number of acceptors",
+            )),
+            None => Err(D::Error::missing_field(name)),
+        };
+        let sets = |phase: Option<Phase>, name: &'static str| match phase {
+            Some(Phase::Sets(sets)) => Ok(sets),
+            Some(Phase::Size(size)) => Err(D::Error::invalid_type(
+                Unexpected::Unsigned(size as u64),
+                &"a list of quorums",
+            )),
+            None => Err(D::Error::missing_field(name)),
+        };
+        Ok(match fields.kind {
+            Kind::Majority => match (fields.phase1, fields.phase2) {
+                (None, None) => QuorumSpec::Majority,
+                (Some(_), _) => return Err(D::Error::unknown_field("phase1", &["kind"])),
+                (None, Some(_)) => return Err(D::Error::unknown_field("phase2", &["kind"])),
+            },
+            Kind::Flexible => QuorumSpec::Flexible {
+                phase1: size(fields.phase1, "phase1")?,
+                phase2: size(fields.phase2, "phase2")?,
+            },
+            Kind::Explicit => QuorumSpec::Explicit {
+                phase1: sets(fields.phase1, "phase1")?,
+                phase2: sets(fields.phase2, "phase2")?,
+            },
+        })
+    }
+}
+
+/// A quorum phase as written: a size (flexible quorums) or a list of quorums (explicit ones).
+enum Phase {
+    Size(usize),
+    Sets(Vec<Vec<String>>),
+}
+
+impl<'de> Deserialize<'de> for Phase {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Phase;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number of acceptors or a list of quorums")
+            }
+            fn visit_u64<E: serde::de::Error>(self, size: u64) -> Result<Phase, E> {
+                usize::try_from(size)
+                    .map(Phase::Size)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(size), &self))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Phase, A::Error> {
+                Deserialize::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+                    .map(Phase::Sets)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// One intervention: at tick `at`, exactly one of the optional fields.
@@ -303,8 +390,10 @@ impl Scenario {
         serde_json::to_string(self).expect("a scenario always serializes")
     }
 
+    /// The scenario as indented JSON, as `serde_json::to_string_pretty` writes it. Indenting
+    /// the compact text keeps a second serializer out of the page's wasm.
     pub fn to_json_pretty(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a scenario always serializes")
+        indent(&self.to_json())
     }
 
     /// Checks the scenario's meaning and resolves names.
@@ -698,6 +787,54 @@ impl Scenario {
             )),
         }
     }
+}
+
+/// Compact JSON `text` indented by two spaces, one value per line, `": "` after keys, and empty
+/// arrays and objects kept as `[]` and `{}`: serde_json's pretty format.
+fn indent(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut depth = 0;
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n("  ", depth));
+    };
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                out.push(c);
+                while let Some(c) = chars.next() {
+                    out.push(c);
+                    match c {
+                        '\\' => out.extend(chars.next()),
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '{' | '[' => {
+                out.push(c);
+                if matches!(chars.peek(), Some('}' | ']')) {
+                    out.extend(chars.next());
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth -= 1;
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// A serde_json error as a [`ScenarioError`]: its message without "at line 1 column 80", and

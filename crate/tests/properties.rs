@@ -11,7 +11,7 @@
 use paxoscope::checker::ViolationKind;
 use paxoscope::paxos::Bugs;
 use paxoscope::rng::{Rng, Stream};
-use paxoscope::scenario::{Scenario, ScenarioError};
+use paxoscope::scenario::{Intervention, Proposal, Scenario, ScenarioError};
 use paxoscope::swarm::{run_seed, scenario_for_seed, swarm, UNSAFE_QUORUM};
 use paxoscope::Simulation;
 use std::path::PathBuf;
@@ -387,6 +387,42 @@ fn malformed_scenarios_are_rejected_naming_the_field() {
             "weighted",
         ),
         (
+            "majority quorum with a size",
+            edited(|v| v["quorum"] = json!({"kind": "majority", "phase1": 2})),
+            "quorum",
+            "unknown field `phase1`",
+        ),
+        (
+            "flexible quorum without phase 2",
+            edited(|v| v["quorum"] = json!({"kind": "flexible", "phase1": 2})),
+            "quorum",
+            "missing field `phase2`",
+        ),
+        (
+            "flexible quorum given lists",
+            edited(|v| v["quorum"] = json!({"kind": "flexible", "phase1": [["a1"]], "phase2": 2})),
+            "quorum",
+            "a number of acceptors",
+        ),
+        (
+            "explicit quorum given a size",
+            edited(|v| v["quorum"] = json!({"kind": "explicit", "phase1": 2, "phase2": [["a1"]]})),
+            "quorum",
+            "a list of quorums",
+        ),
+        (
+            "quorum without a kind",
+            edited(|v| v["quorum"] = json!({"phase1": 2, "phase2": 2})),
+            "quorum",
+            "missing field `kind`",
+        ),
+        (
+            "quorum with an unknown field",
+            edited(|v| v["quorum"] = json!({"kind": "majority", "size": 2})),
+            "quorum",
+            "size",
+        ),
+        (
             "retry timeout range reversed",
             edited(|v| v["timeouts"] = json!({"retry_ticks_min": 50, "retry_ticks_max": 10})),
             "timeouts",
@@ -743,6 +779,36 @@ fn mangled_scenarios_never_panic() {
     // something, and still be rejected often enough to exercise the checks.
     assert!(compiled[1] > CASES / 5, "only {} compiled", compiled[1]);
     assert!(compiled[1] < CASES * 9 / 10, "{} compiled", compiled[1]);
+}
+
+/// `to_json_pretty` indents the compact text itself (see scenario.rs); it must write exactly what
+/// serde_json's pretty printer writes, escapes and empty lists included.
+#[test]
+fn pretty_json_is_serde_json_pretty() {
+    let mut scenarios: Vec<Scenario> = scenario_files()
+        .iter()
+        .map(|(_, text)| Scenario::from_json(text).expect("valid"))
+        .collect();
+    scenarios.extend((0..300).map(|seed| scenario_for_seed(seed, None)));
+    let mut awkward = scenarios[0].clone();
+    awkward.schedule.push(Intervention {
+        propose: Some(Proposal {
+            node: "p1".to_string(),
+            value: r#"a"b\c{d}[e],f:g\"#.to_string(),
+        }),
+        ..Intervention::default()
+    });
+    awkward.schedule.push(Intervention {
+        partition: Some(vec![vec![], vec!["\u{e9}\n".to_string()]]),
+        ..Intervention::default()
+    });
+    scenarios.push(awkward);
+    for scenario in &scenarios {
+        assert_eq!(
+            scenario.to_json_pretty(),
+            serde_json::to_string_pretty(scenario).expect("serializes"),
+        );
+    }
 }
 
 #[test]
