@@ -55,7 +55,7 @@ struct Votes {
     acceptors: AcceptorSet,
 }
 
-#[derive(Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Checker {
     /// Bit `v` is set when value `v` was proposed.
     proposed: u64,
@@ -67,37 +67,6 @@ pub struct Checker {
     /// The first value learned by any learner, with its log index.
     learned: Option<(Value, u32, NodeId)>,
     violations: Vec<Violation>,
-}
-
-// Written out so that `clone_from` reuses the vectors' allocations (the explorer copies a
-// state into a scratch state for every transition it tries).
-impl Clone for Checker {
-    fn clone(&self) -> Self {
-        Checker {
-            proposed: self.proposed,
-            votes: self.votes.clone(),
-            chosen: self.chosen.clone(),
-            first_quorum: self.first_quorum,
-            learned: self.learned,
-            violations: self.violations.clone(),
-        }
-    }
-    fn clone_from(&mut self, source: &Self) {
-        let Checker {
-            proposed,
-            votes,
-            chosen,
-            first_quorum,
-            learned,
-            violations,
-        } = source;
-        self.proposed = *proposed;
-        self.votes.clone_from(votes);
-        self.chosen.clone_from(chosen);
-        self.first_quorum = *first_quorum;
-        self.learned = *learned;
-        self.violations.clone_from(violations);
-    }
 }
 
 // The explorer's queue keeps states packed. A state with a violation ends the search, so a
@@ -120,9 +89,12 @@ impl Pack for Checker {
             out.word(index as u64);
         }
         out.word(self.first_quorum as u64);
-        out.word(self.learned.map_or(0, |(value, index, node)| {
-            1 | (value as u64) << 8 | (node as u64) << 16 | (index as u64) << 32
-        }));
+        match self.learned {
+            None => out.word(0),
+            Some((value, index, node)) => {
+                out.words(&[1 | (value as u64) << 8 | (node as u64) << 16, index as u64])
+            }
+        }
     }
 
     fn unpack_into(&mut self, input: &mut Unpacker) {
@@ -145,11 +117,13 @@ impl Pack for Checker {
         }));
         self.first_quorum = input.word() as AcceptorSet;
         let learned = input.word();
-        self.learned = (learned & 1 == 1).then_some((
-            (learned >> 8) as u8,
-            (learned >> 32) as u32,
-            (learned >> 16) as u8,
-        ));
+        self.learned = (learned & 1 == 1).then(|| {
+            (
+                (learned >> 8) as u8,
+                input.word() as u32,
+                (learned >> 16) as u8,
+            )
+        });
         self.violations.clear();
     }
 }

@@ -11,19 +11,19 @@
 //! Two things make it fast without changing what it finds. Sleep sets (see [`explore_with`])
 //! skip transitions that only reorder commuting steps, so each state is reached through fewer
 //! transitions; the states visited are exactly those of the plain search. And the queue keeps
-//! states packed into words ([`crate::pack`]), which takes a third of the memory of whole
-//! simulations and is read in order.
+//! states packed into bytes ([`crate::pack`]), a small fraction of the memory of whole
+//! simulations, read in order.
 //!
 //! Only the schedule's proposals are used; its other interventions are replaced by the
 //! explorer's own bounded faults.
 
 use crate::checker::Violation;
 use crate::hash::{stable_hash, StableHasher};
+use crate::pack::{Packer, Unpacker};
 use crate::paxos::NodeId;
 use crate::scenario::{intervention, Action, Compiled, Scenario, SchedulerKind};
 use crate::sim::Simulation;
 use serde::Serialize;
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -83,90 +83,129 @@ impl Node {
         hasher.finish()
     }
 
-    /// Makes this state a copy of `source`, reusing this one's allocations.
-    fn copy_from(&mut self, source: &Node) {
-        self.sim.clone_from(&source.sim);
-        self.crashes = source.crashes;
-        self.drops = source.drops;
-        self.duplicates = source.duplicates;
-        self.step = source.step;
-        self.digest = source.digest;
-    }
-
-    /// Appends this state to a level of the queue: a header (see [`HEADER_WORDS`]), then
-    /// the transitions to take again if that is why it is queued, then the packed simulation.
-    fn push(&self, again: Option<Bits>, level: &mut Vec<u64>) {
-        let start = level.len();
-        level.extend_from_slice(&[
-            0,
-            self.crashes as u64 | (self.drops as u64) << 32,
-            self.duplicates as u64 | (again.is_some() as u64) << 32,
-            self.digest,
+    /// Appends this state to a level of the queue: its step, budgets spent and digest, the
+    /// transitions to take again if that is why it is queued, then the packed simulation.
+    fn push(&self, again: Option<Bits>, level: &mut Vec<u8>) {
+        let out = &mut Packer(level);
+        out.words(&[
+            self.step as u64,
+            self.crashes as u64,
+            self.drops as u64,
+            self.duplicates as u64,
         ]);
-        if let Some(missed) = again {
-            level.extend_from_slice(&[missed as u64, (missed >> 64) as u64]);
+        out.raw(self.digest);
+        match again {
+            None => out.word(0),
+            Some(missed) => {
+                out.word(1);
+                out.raw(missed);
+            }
         }
         self.sim.pack(level);
-        level[start] = (level.len() - start) as u64 | (self.step as u64) << 32;
     }
 
     /// Reads the state at the start of `entry` (from [`Node::push`]) back into this one.
-    /// Returns the entry's length in words, and the transitions to take again if that is why
-    /// it was queued.
-    fn load(&mut self, entry: &[u64]) -> (usize, Option<Bits>) {
-        let length = entry[0] as u32 as usize;
-        self.step = (entry[0] >> 32) as u32;
-        self.crashes = entry[1] as u32;
-        self.drops = (entry[1] >> 32) as u32;
-        self.duplicates = entry[2] as u32;
-        self.digest = entry[3];
-        let (again, packed) = if entry[2] >> 32 == 1 {
-            let missed = &entry[HEADER_WORDS..HEADER_WORDS + 2];
-            let again = missed[0] as Bits | (missed[1] as Bits) << 64;
-            (Some(again), &entry[HEADER_WORDS + 2..length])
-        } else {
-            (None, &entry[HEADER_WORDS..length])
-        };
-        self.sim.unpack(packed);
-        (length, again)
+    /// Returns how many bytes it took, and the transitions to take again if that is why it was
+    /// queued.
+    fn load(&mut self, entry: &[u8]) -> (usize, Option<Bits>) {
+        let input = &mut Unpacker::new(entry);
+        self.step = input.word() as u32;
+        self.crashes = input.word() as u32;
+        self.drops = input.word() as u32;
+        self.duplicates = input.word() as u32;
+        self.digest = input.raw();
+        let again = (input.word() == 1).then(|| input.raw());
+        let header = input.position();
+        (header + self.sim.unpack(&entry[header..]), again)
     }
 }
 
-/// Words before each packed state in the queue: its length and step, the fault budgets spent
-/// and whether transitions to take again follow, and its digest.
-const HEADER_WORDS: usize = 4;
-
-/// What the search remembers of a state it has seen, in two words rather than a `u128` and a
-/// flag (which would take 32 bytes with alignment): a map of millions of these must stay small.
-///
-/// - The state's sleep set: transitions that need not be taken from it, because every state
-///   they lead to is reached by another order of the same steps; the intersection of the sleep
-///   sets of every path that reached the state.
-/// - Whether its transitions were taken (the top bit, [`EXPANDED`]); a later path with a
-///   smaller sleep set then takes the ones it missed.
-#[derive(Clone, Copy)]
-struct Seen([u64; 2]);
-
 /// A set of transitions, one bit each (see [`Interner`]); the top bit is never a transition.
-type Bits = u128;
+type Bits = u64;
 
-const EXPANDED: Bits = 1 << 127;
+/// In [`Visited`], the bit that says a state's transitions were taken.
+const EXPANDED: Bits = 1 << 63;
 
-impl Seen {
-    fn new(sleep: Bits) -> Seen {
-        Seen([sleep as u64, (sleep >> 64) as u64])
+/// The states seen, by digest, each with its sleep set: the transitions that need not be taken
+/// from it, because every state they lead to is reached by another order of the same steps
+/// (the intersection of the sleep sets of every path that reached it), and whether its
+/// transitions were taken ([`EXPANDED`]); a later path with a smaller sleep set then takes the
+/// ones it missed.
+///
+/// Open addressing with linear probing in one array of (digest, bits) pairs. A lookup in a set
+/// of millions is a cache miss; here it is usually one, where a general-purpose hash map, which
+/// keeps control bytes apart from entries, costs two.
+struct Visited {
+    slots: Vec<[u64; 2]>,
+    len: usize,
+}
+
+/// What a lookup in [`Visited`] found.
+enum Found<'a> {
+    /// The digest was new; it is now in the set.
+    New,
+    /// The digest was there already: its bits, to read and change.
+    Seen(&'a mut Bits),
+}
+
+impl Visited {
+    fn with_capacity(states: usize) -> Visited {
+        // At most half full; the zeroed allocation costs nothing until a page is touched.
+        let slots = (states * 2).next_power_of_two().max(1024);
+        Visited {
+            slots: vec![[0; 2]; slots],
+            len: 0,
+        }
     }
-    fn bits(self) -> Bits {
-        self.0[0] as Bits | (self.0[1] as Bits) << 64
+
+    /// Digests are well mixed already; 0 marks an empty slot, so digest 0 is stored as 1
+    /// (one more collision in 2^64).
+    fn key(digest: u64) -> u64 {
+        digest.max(1)
     }
-    fn sleep(self) -> Bits {
-        self.bits() & !EXPANDED
+
+    fn slot(&self, key: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = key as usize & mask;
+        while self.slots[i][0] != 0 && self.slots[i][0] != key {
+            i = (i + 1) & mask;
+        }
+        i
     }
-    fn expanded(self) -> bool {
-        self.bits() & EXPANDED != 0
+
+    /// Looks `digest` up, adding it with `bits` if it is new.
+    fn find_or_add(&mut self, digest: u64, bits: Bits) -> Found<'_> {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let key = Visited::key(digest);
+        let i = self.slot(key);
+        if self.slots[i][0] == key {
+            return Found::Seen(&mut self.slots[i][1]);
+        }
+        self.slots[i] = [key, bits];
+        self.len += 1;
+        Found::New
     }
-    fn set(&mut self, sleep: Bits, expanded: bool) {
-        *self = Seen::new(sleep | if expanded { EXPANDED } else { 0 });
+
+    /// The bits of a digest in the set.
+    fn bits_mut(&mut self, digest: u64) -> &mut Bits {
+        let i = self.slot(Visited::key(digest));
+        debug_assert_eq!(
+            self.slots[i][0],
+            Visited::key(digest),
+            "a queued state was seen"
+        );
+        &mut self.slots[i][1]
+    }
+
+    fn grow(&mut self) {
+        let doubled = vec![[0; 2]; self.slots.len() * 2];
+        let old = std::mem::replace(&mut self.slots, doubled);
+        for slot in old.into_iter().filter(|slot| slot[0] != 0) {
+            let i = self.slot(slot[0]);
+            self.slots[i] = slot;
+        }
     }
 }
 
@@ -199,7 +238,7 @@ fn independent(a: &Move, b: &Move) -> bool {
 }
 
 /// Gives each distinct transition (by kind and message content, or node) one bit of [`Bits`],
-/// the same in every state. Transitions past the 127th get none and are simply never asleep.
+/// the same in every state. Transitions past the 63rd get none and are simply never asleep.
 #[derive(Default)]
 struct Interner {
     index: HashMap<u64, u8, BuildHasherDefault<IdentityHasher>>,
@@ -268,8 +307,7 @@ pub fn explore_with(
     // `steps[i]` is (previous step, action); step 0 is the start.
     let mut steps: Vec<(u32, Option<Action>)> = vec![(0, None)];
     // Sized up front: growing a map of millions of digests rehashes it many times over.
-    let mut seen: HashMap<u64, Seen, BuildHasherDefault<IdentityHasher>> =
-        HashMap::with_capacity_and_hasher(bounds.max_states.min(1 << 22), Default::default());
+    let mut seen = Visited::with_capacity(bounds.max_states.min(1 << 22));
     let mut root = Node {
         sim,
         crashes: 0,
@@ -279,18 +317,14 @@ pub fn explore_with(
         digest: 0,
     };
     root.digest = root.compute_digest();
-    seen.insert(root.digest, Seen::new(0));
-    // The queue holds states packed into words (see `crate::pack`), one breadth-first level
-    // at a time: a third of the memory of whole simulations, read in order. Each transition is
-    // tried on one scratch state, unpacked from its parent's words into the same allocations.
+    seen.find_or_add(root.digest, 0);
+    // The queue holds states packed into bytes (see `crate::pack`), one breadth-first level at
+    // a time, read in order. Each transition is tried on one scratch state, unpacked from its
+    // parent's bytes into the same allocations.
     let mut level = Vec::new();
     let mut next_level = Vec::new();
     root.push(None, &mut next_level);
-    let mut scratch = Node {
-        sim: root.sim.clone(),
-        ..root
-    };
-    let mut parent = root;
+    let mut scratch = root;
     let mut interner = Interner::default();
     let mut transitions = 0u64;
     let mut moves = Vec::new();
@@ -300,15 +334,16 @@ pub fn explore_with(
         next_level.clear();
         let mut at = 0;
         while at < level.len() {
-            let (length, again) = parent.load(&level[at..]);
+            let entry = &level[at..];
+            let (length, again) = scratch.load(entry);
+            let (parent_step, parent_digest) = (scratch.step, scratch.digest);
             at += length;
-            let known = seen
-                .get_mut(&parent.digest)
-                .expect("a queued state was seen");
-            let skipped = known.sleep();
-            known.set(skipped, true);
+            let known = seen.bits_mut(parent_digest);
+            let skipped = *known & !EXPANDED;
+            *known |= EXPANDED;
             let mut asleep = skipped;
-            enabled(&parent, &bounds, &mut interner, &mut moves);
+            enabled(&scratch, &bounds, &mut interner, &mut moves);
+            let mut fresh = true;
             for (i, mv) in moves.iter().enumerate() {
                 let take = match again {
                     None => mv.bit & skipped == 0,
@@ -326,7 +361,11 @@ pub fn explore_with(
                         .fold(0, |sleep, (_, u)| sleep | u.bit),
                 };
                 asleep |= mv.bit;
-                scratch.copy_from(&parent);
+                // Unpacking the parent again costs less than keeping a copy and cloning it.
+                if !fresh {
+                    scratch.load(entry);
+                }
+                fresh = false;
                 match mv.budget {
                     Budget::Crash => scratch.crashes += 1,
                     Budget::Drop => scratch.drops += 1,
@@ -336,28 +375,24 @@ pub fn explore_with(
                 scratch.sim.apply(&mv.action);
                 transitions += 1;
                 scratch.digest = scratch.compute_digest();
-                let again = match seen.entry(scratch.digest) {
-                    Entry::Vacant(vacant) => {
-                        vacant.insert(Seen::new(child_sleep));
-                        None
-                    }
-                    Entry::Occupied(occupied) => {
-                        let known = occupied.into_mut();
-                        let missed = known.sleep() & !child_sleep;
-                        known.set(known.sleep() & child_sleep, known.expanded());
-                        if !known.expanded() || missed == 0 {
+                let again = match seen.find_or_add(scratch.digest, child_sleep) {
+                    Found::New => None,
+                    Found::Seen(known) => {
+                        let missed = *known & !EXPANDED & !child_sleep;
+                        *known &= child_sleep | EXPANDED;
+                        if *known & EXPANDED == 0 || missed == 0 {
                             continue;
                         }
                         Some(missed)
                     }
                 };
-                steps.push((parent.step, Some(mv.action.clone())));
+                steps.push((parent_step, Some(mv.action.clone())));
                 scratch.step = (steps.len() - 1) as u32;
                 if again.is_none() {
                     if !scratch.sim.violations().is_empty() {
                         let path = path_to(&steps, scratch.step);
                         return Report {
-                            states: seen.len(),
+                            states: seen.len,
                             transitions,
                             complete: false,
                             violations: scratch.sim.violations().to_vec(),
@@ -369,7 +404,7 @@ pub fn explore_with(
                             )),
                         };
                     }
-                    if seen.len() >= bounds.max_states {
+                    if seen.len >= bounds.max_states {
                         complete = false;
                         break 'search;
                     }
@@ -379,7 +414,7 @@ pub fn explore_with(
         }
     }
     Report {
-        states: seen.len(),
+        states: seen.len,
         transitions,
         complete,
         violations: Vec::new(),

@@ -1,41 +1,83 @@
 //! A compact, flat form of protocol state, for the explorer's search queue.
 //!
 //! The breadth-first search keeps hundreds of thousands of states waiting. As `Simulation`
-//! values they take about 2.8 KB each, spread over several heap blocks; packed into 64-bit words
-//! in one queue they take about a third of that and are read back in order, which is what makes
-//! the search fast. Packing is exact: `unpack(pack(x)) == x` for every value (tested in
-//! `crate/tests/explorer.rs` through whole simulation states).
+//! values they take about 2.8 KB each, spread over several heap blocks; packed here they take a
+//! few hundred bytes in one buffer, read back in order, which is what keeps a search of
+//! millions of states in memory and fast. Values are written as "words" in LEB128 (seven bits a
+//! byte, so the small numbers that make up most of a state take one byte each), and digests,
+//! which are large and random, as eight raw bytes. Packing is exact: unpacking gives back the
+//! same value (tested in `crate/tests/explorer.rs` through whole simulation states).
 
 use crate::paxos::{Acceptor, Ballot, Learner, Msg, Node, Phase, Proposer, Tally};
 
-/// Appends values to a buffer of words.
-pub struct Packer<'a>(pub &'a mut Vec<u64>);
+/// Appends values to a byte buffer.
+pub struct Packer<'a>(pub &'a mut Vec<u8>);
 
 /// Reads values back in the order they were packed.
 pub struct Unpacker<'a> {
-    words: &'a [u64],
+    bytes: &'a [u8],
     at: usize,
 }
 
 impl<'a> Unpacker<'a> {
-    pub fn new(words: &'a [u64]) -> Self {
-        Unpacker { words, at: 0 }
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Unpacker { bytes, at: 0 }
     }
 
     pub fn word(&mut self) -> u64 {
-        let word = self.words[self.at];
+        let first = self.bytes[self.at];
         self.at += 1;
-        word
+        // Most words of a state are below 128: one byte, no loop.
+        if first < 0x80 {
+            return first as u64;
+        }
+        let mut word = (first & 0x7f) as u64;
+        let mut shift = 7;
+        loop {
+            let byte = self.bytes[self.at];
+            self.at += 1;
+            word |= ((byte & 0x7f) as u64) << shift;
+            if byte < 0x80 {
+                return word;
+            }
+            shift += 7;
+        }
+    }
+
+    pub fn raw(&mut self) -> u64 {
+        let bytes = &self.bytes[self.at..self.at + 8];
+        self.at += 8;
+        u64::from_le_bytes(bytes.try_into().expect("eight bytes"))
+    }
+
+    /// How many bytes were read.
+    pub fn position(&self) -> usize {
+        self.at
     }
 }
 
 impl Packer<'_> {
-    pub fn word(&mut self, word: u64) {
-        self.0.push(word);
+    pub fn word(&mut self, mut word: u64) {
+        // Most words of a state are below 128: one byte, no loop.
+        if word < 0x80 {
+            self.0.push(word as u8);
+            return;
+        }
+        while word >= 0x80 {
+            self.0.push(word as u8 | 0x80);
+            word >>= 7;
+        }
+        self.0.push(word as u8);
     }
 
     pub fn words(&mut self, words: &[u64]) {
-        self.0.extend_from_slice(words);
+        for &word in words {
+            self.word(word);
+        }
+    }
+
+    pub fn raw(&mut self, word: u64) {
+        self.0.extend_from_slice(&word.to_le_bytes());
     }
 }
 
@@ -68,78 +110,66 @@ pub(crate) fn word_vote(word: u64) -> Option<(Ballot, u8)> {
     (word & 1 == 1).then(|| (word_ballot(word >> 16), (word >> 8) as u8))
 }
 
-impl Pack for Msg {
-    fn pack(&self, out: &mut Packer) {
-        let (tag, second) = match *self {
-            Msg::Prepare { .. } => (0, 0),
-            Msg::Promise { accepted, .. } => (1, vote_word(accepted)),
-            Msg::Nack { promised, .. } => (2, ballot_word(promised)),
-            Msg::Accept { value, .. } => (3, value as u64),
-            Msg::Accepted { value, .. } => (4, value as u64),
-        };
-        out.word(tag | ballot_word(self.ballot()) << 8);
-        out.word(second);
-    }
+/// A message in two words: its kind and ballot, then its other field.
+pub fn msg_words(msg: &Msg) -> [u64; 2] {
+    let (tag, second) = match *msg {
+        Msg::Prepare { .. } => (0, 0),
+        Msg::Promise { accepted, .. } => (1, vote_word(accepted)),
+        Msg::Nack { promised, .. } => (2, ballot_word(promised)),
+        Msg::Accept { value, .. } => (3, value as u64),
+        Msg::Accepted { value, .. } => (4, value as u64),
+    };
+    [tag | ballot_word(msg.ballot()) << 8, second]
+}
 
-    fn unpack_into(&mut self, input: &mut Unpacker) {
-        let first = input.word();
-        let second = input.word();
-        let ballot = word_ballot(first >> 8);
-        *self = match first & 0xff {
-            0 => Msg::Prepare { ballot },
-            1 => Msg::Promise {
-                ballot,
-                accepted: word_vote(second),
-            },
-            2 => Msg::Nack {
-                ballot,
-                promised: word_ballot(second),
-            },
-            3 => Msg::Accept {
-                ballot,
-                value: second as u8,
-            },
-            _ => Msg::Accepted {
-                ballot,
-                value: second as u8,
-            },
-        };
+pub fn words_msg([first, second]: [u64; 2]) -> Msg {
+    let ballot = word_ballot(first >> 8);
+    match first & 0xff {
+        0 => Msg::Prepare { ballot },
+        1 => Msg::Promise {
+            ballot,
+            accepted: word_vote(second),
+        },
+        2 => Msg::Nack {
+            ballot,
+            promised: word_ballot(second),
+        },
+        3 => Msg::Accept {
+            ballot,
+            value: second as u8,
+        },
+        _ => Msg::Accepted {
+            ballot,
+            value: second as u8,
+        },
     }
 }
 
-impl Pack for Phase {
-    fn pack(&self, out: &mut Packer) {
-        let (first, second) = match *self {
-            Phase::Idle => (0, 0),
-            Phase::Preparing { promises, highest } => {
-                (1 | (promises as u64) << 8, vote_word(highest))
-            }
-            Phase::Accepting { value, accepted } => (2 | (value as u64) << 8, accepted as u64),
-            Phase::Backoff => (3, 0),
-            Phase::Done { value } => (4 | (value as u64) << 8, 0),
-        };
-        out.word(first);
-        out.word(second);
+fn phase_words(phase: Phase) -> [u64; 2] {
+    match phase {
+        Phase::Idle => [0, 0],
+        Phase::Preparing { promises, highest } => [1 | (promises as u64) << 8, vote_word(highest)],
+        Phase::Accepting { value, accepted } => [2 | (value as u64) << 8, accepted as u64],
+        Phase::Backoff => [3, 0],
+        Phase::Done { value } => [4 | (value as u64) << 8, 0],
     }
+}
 
-    fn unpack_into(&mut self, input: &mut Unpacker) {
-        let first = input.word();
-        let second = input.word();
-        *self = match first & 0xff {
-            0 => Phase::Idle,
-            1 => Phase::Preparing {
-                promises: (first >> 8) as u32,
-                highest: word_vote(second),
-            },
-            2 => Phase::Accepting {
-                value: (first >> 8) as u8,
-                accepted: second as u32,
-            },
-            3 => Phase::Backoff,
-            _ => Phase::Done {
-                value: (first >> 8) as u8,
-            },
-        };
+fn words_phase([first, second]: [u64; 2]) -> Phase {
+    match first & 0xff {
+        0 => Phase::Idle,
+        1 => Phase::Preparing {
+            promises: (first >> 8) as u32,
+            highest: word_vote(second),
+        },
+        2 => Phase::Accepting {
+            value: (first >> 8) as u8,
+            accepted: second as u32,
+        },
+        3 => Phase::Backoff,
+        _ => Phase::Done {
+            value: (first >> 8) as u8,
+        },
     }
 }
 
@@ -151,20 +181,25 @@ impl Pack for Node {
             | (self.learner.is_some() as u64) << 3;
         out.word(roles);
         if let Some(p) = &self.proposer {
-            out.word(p.value.map_or(0, |v| 1 | (v as u64) << 8) | (p.round as u64) << 16);
-            out.word(ballot_word(p.ballot));
-            p.phase.pack(out);
+            let [phase, phase_more] = phase_words(p.phase);
+            out.words(&[
+                p.value.map_or(0, |v| 1 | (v as u64) << 8) | (p.round as u64) << 16,
+                ballot_word(p.ballot),
+                phase,
+                phase_more,
+            ]);
         }
         if let Some(a) = &self.acceptor {
-            out.word(ballot_word(a.promised));
-            out.word(vote_word(a.accepted));
+            out.words(&[ballot_word(a.promised), vote_word(a.accepted)]);
         }
         if let Some(l) = &self.learner {
-            out.word(vote_word(l.learned));
-            out.word(l.tallies.len() as u64);
+            out.words(&[vote_word(l.learned), l.tallies.len() as u64]);
             for t in &l.tallies {
-                out.word(vote_word(Some((t.ballot, t.value))));
-                out.word(t.acceptors as u64 | (t.messages as u64) << 32);
+                out.words(&[
+                    vote_word(Some((t.ballot, t.value))),
+                    t.acceptors as u64,
+                    t.messages as u64,
+                ]);
             }
         }
     }
@@ -175,8 +210,7 @@ impl Pack for Node {
         self.proposer = (roles & 2 != 0).then(|| {
             let first = input.word();
             let ballot = word_ballot(input.word());
-            let mut phase = Phase::Idle;
-            phase.unpack_into(input);
+            let phase = words_phase([input.word(), input.word()]);
             Proposer {
                 value: (first & 1 == 1).then_some((first >> 8) as u8),
                 round: (first >> 16) as u32,
@@ -198,12 +232,11 @@ impl Pack for Node {
         learner.tallies.clear();
         learner.tallies.extend((0..count).map(|_| {
             let (ballot, value) = word_vote(input.word()).expect("a packed tally");
-            let second = input.word();
             Tally {
                 ballot,
                 value,
-                acceptors: second as u32,
-                messages: (second >> 32) as u32,
+                acceptors: input.word() as u32,
+                messages: input.word() as u32,
             }
         }));
     }

@@ -17,8 +17,8 @@
 use crate::checker::{Checker, Violation};
 use crate::event::{Event, EventKind, LossReason};
 use crate::hash::{stable_hash, StableHasher};
-use crate::pack::{Pack, Packer, Unpacker};
-use crate::paxos::{Ballot, Config, Effects, Msg, Node, NodeId, TimerCommand, MAX_NODES};
+use crate::pack::{msg_words, words_msg, Pack, Packer, Unpacker};
+use crate::paxos::{Config, Effects, Msg, Node, NodeId, TimerCommand, MAX_NODES};
 use crate::rng::{Rng, Stream};
 use crate::scenario::{Action, Compiled, SchedulerKind};
 use serde::Serialize;
@@ -54,7 +54,7 @@ enum Pending {
     Timer { node: NodeId, generation: u32 },
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Simulation {
     config: Arc<Config>,
     schedule: Arc<Vec<(u64, Action)>>,
@@ -121,106 +121,9 @@ impl Digests {
     }
 }
 
-/// `value`, which must fit in `width` bits, for packing.
-fn bits(value: u64, width: u32) -> u64 {
-    assert!(value < 1 << width, "{value} does not fit in {width} bits");
-    value
-}
-
 /// What of a message in flight matters for what can happen next: not its number or ticks.
 fn message_digest(m: &InFlight) -> u64 {
     stable_hash(&(m.from, m.to, m.msg))
-}
-
-// Written out so that `clone_from` reuses every allocation of the target (the explorer copies a
-// state into one scratch state for each transition it tries), and so that a new field cannot be
-// forgotten: the destructuring below stops compiling.
-impl Clone for Simulation {
-    fn clone(&self) -> Self {
-        let mut copy = Simulation {
-            config: self.config.clone(),
-            schedule: self.schedule.clone(),
-            nodes: Vec::new(),
-            inflight: Vec::new(),
-            queue: BinaryHeap::new(),
-            checker: Checker::default(),
-            log: Vec::new(),
-            effects: Effects::default(),
-            trace: self.trace.clone(),
-            network_rng: self.network_rng.clone(),
-            timer_rng: self.timer_rng.clone(),
-            ..*self
-        };
-        copy.clone_from(self);
-        copy
-    }
-
-    fn clone_from(&mut self, source: &Self) {
-        let Simulation {
-            config,
-            schedule,
-            scheduler,
-            until_ticks,
-            seed,
-            nodes,
-            now,
-            acted_at_now,
-            inflight,
-            next_message_id,
-            timers,
-            timer_generation,
-            queue,
-            queue_seq,
-            next_intervention,
-            partition,
-            cuts,
-            network_rng,
-            timer_rng,
-            checker,
-            log,
-            log_enabled,
-            events,
-            actions,
-            trace,
-            trace_enabled,
-            digests,
-            // Empty between steps: the target keeps its own buffers.
-            effects: _,
-        } = source;
-        // Copies of one run share these; skipping the reference-count updates matters when
-        // the explorer copies a state millions of times.
-        if !Arc::ptr_eq(&self.config, config) {
-            self.config.clone_from(config);
-        }
-        if !Arc::ptr_eq(&self.schedule, schedule) {
-            self.schedule.clone_from(schedule);
-        }
-        self.scheduler = *scheduler;
-        self.until_ticks = *until_ticks;
-        self.seed = *seed;
-        self.nodes.clone_from(nodes);
-        self.now = *now;
-        self.acted_at_now = *acted_at_now;
-        self.inflight.clone_from(inflight);
-        self.next_message_id = *next_message_id;
-        self.timers = *timers;
-        self.timer_generation = *timer_generation;
-        self.queue.clone_from(queue);
-        self.queue_seq = *queue_seq;
-        self.next_intervention = *next_intervention;
-        self.partition = *partition;
-        self.cuts = *cuts;
-        self.network_rng = network_rng.clone();
-        self.timer_rng = timer_rng.clone();
-        self.checker.clone_from(checker);
-        self.log.clone_from(log);
-        self.log_enabled = *log_enabled;
-        self.events = *events;
-        self.actions = *actions;
-        self.trace = trace.clone();
-        self.trace_enabled = *trace_enabled;
-        self.digests = *digests;
-    }
 }
 
 /// The result of a run, as the CLI prints it.
@@ -904,118 +807,102 @@ impl Simulation {
         self.checker.state_hash(hasher);
     }
 
-    /// Appends this state, packed, to `out`: everything that differs between states of one
-    /// exploration. Configuration, schedule, random streams, log and trace are left out: they
-    /// are the same in every state the explorer reaches from one start (it uses the script
-    /// scheduler, which draws no random numbers and never moves the clock, with the log and the
-    /// trace off). Message numbers and ticks are packed into 40 and 32 bits, which an
-    /// exploration, whose clock stays at 0 and which sends millions of messages at most, never
-    /// outgrows: packing checks it, and panics rather than lose a bit.
-    pub fn pack(&self, words: &mut Vec<u64>) {
+    /// Appends this state, packed (see [`crate::pack`]), to `bytes`: everything that differs
+    /// between states of one exploration. Configuration, schedule, random streams, log and
+    /// trace are left out: they are the same in every state the explorer reaches from one start
+    /// (it uses the script scheduler, which draws no random numbers, with the log and the trace
+    /// off).
+    pub fn pack(&self, bytes: &mut Vec<u8>) {
         debug_assert!(self.scheduler == SchedulerKind::Script && self.queue.is_empty());
-        let out = &mut Packer(words);
+        let out = &mut Packer(bytes);
         for node in &self.nodes {
             node.pack(out);
         }
         out.word(self.inflight.len() as u64);
         for m in &self.inflight {
-            out.word(
-                bits(m.id, 40)
-                    | (m.from as u64) << 40
-                    | (m.to as u64) << 48
-                    | (m.lost as u64) << 56
-                    | (m.copy_of.is_some() as u64) << 57,
-            );
-            m.msg.pack(out);
-            out.word(bits(m.sent_tick, 32) | bits(m.deliver_tick, 32) << 32);
+            let [msg, msg_more] = msg_words(&m.msg);
+            let flags = m.from as u64
+                | (m.to as u64) << 4
+                | (m.lost as u64) << 8
+                | (m.copy_of.is_some() as u64) << 9;
+            out.words(&[m.id, flags, msg, msg_more, m.sent_tick, m.deliver_tick]);
             if let Some(original) = m.copy_of {
                 out.word(original);
             }
         }
-        out.word(self.next_message_id);
-        out.word(bits(self.now, 32) | (self.acted_at_now as u64) << 32);
+        out.words(&[self.next_message_id, self.now, self.acted_at_now as u64]);
         for node in 0..self.nodes.len() {
-            let timer = self.timers[node].map_or(0, |tick| bits(tick + 1, 32));
-            out.word(timer | (self.timer_generation[node] as u64) << 32);
+            let timer = self.timers[node].map_or(0, |tick| tick + 1);
+            out.words(&[timer, self.timer_generation[node] as u64]);
         }
         // Partitions and cuts are rare: one word says whether either follows.
         let cut = self.cuts.iter().any(|&c| c != 0);
         out.word(self.partition.is_some() as u64 | (cut as u64) << 1);
         if let Some(groups) = &self.partition {
-            for chunk in groups.chunks(8) {
-                out.word(chunk.iter().rev().fold(0, |w, &g| w << 8 | g as u64));
+            for &group in groups {
+                out.word(group as u64);
             }
         }
         if cut {
-            for chunk in self.cuts.chunks(4) {
-                out.word(chunk.iter().rev().fold(0, |w, &c| w << 16 | c as u64));
+            for &cuts in &self.cuts {
+                out.word(cuts as u64);
             }
         }
-        out.word(self.next_intervention as u64);
-        out.word(self.events);
-        out.word(self.actions);
+        out.words(&[self.next_intervention as u64, self.events, self.actions]);
         self.checker.pack(out);
         if let Some(digests) = &self.digests {
-            out.words(&digests.nodes[..self.nodes.len()]);
-            out.word(digests.inflight);
+            for &digest in &digests.nodes[..self.nodes.len()] {
+                out.raw(digest);
+            }
+            out.raw(digests.inflight);
         }
     }
 
     /// Overwrites this state with one [`Simulation::pack`] wrote, from a simulation of the same
-    /// exploration, reusing this state's allocations.
-    pub fn unpack(&mut self, words: &[u64]) {
-        let input = &mut Unpacker::new(words);
+    /// exploration, reusing this state's allocations. Returns how many bytes it read.
+    pub fn unpack(&mut self, bytes: &[u8]) -> usize {
+        let input = &mut Unpacker::new(bytes);
         for node in &mut self.nodes {
             node.unpack_into(input);
         }
         let count = input.word() as usize;
         self.inflight.clear();
         self.inflight.extend((0..count).map(|_| {
-            let header = input.word();
-            let mut msg = Msg::Prepare {
-                ballot: Ballot::NONE,
-            };
-            msg.unpack_into(input);
-            let ticks = input.word();
+            let id = input.word();
+            let flags = input.word();
+            let msg = words_msg([input.word(), input.word()]);
             InFlight {
-                id: header & ((1 << 40) - 1),
-                from: (header >> 40) as NodeId,
-                to: (header >> 48) as NodeId,
-                lost: header >> 56 & 1 == 1,
-                copy_of: (header >> 57 & 1 == 1).then(|| input.word()),
+                id,
+                from: (flags & 0xf) as NodeId,
+                to: (flags >> 4 & 0xf) as NodeId,
+                lost: flags >> 8 & 1 == 1,
                 msg,
-                sent_tick: ticks & 0xffff_ffff,
-                deliver_tick: ticks >> 32,
+                sent_tick: input.word(),
+                deliver_tick: input.word(),
+                copy_of: (flags >> 9 & 1 == 1).then(|| input.word()),
             }
         }));
         self.next_message_id = input.word();
-        let now = input.word();
-        self.now = now & 0xffff_ffff;
-        self.acted_at_now = now >> 32 == 1;
+        self.now = input.word();
+        self.acted_at_now = input.word() == 1;
         for node in 0..self.nodes.len() {
-            let timer = input.word();
-            self.timers[node] = (timer & 0xffff_ffff).checked_sub(1);
-            self.timer_generation[node] = (timer >> 32) as u32;
+            self.timers[node] = input.word().checked_sub(1);
+            self.timer_generation[node] = input.word() as u32;
         }
         let flags = input.word();
         self.partition = (flags & 1 != 0).then(|| {
             let mut groups = [0u8; MAX_NODES];
-            for chunk in groups.chunks_mut(8) {
-                let word = input.word();
-                for (i, group) in chunk.iter_mut().enumerate() {
-                    *group = (word >> (8 * i)) as u8;
-                }
+            for group in &mut groups {
+                *group = input.word() as u8;
             }
             groups
         });
-        self.cuts = [0; MAX_NODES];
-        if flags & 2 != 0 {
-            for chunk in self.cuts.chunks_mut(4) {
-                let word = input.word();
-                for (i, cut) in chunk.iter_mut().enumerate() {
-                    *cut = (word >> (16 * i)) as u16;
-                }
-            }
+        for cuts in &mut self.cuts {
+            *cuts = if flags & 2 != 0 {
+                input.word() as u16
+            } else {
+                0
+            };
         }
         self.next_intervention = input.word() as usize;
         self.events = input.word();
@@ -1023,10 +910,11 @@ impl Simulation {
         self.checker.unpack_into(input);
         if let Some(digests) = &mut self.digests {
             for digest in &mut digests.nodes[..self.nodes.len()] {
-                *digest = input.word();
+                *digest = input.raw();
             }
-            digests.inflight = input.word();
+            digests.inflight = input.raw();
         }
+        input.position()
     }
 
     /// The highest round proposer `node` has used or heard of: the explorer bounds ballots by it.
