@@ -35,11 +35,12 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $BINDGEN_VERSION" 
 fi
 
 # npm ci when node_modules is missing or older than the lock file.
-if [ ! -d node_modules ] || [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ ! -d node_modules ] || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ] ||
+  [ package-lock.json -nt node_modules/.package-lock.json ]; then
   if [ -f package-lock.json ]; then
-    install_step "npm devDependencies (binaryen for wasm-opt, playwright-core)" "5–10 s" npm ci --no-audit --no-fund
+    install_step "npm devDependencies (binaryen for wasm-opt, esbuild, playwright-core)" "5–10 s" npm ci --no-audit --no-fund
   else
-    install_step "npm devDependencies (binaryen for wasm-opt, playwright-core)" "5–10 s" npm install --no-audit --no-fund
+    install_step "npm devDependencies (binaryen for wasm-opt, esbuild, playwright-core)" "5–10 s" npm install --no-audit --no-fund
   fi
 fi
 

@@ -15,9 +15,13 @@ export const LAUNCH = {
   ],
 };
 
-/** Starts a server and a browser; returns them with a `newPage` that records console problems. */
-export async function start() {
-  const { server, url } = await serve(ROOT, 0);
+/**
+ * Starts a server for `root` (the repository, whose web/ holds the sources, unless a test asks
+ * for the built site in dist/) and a browser; returns them with a `newPage` that records console
+ * problems.
+ */
+export async function start(root = ROOT) {
+  const { server, url } = await serve(root, 0);
   const browser = await chromium.launch(LAUNCH);
   const problems = [];
   async function newPage(options = {}) {
