@@ -12,6 +12,7 @@ pub mod checker;
 pub mod event;
 pub mod explore;
 pub mod hash;
+pub mod json;
 pub mod pack;
 pub mod paxos;
 pub mod playground;

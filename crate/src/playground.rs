@@ -686,14 +686,15 @@ mod tests {
 
     const HAPPY: &str = include_str!("../../scenarios/happy-path.json");
 
-    fn digest(p: &Playground) -> (u64, u64, u64, String) {
+    /// What two moments must share to be the same state: the clock, the log and every node's
+    /// badge (which sums up its protocol state).
+    fn digest(p: &Playground) -> (u64, u64, u64, Vec<String>) {
         let view = p.view();
         (
             view.now,
             view.events,
             p.sim().trace_hash(),
-            serde_json::to_string(&view.nodes.iter().map(|n| &n.badge).collect::<Vec<_>>())
-                .unwrap(),
+            view.nodes.into_iter().map(|n| n.badge).collect(),
         )
     }
 

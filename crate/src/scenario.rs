@@ -2,14 +2,23 @@
 //!
 //! This is a public interface. Links, the CLI and course material store scenarios, so a field
 //! once published keeps its meaning, and a scenario of an older version keeps loading. Parsing
-//! is in two steps: serde reads the JSON into [`Scenario`] (naming the field of any type
-//! error), then [`Scenario::compile`] checks meaning (known nodes, sane numbers) and builds the
-//! [`Config`] the simulation runs on. Every error names the field and says why.
+//! is in two steps: the reader below turns the JSON ([`crate::json`] parses it) into
+//! [`Scenario`], naming the field of any type error, then [`Scenario::compile`] checks meaning
+//! (known nodes, sane numbers) and builds the [`Config`] the simulation runs on. Every error
+//! names the field and says why.
+//!
+//! Reading and writing are written out by hand (`FromJson`, `ToJson`) rather than derived with
+//! serde, because serde_json and the derived code were about 50 KB of the page's wasm, gzipped.
+//! The types still derive serde's `Serialize`: the CLI prints scenarios inside its JSON reports,
+//! and the tests check the hand-written writer against serde_json, byte for byte. The page never
+//! serializes a scenario through serde, so none of that code is in its wasm.
 
+use crate::json::{self, Value};
 use crate::paxos::{Bugs, Config, NodeId, Roles, MAX_NODES};
 use crate::quorum::{AcceptorSet, QuorumSystem};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
+use std::fmt::Write as _;
 
 /// The newest scenario version this build reads and writes.
 pub const VERSION: u32 = 1;
@@ -21,38 +30,31 @@ pub const SCHEDULE_LEN_MAX: usize = 10_000;
 pub const VALUE_LEN_MAX: usize = 32;
 pub const VALUES_MAX: usize = 64;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Scenario {
     pub version: u32,
     pub protocol: String,
-    #[serde(default)]
     pub seed: u64,
     pub cluster: ClusterSpec,
-    #[serde(default)]
     pub network: NetworkSpec,
-    #[serde(default)]
     pub quorum: QuorumSpec,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub bugs: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeouts: Option<TimeoutSpec>,
     /// How the next event is picked: `timed` (by time and seed; the default) or `script` (only
     /// the schedule's explicit steps happen, one per tick: the explorer's counterexamples and
     /// hand-stepped runs use this).
-    #[serde(default, skip_serializing_if = "SchedulerKind::is_timed")]
+    #[serde(skip_serializing_if = "SchedulerKind::is_timed")]
     pub scheduler: SchedulerKind,
-    #[serde(default)]
     pub schedule: Vec<Intervention>,
-    #[serde(default = "default_until_ticks")]
     pub until_ticks: u64,
 }
 
-fn default_until_ticks() -> u64 {
-    2000
-}
+/// How long a run lasts when the scenario does not say.
+const UNTIL_TICKS_DEFAULT: u64 = 2000;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SchedulerKind {
     #[default]
@@ -66,44 +68,31 @@ impl SchedulerKind {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ClusterSpec {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proposers: Option<usize>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub acceptors: Option<usize>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub learners: Option<usize>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub servers: Option<usize>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct NetworkSpec {
-    #[serde(default = "default_delay_min")]
     pub delay_ticks_min: u64,
-    #[serde(default = "default_delay_max")]
     pub delay_ticks_max: u64,
-    #[serde(default)]
     pub loss: f64,
-    #[serde(default)]
     pub duplicate: f64,
-}
-
-fn default_delay_min() -> u64 {
-    10
-}
-fn default_delay_max() -> u64 {
-    20
 }
 
 impl Default for NetworkSpec {
     fn default() -> Self {
         NetworkSpec {
-            delay_ticks_min: default_delay_min(),
-            delay_ticks_max: default_delay_max(),
+            delay_ticks_min: 10,
+            delay_ticks_max: 20,
             loss: 0.0,
             duplicate: 0.0,
         }
@@ -112,8 +101,7 @@ impl Default for NetworkSpec {
 
 /// When a proposer gives up on a ballot and tries a higher one. Both ranges are drawn from
 /// uniformly by the timed scheduler; the randomness is what lets duelling proposers resolve.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TimeoutSpec {
     pub retry_ticks_min: u64,
     pub retry_ticks_max: u64,
@@ -134,148 +122,56 @@ pub enum QuorumSpec {
     },
 }
 
-// Written out rather than derived: serde's internally tagged enums (`"kind": …` inside the
-// object) buffer the object in a generic tree first, and that code was 23 KB of the page's wasm
-// (before gzip). Reading the fields as one flat struct gives the same unknown-variant,
-// unknown-field and missing-field errors, and names the field (`quorum.kind`) where the
-// derived code could only name the object.
-impl<'de> Deserialize<'de> for QuorumSpec {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use serde::de::{Error, Unexpected};
-        #[derive(Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        enum Kind {
-            Majority,
-            Flexible,
-            Explicit,
-        }
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Fields {
-            kind: Kind,
-            #[serde(default)]
-            phase1: Option<Phase>,
-            #[serde(default)]
-            phase2: Option<Phase>,
-        }
-        let fields = Fields::deserialize(deserializer)?;
-        let size = |phase: Option<Phase>, name: &'static str| match phase {
-            Some(Phase::Size(size)) => Ok(size),
-            Some(Phase::Sets(_)) => Err(D::Error::invalid_type(
-                Unexpected::Seq,
-                &"a number of acceptors",
-            )),
-            None => Err(D::Error::missing_field(name)),
-        };
-        let sets = |phase: Option<Phase>, name: &'static str| match phase {
-            Some(Phase::Sets(sets)) => Ok(sets),
-            Some(Phase::Size(size)) => Err(D::Error::invalid_type(
-                Unexpected::Unsigned(size as u64),
-                &"a list of quorums",
-            )),
-            None => Err(D::Error::missing_field(name)),
-        };
-        Ok(match fields.kind {
-            Kind::Majority => match (fields.phase1, fields.phase2) {
-                (None, None) => QuorumSpec::Majority,
-                (Some(_), _) => return Err(D::Error::unknown_field("phase1", &["kind"])),
-                (None, Some(_)) => return Err(D::Error::unknown_field("phase2", &["kind"])),
-            },
-            Kind::Flexible => QuorumSpec::Flexible {
-                phase1: size(fields.phase1, "phase1")?,
-                phase2: size(fields.phase2, "phase2")?,
-            },
-            Kind::Explicit => QuorumSpec::Explicit {
-                phase1: sets(fields.phase1, "phase1")?,
-                phase2: sets(fields.phase2, "phase2")?,
-            },
-        })
-    }
-}
-
-/// A quorum phase as written: a size (flexible quorums) or a list of quorums (explicit ones).
-enum Phase {
-    Size(usize),
-    Sets(Vec<Vec<String>>),
-}
-
-impl<'de> Deserialize<'de> for Phase {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Phase;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a number of acceptors or a list of quorums")
-            }
-            fn visit_u64<E: serde::de::Error>(self, size: u64) -> Result<Phase, E> {
-                usize::try_from(size)
-                    .map(Phase::Size)
-                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(size), &self))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Phase, A::Error> {
-                Deserialize::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
-                    .map(Phase::Sets)
-            }
-        }
-        deserializer.deserialize_any(Visitor)
-    }
-}
-
 /// One intervention: at tick `at`, exactly one of the optional fields.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Default)]
 pub struct Intervention {
     pub at: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub propose: Option<Proposal>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crash: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub restart: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub partition: Option<Vec<Vec<String>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub heal: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cut: Option<Link>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub restore: Option<Link>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub drop: Option<MessageRef>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicate: Option<MessageRef>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delay: Option<MessageDelay>,
     /// Script scheduler only: deliver this in-flight message now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deliver: Option<MessageRef>,
     /// Script scheduler only: fire this proposer's retry timer now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Proposal {
     pub node: String,
     pub value: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Link {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct MessageRef {
     pub message: u64,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct MessageDelay {
     pub message: u64,
     pub ticks: u64,
@@ -302,8 +198,7 @@ impl Intervention {
         } else {
             format!("{{\"at\":{at},{inner}}}")
         };
-        serde_json::from_str(&text).map_err(|e| {
-            let mut found = parse_error(&text, &e);
+        read_text(&text).map_err(|mut found: ScenarioError| {
             found.field = match found.field.as_str() {
                 "" => "intervention".to_string(),
                 path => format!("intervention.{path}"),
@@ -383,11 +278,14 @@ pub struct Compiled {
 impl Scenario {
     /// Reads a scenario from JSON text. Errors name the field (`schedule[2].crash`).
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        serde_json::from_str(text).map_err(|e| parse_error(text, &e))
+        read_text(text)
     }
 
+    /// The scenario as compact JSON, as `serde_json::to_string` writes it.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a scenario always serializes")
+        let mut out = String::new();
+        self.write(&mut out);
+        out
     }
 
     /// The scenario as indented JSON, as `serde_json::to_string_pretty` writes it. Indenting
@@ -837,32 +735,6 @@ fn indent(text: &str) -> String {
     out
 }
 
-/// A serde_json error as a [`ScenarioError`]: its message without "at line 1 column 80", and
-/// the path of the field at that position, which says more to a reader.
-fn parse_error(text: &str, e: &serde_json::Error) -> ScenarioError {
-    let message = e.to_string();
-    let message = match message.rfind(" at line ") {
-        Some(pos) => &message[..pos],
-        None => &message,
-    };
-    let message = if e.is_syntax() || e.is_eof() {
-        format!("this is not valid JSON ({message})")
-    } else {
-        message.to_string()
-    };
-    let field = if e.line() == 0 {
-        String::new()
-    } else {
-        let line_start: usize = text
-            .split_inclusive('\n')
-            .take(e.line() - 1)
-            .map(str::len)
-            .sum();
-        path_at(text, (line_start + e.column()).min(text.len()))
-    };
-    error(field, message)
-}
-
 /// The path (`schedule[2].crash`) of the JSON value being read at byte `offset` of `text`. A
 /// small scanner in place of a path-tracking deserializer, which would double the size of the
 /// parser in the page's wasm.
@@ -979,4 +851,650 @@ pub fn intervention(config: &Config, at: u64, action: &Action) -> Intervention {
         Action::Timeout(node) => item.timeout = Some(name(node)),
     }
     item
+}
+
+/// Reads a part of the scenario format from JSON text, naming the field of any error.
+fn read_text<T: FromJson>(text: &str) -> Result<T, ScenarioError> {
+    let value = json::parse(text).map_err(|e| {
+        error(
+            path_at(text, e.offset),
+            format!("this is not valid JSON ({})", e.message),
+        )
+    })?;
+    T::read(&value, "")
+}
+
+/// A part of the scenario format, read from the JSON value at `path` (`schedule[2].crash`).
+/// Errors say what serde's did: "invalid type: string \"x\", expected u64", "unknown field",
+/// "missing field", "unknown variant", each with the list of what is known.
+trait FromJson: Sized {
+    fn read(value: &Value, path: &str) -> Result<Self, ScenarioError>;
+}
+
+/// A part of the scenario format, written as compact JSON exactly as serde_json writes it.
+trait ToJson {
+    fn write(&self, out: &mut String);
+}
+
+fn child(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn invalid_type(path: &str, value: &Value, expected: &str) -> ScenarioError {
+    error(
+        path,
+        format!("invalid type: {}, expected {expected}", value.describe()),
+    )
+}
+
+/// "expected `a`", "expected `a` or `b`", "expected one of `a`, `b`, `c`".
+fn one_of(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    match quoted.as_slice() {
+        [one] => format!("expected {one}"),
+        [a, b] => format!("expected {a} or {b}"),
+        _ => format!("expected one of {}", quoted.join(", ")),
+    }
+}
+
+/// The index in `names` of the string at `path`.
+fn variant(value: &Value, path: &str, names: &[&str]) -> Result<usize, ScenarioError> {
+    let message = match value {
+        Value::String(s) => match names.iter().position(|name| name == s) {
+            Some(index) => return Ok(index),
+            None => format!("unknown variant `{s}`, {}", one_of(names)),
+        },
+        other => format!("invalid type: {}, {}", other.describe(), one_of(names)),
+    };
+    Err(error(path, message))
+}
+
+/// A whole number that fits `T`; `expected` names `T` for the error.
+fn unsigned<T: TryFrom<u64>>(
+    value: &Value,
+    path: &str,
+    expected: &str,
+) -> Result<T, ScenarioError> {
+    if let Value::Number(text) = value {
+        if let Some(n) = text.parse().ok().and_then(|n: u64| T::try_from(n).ok()) {
+            return Ok(n);
+        }
+        if json::is_integer(text) {
+            return Err(error(
+                path,
+                format!("invalid value: {}, expected {expected}", value.describe()),
+            ));
+        }
+    }
+    Err(invalid_type(path, value, expected))
+}
+
+impl FromJson for u64 {
+    fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
+        unsigned(value, path, "u64")
+    }
+}
+
+impl FromJson for u32 {
+    fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
+        unsigned(value, path, "u32")
+    }
+}
+
+impl FromJson for usize {
+    fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
+        unsigned(value, path, "usize")
+    }
+}
+
+impl FromJson for f64 {
+    fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
+        match value {
+            Value::Number(text) => text.parse().map_err(|_| invalid_type(path, value, "f64")),
+            other => Err(invalid_type(path, other, "f64")),
+        }
+    }
+}
+
+impl FromJson for bool {
+    fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
+        match value {
+            Value::Bool(b) => Ok(*b),
+            other => Err(invalid_type(path, other, "a boolean")),
+        }
+    }
+}
+
+impl FromJson for String {
+    fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
+        match value {
+            Value::String(s) => Ok(s.clone()),
+            other => Err(invalid_type(path, other, "a string")),
+        }
+    }
+}
+
+impl<T: FromJson> FromJson for Vec<T> {
+    fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
+        match value {
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| T::read(item, &format!("{path}[{i}]")))
+                .collect(),
+            other => Err(invalid_type(path, other, "a sequence")),
+        }
+    }
+}
+
+/// The fields of a JSON object read as one struct of the format: no unknown or repeated ones.
+struct Fields<'v, 'a> {
+    path: &'v str,
+    entries: &'v [(String, Value<'a>)],
+}
+
+impl<'v, 'a> Fields<'v, 'a> {
+    fn new(
+        value: &'v Value<'a>,
+        path: &'v str,
+        expected: &str,
+        names: &[&str],
+    ) -> Result<Self, ScenarioError> {
+        let Value::Object(entries) = value else {
+            return Err(invalid_type(path, value, expected));
+        };
+        for (i, (key, _)) in entries.iter().enumerate() {
+            let message = if !names.contains(&key.as_str()) {
+                format!("unknown field `{key}`, {}", one_of(names))
+            } else if entries[..i].iter().any(|(seen, _)| seen == key) {
+                format!("duplicate field `{key}`")
+            } else {
+                continue;
+            };
+            return Err(error(child(path, key), message));
+        }
+        Ok(Fields { path, entries })
+    }
+
+    fn value(&self, name: &str) -> Option<&'v Value<'a>> {
+        self.entries
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value)
+    }
+
+    /// The field if it is there; `null` is read as a value, which only optional fields accept.
+    fn get<T: FromJson>(&self, name: &str) -> Result<Option<T>, ScenarioError> {
+        self.value(name)
+            .map(|value| T::read(value, &child(self.path, name)))
+            .transpose()
+    }
+
+    /// An optional field (an `Option` in the struct): absent or `null` is `None`.
+    fn optional<T: FromJson>(&self, name: &str) -> Result<Option<T>, ScenarioError> {
+        match self.value(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => T::read(value, &child(self.path, name)).map(Some),
+        }
+    }
+
+    fn required<T: FromJson>(&self, name: &str) -> Result<T, ScenarioError> {
+        self.get(name)?
+            .ok_or_else(|| error(self.path, format!("missing field `{name}`")))
+    }
+}
+
+impl FromJson for Scenario {
+    fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
+        let f = Fields::new(
+            value,
+            path,
+            "struct Scenario",
+            &[
+                "version",
+                "protocol",
+                "seed",
+                "cluster",
+                "network",
+                "quorum",
+                "bugs",
+                "timeouts",
+                "scheduler",
+                "schedule",
+                "until_ticks",
+            ],
+        )?;
+        Ok(Scenario {
+            version: f.required("version")?,
+            protocol: f.required("protocol")?,
+            seed: f.get("seed")?.unwrap_or(0),
+            cluster: f.required("cluster")?,
+            network: f.get("network")?.unwrap_or_default(),
+            quorum: f.get("quorum")?.unwrap_or_default(),
+            bugs: f.get("bugs")?.unwrap_or_default(),
+            timeouts: f.optional("timeouts")?,
+            scheduler: f.get("scheduler")?.unwrap_or_default(),
+            schedule: f.get("schedule")?.unwrap_or_default(),
+            until_ticks: f.get("until_ticks")?.unwrap_or(UNTIL_TICKS_DEFAULT),
+        })
+    }
+}
+
+impl FromJson for SchedulerKind {
+    fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
+        let kinds = [SchedulerKind::Timed, SchedulerKind::Script];
+        Ok(kinds[variant(value, path, &["timed", "script"])?])
+    }
+}
+
+impl FromJson for ClusterSpec {
+    fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
+        let names = ["proposers", "acceptors", "learners", "servers"];
+        let f = Fields::new(value, path, "struct ClusterSpec", &names)?;
+        Ok(ClusterSpec {
+            proposers: f.optional("proposers")?,
+            acceptors: f.optional("acceptors")?,
+            learners: f.optional("learners")?,
+            servers: f.optional("servers")?,
+        })
+    }
+}
+
+impl FromJson for NetworkSpec {
+    fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
+        let names = ["delay_ticks_min", "delay_ticks_max", "loss", "duplicate"];
+        let f = Fields::new(value, path, "struct NetworkSpec", &names)?;
+        let default = NetworkSpec::default();
+        Ok(NetworkSpec {
+            delay_ticks_min: f.get("delay_ticks_min")?.unwrap_or(default.delay_ticks_min),
+            delay_ticks_max: f.get("delay_ticks_max")?.unwrap_or(default.delay_ticks_max),
+            loss: f.get("loss")?.unwrap_or(default.loss),
+            duplicate: f.get("duplicate")?.unwrap_or(default.duplicate),
+        })
+    }
+}
+
+impl FromJson for TimeoutSpec {
+    fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
+        let names = ["retry_ticks_min", "retry_ticks_max"];
+        let f = Fields::new(value, path, "struct TimeoutSpec", &names)?;
+        Ok(TimeoutSpec {
+            retry_ticks_min: f.required("retry_ticks_min")?,
+            retry_ticks_max: f.required("retry_ticks_max")?,
+        })
+    }
+}
+
+/// A quorum phase as written: a size (flexible quorums) or a list of quorums (explicit ones).
+enum Phase {
+    Size(usize),
+    Sets(Vec<Vec<String>>),
+}
+
+impl FromJson for Phase {
+    fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
+        match value {
+            Value::Array(_) => Vec::read(value, path).map(Phase::Sets),
+            _ => {
+                unsigned(value, path, "a number of acceptors or a list of quorums").map(Phase::Size)
+            }
+        }
+    }
+}
+
+impl FromJson for QuorumSpec {
+    fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
+        let f = Fields::new(
+            value,
+            path,
+            "struct QuorumSpec",
+            &["kind", "phase1", "phase2"],
+        )?;
+        let kind = match f.value("kind") {
+            Some(kind) => variant(
+                kind,
+                &child(path, "kind"),
+                &["majority", "flexible", "explicit"],
+            )?,
+            None => return Err(error(path, "missing field `kind`")),
+        };
+        let phase = |name: &str| -> Result<Phase, ScenarioError> {
+            f.optional(name)?
+                .ok_or_else(|| error(path, format!("missing field `{name}`")))
+        };
+        let mismatch = |name: &str, value: &str, expected: &str| {
+            error(
+                child(path, name),
+                format!("invalid type: {value}, expected {expected}"),
+            )
+        };
+        let size = |name: &str| match phase(name)? {
+            Phase::Size(size) => Ok(size),
+            Phase::Sets(_) => Err(mismatch(name, "sequence", "a number of acceptors")),
+        };
+        let sets = |name: &str| match phase(name)? {
+            Phase::Sets(sets) => Ok(sets),
+            Phase::Size(size) => Err(mismatch(
+                name,
+                &format!("integer `{size}`"),
+                "a list of quorums",
+            )),
+        };
+        Ok(match kind {
+            0 => {
+                // A majority has no sizes: naming one is a mistake worth reporting.
+                for name in ["phase1", "phase2"] {
+                    if f.optional::<Phase>(name)?.is_some() {
+                        return Err(error(
+                            child(path, name),
+                            format!("unknown field `{name}`, expected `kind`"),
+                        ));
+                    }
+                }
+                QuorumSpec::Majority
+            }
+            1 => QuorumSpec::Flexible {
+                phase1: size("phase1")?,
+                phase2: size("phase2")?,
+            },
+            _ => QuorumSpec::Explicit {
+                phase1: sets("phase1")?,
+                phase2: sets("phase2")?,
+            },
+        })
+    }
+}
+
+impl FromJson for Intervention {
+    fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
+        let names = [
+            "at",
+            "propose",
+            "crash",
+            "restart",
+            "partition",
+            "heal",
+            "cut",
+            "restore",
+            "drop",
+            "duplicate",
+            "delay",
+            "deliver",
+            "timeout",
+        ];
+        let f = Fields::new(value, path, "struct Intervention", &names)?;
+        Ok(Intervention {
+            at: f.required("at")?,
+            propose: f.optional("propose")?,
+            crash: f.optional("crash")?,
+            restart: f.optional("restart")?,
+            partition: f.optional("partition")?,
+            heal: f.optional("heal")?,
+            cut: f.optional("cut")?,
+            restore: f.optional("restore")?,
+            drop: f.optional("drop")?,
+            duplicate: f.optional("duplicate")?,
+            delay: f.optional("delay")?,
+            deliver: f.optional("deliver")?,
+            timeout: f.optional("timeout")?,
+        })
+    }
+}
+
+impl FromJson for Proposal {
+    fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
+        let f = Fields::new(value, path, "struct Proposal", &["node", "value"])?;
+        Ok(Proposal {
+            node: f.required("node")?,
+            value: f.required("value")?,
+        })
+    }
+}
+
+impl FromJson for Link {
+    fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
+        let f = Fields::new(value, path, "struct Link", &["from", "to"])?;
+        Ok(Link {
+            from: f.required("from")?,
+            to: f.required("to")?,
+        })
+    }
+}
+
+impl FromJson for MessageRef {
+    fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
+        let f = Fields::new(value, path, "struct MessageRef", &["message"])?;
+        Ok(MessageRef {
+            message: f.required("message")?,
+        })
+    }
+}
+
+impl FromJson for MessageDelay {
+    fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
+        let f = Fields::new(value, path, "struct MessageDelay", &["message", "ticks"])?;
+        Ok(MessageDelay {
+            message: f.required("message")?,
+            ticks: f.required("ticks")?,
+        })
+    }
+}
+
+/// Writes `"name":value,`; [`close`] drops the last comma.
+fn field<T: ToJson + ?Sized>(out: &mut String, name: &str, value: &T) {
+    out.push('"');
+    out.push_str(name);
+    out.push_str("\":");
+    value.write(out);
+    out.push(',');
+}
+
+/// Writes the field only when it is `Some`, as serde's `skip_serializing_if` did.
+fn field_if_some<T: ToJson>(out: &mut String, name: &str, value: &Option<T>) {
+    if let Some(value) = value {
+        field(out, name, value);
+    }
+}
+
+/// Ends an object or array: no JSON value ends in a comma, so a final one is a separator.
+fn close(out: &mut String, bracket: char) {
+    if out.ends_with(',') {
+        out.pop();
+    }
+    out.push(bracket);
+}
+
+impl ToJson for u64 {
+    fn write(&self, out: &mut String) {
+        let _ = write!(out, "{self}");
+    }
+}
+
+impl ToJson for u32 {
+    fn write(&self, out: &mut String) {
+        let _ = write!(out, "{self}");
+    }
+}
+
+impl ToJson for usize {
+    fn write(&self, out: &mut String) {
+        let _ = write!(out, "{self}");
+    }
+}
+
+impl ToJson for f64 {
+    fn write(&self, out: &mut String) {
+        json::write_f64(out, *self);
+    }
+}
+
+impl ToJson for bool {
+    fn write(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+
+impl ToJson for str {
+    fn write(&self, out: &mut String) {
+        json::write_str(out, self);
+    }
+}
+
+impl ToJson for String {
+    fn write(&self, out: &mut String) {
+        json::write_str(out, self);
+    }
+}
+
+impl<T: ToJson> ToJson for Vec<T> {
+    fn write(&self, out: &mut String) {
+        out.push('[');
+        for item in self {
+            item.write(out);
+            out.push(',');
+        }
+        close(out, ']');
+    }
+}
+
+impl ToJson for Scenario {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "version", &self.version);
+        field(out, "protocol", &self.protocol);
+        field(out, "seed", &self.seed);
+        field(out, "cluster", &self.cluster);
+        field(out, "network", &self.network);
+        field(out, "quorum", &self.quorum);
+        if !self.bugs.is_empty() {
+            field(out, "bugs", &self.bugs);
+        }
+        field_if_some(out, "timeouts", &self.timeouts);
+        if self.scheduler != SchedulerKind::Timed {
+            field(out, "scheduler", &self.scheduler);
+        }
+        field(out, "schedule", &self.schedule);
+        field(out, "until_ticks", &self.until_ticks);
+        close(out, '}');
+    }
+}
+
+impl ToJson for SchedulerKind {
+    fn write(&self, out: &mut String) {
+        let name = match self {
+            SchedulerKind::Timed => "timed",
+            SchedulerKind::Script => "script",
+        };
+        name.write(out);
+    }
+}
+
+impl ToJson for ClusterSpec {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field_if_some(out, "proposers", &self.proposers);
+        field_if_some(out, "acceptors", &self.acceptors);
+        field_if_some(out, "learners", &self.learners);
+        field_if_some(out, "servers", &self.servers);
+        close(out, '}');
+    }
+}
+
+impl ToJson for NetworkSpec {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "delay_ticks_min", &self.delay_ticks_min);
+        field(out, "delay_ticks_max", &self.delay_ticks_max);
+        field(out, "loss", &self.loss);
+        field(out, "duplicate", &self.duplicate);
+        close(out, '}');
+    }
+}
+
+impl ToJson for TimeoutSpec {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "retry_ticks_min", &self.retry_ticks_min);
+        field(out, "retry_ticks_max", &self.retry_ticks_max);
+        close(out, '}');
+    }
+}
+
+impl ToJson for QuorumSpec {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        match self {
+            QuorumSpec::Majority => field(out, "kind", "majority"),
+            QuorumSpec::Flexible { phase1, phase2 } => {
+                field(out, "kind", "flexible");
+                field(out, "phase1", phase1);
+                field(out, "phase2", phase2);
+            }
+            QuorumSpec::Explicit { phase1, phase2 } => {
+                field(out, "kind", "explicit");
+                field(out, "phase1", phase1);
+                field(out, "phase2", phase2);
+            }
+        }
+        close(out, '}');
+    }
+}
+
+impl ToJson for Intervention {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "at", &self.at);
+        field_if_some(out, "propose", &self.propose);
+        field_if_some(out, "crash", &self.crash);
+        field_if_some(out, "restart", &self.restart);
+        field_if_some(out, "partition", &self.partition);
+        field_if_some(out, "heal", &self.heal);
+        field_if_some(out, "cut", &self.cut);
+        field_if_some(out, "restore", &self.restore);
+        field_if_some(out, "drop", &self.drop);
+        field_if_some(out, "duplicate", &self.duplicate);
+        field_if_some(out, "delay", &self.delay);
+        field_if_some(out, "deliver", &self.deliver);
+        field_if_some(out, "timeout", &self.timeout);
+        close(out, '}');
+    }
+}
+
+impl ToJson for Proposal {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "node", &self.node);
+        field(out, "value", &self.value);
+        close(out, '}');
+    }
+}
+
+impl ToJson for Link {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "from", &self.from);
+        field(out, "to", &self.to);
+        close(out, '}');
+    }
+}
+
+impl ToJson for MessageRef {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "message", &self.message);
+        close(out, '}');
+    }
+}
+
+impl ToJson for MessageDelay {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "message", &self.message);
+        field(out, "ticks", &self.ticks);
+        close(out, '}');
+    }
 }

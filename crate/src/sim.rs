@@ -757,24 +757,17 @@ impl Simulation {
 
     /// The event log as JSON lines, one object per event: `index`, `tick`, `kind`, and `text`
     /// (the sentence the page shows). The CLI's `--trace` and the page's trace download use it.
+    /// Written by hand, as serde_json wrote it, so that the page's wasm need not carry
+    /// serde_json.
     pub fn trace_jsonl(&self) -> String {
-        #[derive(Serialize)]
-        struct Line<'a> {
-            index: usize,
-            tick: u64,
-            kind: &'a str,
-            text: String,
-        }
+        use std::fmt::Write;
         let mut out = String::new();
         for (index, event) in self.log.iter().enumerate() {
-            let line = Line {
-                index,
-                tick: event.tick,
-                kind: event.kind.name(),
-                text: event.explain(&self.config, self.violations()),
-            };
-            out.push_str(&serde_json::to_string(&line).expect("a trace line serializes"));
-            out.push('\n');
+            let _ = write!(out, "{{\"index\":{index},\"tick\":{},\"kind\":", event.tick);
+            crate::json::write_str(&mut out, event.kind.name());
+            out.push_str(",\"text\":");
+            crate::json::write_str(&mut out, &event.explain(&self.config, self.violations()));
+            out.push_str("}\n");
         }
         out
     }

@@ -129,7 +129,7 @@ fn swarm_with_a_bug_prints_a_replayable_scenario() {
     let first = &output["first_violation"];
     assert_eq!(first["kind"], "agreement");
     // The printed scenario is ordinary scenario JSON that replays the violation.
-    let scenario: Scenario = serde_json::from_value(first["scenario"].clone()).unwrap();
+    let scenario = Scenario::from_json(&first["scenario"].to_string()).unwrap();
     assert_eq!(scenario.seed, first["seed"].as_u64().unwrap());
     let path = temporary_file("swarm-violation.json", &scenario.to_json());
     let replay = json_output(&paxoscope(&["run", path.to_str().unwrap()]));

@@ -383,8 +383,8 @@ fn malformed_scenarios_are_rejected_naming_the_field() {
         (
             "unknown quorum kind",
             edited(|v| v["quorum"] = json!({"kind": "weighted"})),
-            "quorum",
-            "weighted",
+            "quorum.kind",
+            "unknown variant `weighted`, expected one of `majority`, `flexible`, `explicit`",
         ),
         (
             "majority quorum with a size",
@@ -465,6 +465,63 @@ fn malformed_scenarios_are_rejected_naming_the_field() {
             "",
             "EOF",
         ),
+        (
+            "a list, not an object",
+            format!("[{base}]"),
+            "",
+            "invalid type: sequence, expected struct Scenario",
+        ),
+        (
+            "an object's fields given as a list",
+            edited(|v| v["network"] = json!([10, 20, 0.0, 0.0])),
+            "network",
+            "invalid type: sequence, expected struct NetworkSpec",
+        ),
+        (
+            "misspelt field in a later entry",
+            edited(|v| {
+                let schedule = v["schedule"].as_array_mut().unwrap();
+                schedule.push(json!({"at": 5, "crahs": "a1"}));
+            }),
+            "schedule[1].crahs",
+            "unknown field `crahs`, expected one of `at`, `propose`, `crash`",
+        ),
+        (
+            "a field given twice",
+            base.replacen("\"seed\":7", "\"seed\":7,\"seed\":8", 1),
+            "seed",
+            "duplicate field `seed`",
+        ),
+        (
+            "a seed beyond 64 bits",
+            base.replacen("\"seed\":7", "\"seed\":18446744073709551616", 1),
+            "seed",
+            "invalid value: integer `18446744073709551616`, expected u64",
+        ),
+        (
+            "a fractional tick",
+            edited(|v| v["until_ticks"] = json!(2.5)),
+            "until_ticks",
+            "invalid type: floating point `2.5`, expected u64",
+        ),
+        (
+            "text after the scenario",
+            format!("{base} {{}}"),
+            "",
+            "trailing characters",
+        ),
+        (
+            "an unpaired surrogate",
+            base.replacen("\"A\"", "\"\\ud800\"", 1),
+            "schedule[0].propose.value",
+            "this is not valid JSON (unpaired surrogate",
+        ),
+        (
+            "a scheduler that is not a name",
+            edited(|v| v["scheduler"] = json!(1)),
+            "scheduler",
+            "expected `timed` or `script`",
+        ),
     ];
     let mut failures = Vec::new();
     for (what, text, field, message) in &cases {
@@ -527,6 +584,16 @@ fn mutate(text: &str, rng: &mut Rng) -> String {
         "\u{1F600}",
         "\\u0000",
         "\\",
+        "\\ud83d\\ude00",
+        "\\ud800",
+        "\\udc00",
+        "\\u00e9",
+        "1e-7",
+        "-0",
+        "0.30000000000000004",
+        "[[[[[[[[[[[[[[[[",
+        "\"at\"",
+        "\"seed\": 1, \"seed\"",
     ];
     let mut bytes = text.as_bytes().to_vec();
     for _ in 0..rng.between(1, 4) {
@@ -705,21 +772,18 @@ fn exercise(text: &str) -> (bool, bool) {
         return (false, false);
     };
     // Whatever parses must also survive a round trip and, once checked, a bounded run.
-    let mut again = Scenario::from_json(&scenario.to_json()).expect("re-reads its own JSON");
-    // serde_json without its float_roundtrip feature may read a probability written with more
-    // digits than an f64 holds one unit in the last place off, and then not read its own
-    // shortest form back exactly. Allow exactly that, and nothing else.
-    for (read, original) in [
-        (&mut again.network.loss, scenario.network.loss),
-        (&mut again.network.duplicate, scenario.network.duplicate),
-    ] {
-        assert!(
-            read.to_bits().abs_diff(original.to_bits()) <= 1,
-            "{original} came back as {read}"
-        );
-        *read = original;
-    }
+    // Numbers are read correctly rounded and written as the shortest digits that read back,
+    // so the trip is exact, probabilities included (`-0.0` too: compare the bits).
+    let again = Scenario::from_json(&scenario.to_json()).expect("re-reads its own JSON");
     assert_eq!(again, scenario);
+    assert_eq!(
+        again.network.loss.to_bits(),
+        scenario.network.loss.to_bits()
+    );
+    assert_eq!(
+        Scenario::from_json(&scenario.to_json_pretty()).as_ref(),
+        Ok(&scenario)
+    );
     let Ok(checked) = scenario.compile() else {
         return (true, false);
     };
@@ -781,10 +845,11 @@ fn mangled_scenarios_never_panic() {
     assert!(compiled[1] < CASES * 9 / 10, "{} compiled", compiled[1]);
 }
 
-/// `to_json_pretty` indents the compact text itself (see scenario.rs); it must write exactly what
-/// serde_json's pretty printer writes, escapes and empty lists included.
+/// `to_json` and `to_json_pretty` are written by hand (see scenario.rs and json.rs); they must
+/// write exactly what serde_json writes from the serde derive, escapes, empty lists and floats
+/// included.
 #[test]
-fn pretty_json_is_serde_json_pretty() {
+fn scenario_json_is_what_serde_json_writes() {
     let mut scenarios: Vec<Scenario> = scenario_files()
         .iter()
         .map(|(_, text)| Scenario::from_json(text).expect("valid"))
@@ -794,20 +859,86 @@ fn pretty_json_is_serde_json_pretty() {
     awkward.schedule.push(Intervention {
         propose: Some(Proposal {
             node: "p1".to_string(),
-            value: r#"a"b\c{d}[e],f:g\"#.to_string(),
+            value: "a\"b\\c{d}[e],f:g\\\u{0}\u{1f}\u{7f}\u{8}\u{c}\t\r/".to_string(),
         }),
         ..Intervention::default()
     });
     awkward.schedule.push(Intervention {
-        partition: Some(vec![vec![], vec!["\u{e9}\n".to_string()]]),
+        partition: Some(vec![vec![], vec!["\u{e9}\n\u{1F600}".to_string()]]),
         ..Intervention::default()
     });
+    awkward.seed = u64::MAX;
     scenarios.push(awkward);
+    // Probabilities of every magnitude, where serde_json switches between plain and
+    // scientific notation (1e-5 is written 0.00001, 1e-6 is written 1e-6).
+    let mut rng = Rng::new(5, Stream::Swarm);
+    let mut probabilities = vec![0.0, -0.0, 1.0, 0.5, 0.1, 1e-5, 1.5e-5, 1e-6, 1e-7, 1.234e-7];
+    probabilities.extend([
+        5e-324,
+        f64::MIN_POSITIVE,
+        0.1 + 0.2,
+        1.0 / 3.0,
+        1.0 - f64::EPSILON,
+    ]);
+    probabilities.extend((0..2_000).map(|_| {
+        let x = f64::from_bits(rng.next_u64() >> 12 | 0x3FF0_0000_0000_0000) - 1.0;
+        x * 10f64.powi(-(rng.below(12) as i32))
+    }));
+    probabilities.extend([1e15, 1e16, 123456789.125, 1.5e300, 2.5e-300]);
+    for pair in probabilities.chunks(2) {
+        let mut scenario = scenarios[0].clone();
+        scenario.network.loss = pair[0];
+        scenario.network.duplicate = *pair.last().unwrap();
+        scenarios.push(scenario);
+    }
     for scenario in &scenarios {
+        assert_eq!(
+            scenario.to_json(),
+            serde_json::to_string(scenario).expect("serializes")
+        );
         assert_eq!(
             scenario.to_json_pretty(),
             serde_json::to_string_pretty(scenario).expect("serializes"),
         );
+    }
+}
+
+/// The trace download is written by hand too (`Simulation::trace_jsonl`); it must be what
+/// serde_json wrote from a derived struct, line for line.
+#[test]
+fn trace_jsonl_is_what_serde_json_writes() {
+    #[derive(serde::Serialize)]
+    struct Line<'a> {
+        index: usize,
+        tick: u64,
+        kind: &'a str,
+        text: String,
+    }
+    let mut files: Vec<String> = scenario_files().into_iter().map(|(_, t)| t).collect();
+    // Values with quotes, backslashes and control characters reach the sentences.
+    files.push(files[0].replace(r#""value": "A""#, r#""value": "\"\\\u0001\n\u00e9""#));
+    assert_ne!(files.last(), files.first());
+    let scenarios = files
+        .iter()
+        .map(|text| Scenario::from_json(text).expect("valid"))
+        .chain((0..50).map(|seed| scenario_for_seed(seed, Some("learner_counts_duplicates"))));
+    for scenario in scenarios {
+        let sim = run(&scenario);
+        let expected: String = sim
+            .log()
+            .iter()
+            .enumerate()
+            .map(|(index, event)| {
+                let line = Line {
+                    index,
+                    tick: event.tick,
+                    kind: event.kind.name(),
+                    text: event.explain(sim.config(), sim.violations()),
+                };
+                serde_json::to_string(&line).expect("serializes") + "\n"
+            })
+            .collect();
+        assert_eq!(sim.trace_jsonl(), expected);
     }
 }
 
