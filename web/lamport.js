@@ -1,9 +1,30 @@
 // The space-time (Lamport) diagram: one lane per node, time running left to right, an arrow per
 // message from its send to its delivery (or a red cross where it was lost). It shows a window of
 // ticks ending just after the time cursor, drawn from the log entries the core produced.
+//
+// Redrawing hundreds of arrows every animation frame was the page's largest per-frame cost, so
+// what is drawn once stays drawn: three cached layers, wider than the window, hold the arrows and
+// marks in tick coordinates, and a frame only copies them at the window's scroll offset and draws
+// the cursor. The `delivered` layer gets each delivered arrow once, when its log entry arrives.
+// The `flight` layer holds every message in flight as its whole planned arrow, fainter; a frame
+// shows it only up to the cursor, which is exactly the part travelled so far, since a message
+// moves at a steady pace from its send to its planned delivery. Arrows stay on it once delivered,
+// under their own solid copy. The `marks` layer, on top, gets lost arrows with their crosses and
+// the events (crashes, learning, the choice, violations), which the log lists after the messages
+// that cross them, so they were drawn over those before the layers too.
 
 const LANE_LEFT = 34;
 const WINDOW_TICKS = 300;
+/** How many ticks the cached layers reach past the window, so that playing scrolls through them
+ *  for this long before they are drawn afresh. */
+const SLACK_TICKS = WINDOW_TICKS;
+/** The layers also start a little before the window, since pausing moves the cursor back to its
+ *  whole tick. */
+const LEFT_TICKS = 2;
+/** How far before the layers' first tick a fresh drawing looks for the sends of the arrows whose
+ *  deliveries it shows. */
+const LOOKBACK_TICKS = 2 * WINDOW_TICKS;
+const MARKS = new Set(['crash', 'chosen', 'learn', 'violation']);
 
 export class Lamport {
   constructor(canvas, { onSeek }) {
@@ -11,6 +32,11 @@ export class Lamport {
     this.context = canvas.getContext('2d');
     this.onSeek = onSeek;
     this.windowStart = 0;
+    this.delivered = document.createElement('canvas');
+    this.flight = document.createElement('canvas');
+    this.marks = document.createElement('canvas');
+    /** What the layers were drawn for; null until the first drawing. */
+    this.layers = null;
     // Reading the canvas's size every frame would force a layout; a ResizeObserver tells us.
     this.size = { width: canvas.clientWidth, height: canvas.clientHeight };
     new ResizeObserver(([entry]) => {
@@ -24,80 +50,137 @@ export class Lamport {
     });
   }
 
-  /** `entries`: log entries so far; `ends`: message id → the entry that delivered or lost it. */
-  render(view, time, entries, ends, palette) {
-    const inflight = new Map(view.messages.map((m) => [m.id, m]));
+  /** `entries`: the log entries so far, in order (the page keeps a window of the latest). */
+  render(view, time, entries, palette) {
     const canvas = this.canvas;
     const ratio = window.devicePixelRatio || 1;
     const { width, height } = this.size;
-    // Hidden (an embed without the diagram, or a collapsed layout): nothing to draw.
-    if (width < 1 || height < 1) return;
+    // Hidden (an embed without the diagram, or a collapsed layout), or too narrow to show a tick.
+    if (width <= LANE_LEFT || height < 1) return;
     if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
       canvas.width = Math.round(width * ratio);
       canvas.height = Math.round(height * ratio);
     }
-    const g = this.context;
-    g.setTransform(ratio, 0, 0, ratio, 0, 0);
-    g.clearRect(0, 0, width, height);
     const count = view.nodes.length;
     const laneHeight = (height - 10) / Math.max(count, 1);
     const laneY = (i) => 6 + laneHeight * (i + 0.5);
-    const start = Math.max(0, time - WINDOW_TICKS + 30);
+    const perTick = (width - LANE_LEFT) / WINDOW_TICKS;
+    const wanted = Math.max(0, time - WINDOW_TICKS + 30);
+
+    const key = `${canvas.width}|${canvas.height}|${ratio}|${count}`;
+    let layers = this.layers;
+    if (layers?.key !== key || layers.palette !== palette || !this.appended(entries)) layers = null;
+    // The layers are copied at a whole number of device pixels, so that they stay sharp and the
+    // copy needs no resampling; the window's first tick is rounded to match.
+    const left = Math.round(ratio * LANE_LEFT);
+    const offset = (origin) => Math.round(ratio * (LANE_LEFT - perTick * (wanted - origin)));
+    if (layers && (offset(layers.origin) > left || canvas.width - offset(layers.origin) > this.delivered.width)) layers = null;
+    if (!layers) {
+      // Starting the layers a whole number of device pixels before the window puts the window's
+      // first tick exactly where it was asked for until the window scrolls.
+      const origin = wanted - (ratio * LANE_LEFT - offset(wanted - LEFT_TICKS)) / (ratio * perTick);
+      layers = this.restart({ key, palette, origin, perTick, ratio, height, laneY }, entries);
+    }
+    this.append(entries, layers.drawn);
+    this.syncFlight(view);
+    const shift = offset(layers.origin);
+    const start = layers.origin + (LANE_LEFT - shift / ratio) / perTick;
     this.windowStart = start;
-    const x = (tick) => LANE_LEFT + ((tick - start) / WINDOW_TICKS) * (width - LANE_LEFT);
+    const cursor = LANE_LEFT + (time - start) * perTick;
 
-    g.drawImage(this.lanes(view, width, height, ratio, laneY), 0, 0, width, height);
+    const g = this.context;
+    g.setTransform(1, 0, 0, 1, 0, 0);
+    g.clearRect(0, 0, canvas.width, canvas.height);
+    g.drawImage(this.lanes(view, width, height, ratio, laneY), 0, 0);
+    const copy = (layer, right) => {
+      if (right > left) g.drawImage(layer, left - shift, 0, right - left, canvas.height, left, 0, right - left, canvas.height);
+    };
+    copy(this.delivered, canvas.width);
+    copy(this.flight, Math.min(canvas.width, Math.round(ratio * cursor)));
+    copy(this.marks, canvas.width);
+    g.setTransform(ratio, 0, 0, ratio, 0, 0);
+    g.strokeStyle = '#1a5fd0';
+    g.lineWidth = 2;
+    g.beginPath();
+    g.moveTo(cursor, 0);
+    g.lineTo(cursor, height);
+    g.stroke();
+  }
 
-    // A copy travels the same link as the message it copies: find that message's send.
-    const sends = new Map();
-    // Entries are in time order; skip quickly to the window.
-    let first = lowerBound(entries, start - 200);
-    for (let k = first; k < entries.length; k++) {
-      let e = entries[k];
-      if (e.tick > time) break;
+  /** Clears the layers for a window starting near `layers.origin`; `append` then draws what the
+   *  log shows there. */
+  restart(layers, entries) {
+    const { ratio, perTick, height } = layers;
+    // Setting a canvas's size also clears it.
+    for (const canvas of [this.delivered, this.flight, this.marks]) {
+      canvas.width = Math.ceil(ratio * perTick * (LEFT_TICKS + WINDOW_TICKS + SLACK_TICKS));
+      canvas.height = Math.round(height * ratio);
+    }
+    Object.assign(layers, {
+      entries,
+      drawn: lowerBound(entries, layers.origin - LOOKBACK_TICKS),
+      last: null,
+      // Message → its send entry (a copy's: its original's, at the copy's tick), until it ends.
+      sends: new Map(),
+      // Message in flight → the planned delivery tick its arrow on the flight layer was drawn to.
+      flying: new Map(),
+      flightStale: false,
+    });
+    this.layers = layers;
+    return layers;
+  }
+
+  /** Whether `entries` is what the layers were drawn from with entries added at the end. */
+  appended(entries) {
+    const layers = this.layers;
+    if (!layers || layers.entries !== entries) return false;
+    return layers.last === null || entries[layers.drawn - 1] === layers.last;
+  }
+
+  /** Draws the arrows that ended and the events that happened in `entries[from ..]`. */
+  append(entries, from) {
+    const layers = this.layers;
+    const [solid, g] = [this.delivered, this.marks].map((canvas) => {
+      const context = canvas.getContext('2d');
+      context.setTransform(layers.ratio, 0, 0, layers.ratio, 0, 0);
+      return context;
+    });
+    const x = (tick) => (tick - layers.origin) * layers.perTick;
+    const { laneY, sends, flying } = layers;
+    for (let k = from; k < entries.length; k++) {
+      const e = entries[k];
       if (e.kind === 'send') sends.set(e.message, e);
-      if (e.kind === 'duplicate') {
+      else if (e.kind === 'duplicate') {
+        // A copy travels the same link as the message it copies.
         const original = sends.get(e.copy_of);
-        if (!original) continue;
-        e = { ...original, tick: e.tick, message: e.message };
-      }
-      if (e.kind === 'send') {
-        const end = ends.get(e.message);
-        const endTick = end && end.tick <= time ? end.tick : time;
-        if (endTick < start) continue;
-        const lost = end && end.tick <= time && end.kind === 'drop';
-        // In flight: drawn fainter rather than dashed, since dashes are slow to draw by software.
-        g.strokeStyle = lost ? '#b00020' : palette[e.color ?? 0];
-        g.globalAlpha = end && end.tick <= time ? 1 : 0.45;
-        g.lineWidth = 1.3;
-        const x1 = x(e.tick);
-        const y1 = laneY(e.node);
-        let x2 = x(endTick);
-        let y2 = laneY(e.peer);
-        if (!(end && end.tick <= time)) {
-          // Still in flight: draw the part travelled so far.
-          const m = inflight.get(e.message);
-          const total = m ? Math.max(1, m.deliver - m.sent) : 1;
-          y2 = y1 + (y2 - y1) * Math.min(1, (time - e.tick) / total);
-        }
-        g.beginPath();
-        g.moveTo(x1, y1);
-        g.lineTo(x2, y2);
-        g.stroke();
-        if (lost) cross(g, x2, y2);
-      } else if (e.kind === 'crash' || e.kind === 'chosen' || e.kind === 'learn' || e.kind === 'violation') {
-        if (e.tick < start) continue;
+        if (original) sends.set(e.message, { ...original, tick: e.tick, message: e.message });
+      } else if (e.kind === 'deliver' || e.kind === 'drop') {
+        // An arrow drawn in flight to another tick (a message dropped by hand) must be undrawn.
+        if (flying.has(e.message) && flying.get(e.message) !== e.tick) layers.flightStale = true;
+        flying.delete(e.message);
+        const send = sends.get(e.message);
+        if (!send) continue;
+        sends.delete(e.message);
+        const lost = e.kind === 'drop';
+        const layer = lost ? g : solid;
+        layer.strokeStyle = lost ? '#b00020' : layers.palette[send.color ?? 0];
+        layer.lineWidth = 1.3;
+        layer.beginPath();
+        layer.moveTo(x(send.tick), laneY(send.node));
+        layer.lineTo(x(e.tick), laneY(send.peer));
+        layer.stroke();
+        if (lost) cross(g, x(e.tick), laneY(send.peer));
+      } else if (MARKS.has(e.kind)) {
         const px = x(e.tick);
-        g.globalAlpha = 1;
         if (e.kind === 'violation') {
           g.fillStyle = 'rgba(176,0,32,.25)';
-          g.fillRect(px - 2, 0, 4, height);
+          g.fillRect(px - 2, 0, 4, layers.height);
         } else if (e.kind === 'chosen') {
           g.strokeStyle = '#00734d';
           g.lineWidth = 2;
           g.beginPath();
           g.moveTo(px, 0);
-          g.lineTo(px, height);
+          g.lineTo(px, layers.height);
           g.stroke();
         } else if (e.node !== null && e.node !== undefined) {
           g.fillStyle = e.kind === 'crash' ? '#5f6368' : '#009e73';
@@ -105,13 +188,37 @@ export class Lamport {
         }
       }
     }
-    g.globalAlpha = 1;
-    g.strokeStyle = '#1a5fd0';
-    g.lineWidth = 2;
-    g.beginPath();
-    g.moveTo(x(time), 0);
-    g.lineTo(x(time), height);
-    g.stroke();
+    layers.drawn = entries.length;
+    layers.last = entries.at(-1) ?? null;
+  }
+
+  /** Draws on the flight layer the whole arrow of each message in flight not drawn yet; starts
+   *  the layer afresh when an arrow drawn there no longer matches its message (dropped or
+   *  delayed by hand). In flight, arrows are fainter rather than dashed, since dashes are slow to
+   *  draw by software. */
+  syncFlight(view) {
+    const layers = this.layers;
+    const { flying } = layers;
+    const g = this.flight.getContext('2d');
+    if (layers.flightStale || view.messages.some((m) => flying.has(m.id) && flying.get(m.id) !== m.deliver)) {
+      g.setTransform(1, 0, 0, 1, 0, 0);
+      g.clearRect(0, 0, this.flight.width, this.flight.height);
+      flying.clear();
+      layers.flightStale = false;
+    }
+    g.setTransform(layers.ratio, 0, 0, layers.ratio, 0, 0);
+    const x = (tick) => (tick - layers.origin) * layers.perTick;
+    g.globalAlpha = 0.45;
+    g.lineWidth = 1.3;
+    for (const m of view.messages) {
+      if (flying.has(m.id)) continue;
+      flying.set(m.id, m.deliver);
+      g.strokeStyle = layers.palette[m.color ?? 0];
+      g.beginPath();
+      g.moveTo(x(m.sent), layers.laneY(m.from));
+      g.lineTo(x(m.deliver), layers.laneY(m.to));
+      g.stroke();
+    }
   }
 
   /** The lanes and node names, drawn once per change of nodes or size: text is slow to draw. */

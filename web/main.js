@@ -43,7 +43,6 @@ const app = {
   entries: [],
   /** The log index of `entries[0]`. */
   entriesBase: 0,
-  ends: new Map(),
   seenViolations: 0,
   lastFrame: 0,
   markersKey: '',
@@ -98,7 +97,7 @@ function load(text, { push = false, errorSuffix = '' } = {}) {
   app.pg?.free();
   stage.forgetMessages();
   Object.assign(app, {
-    pg, time: 0, playing: false, selectedMessage: null, entries: [], entriesBase: 0, ends: new Map(),
+    pg, time: 0, playing: false, selectedMessage: null, entries: [], entriesBase: 0,
     seenViolations: 0, markersKey: '', tour: null,
   });
   library.showStep();
@@ -176,32 +175,17 @@ function syncEntries() {
       app.entries = [];
       app.entriesBase = Math.max(0, events - ENTRIES_MAX);
     }
-    rebuildEnds();
     end = app.entriesBase + app.entries.length;
   }
   if (events > end) {
     const fresh = app.pg.eventsSince(end, events - end);
-    for (const e of fresh) {
-      app.entries.push(e);
-      noteEnd(e);
-    }
+    for (const e of fresh) app.entries.push(e);
     narrate(fresh);
   }
   if (app.entries.length > 2 * ENTRIES_MAX) {
     app.entries.splice(0, app.entries.length - ENTRIES_MAX);
     app.entriesBase = events - app.entries.length;
-    rebuildEnds();
   }
-}
-
-function rebuildEnds() {
-  app.ends = new Map();
-  for (const e of app.entries) noteEnd(e);
-}
-
-/** Records where message journeys end, for the space-time diagram. */
-function noteEnd(e) {
-  if ((e.kind === 'deliver' || e.kind === 'drop') && e.message !== null && e.message !== undefined) app.ends.set(e.message, e);
 }
 
 const NARRATED = new Set(['propose', 'crash', 'restart', 'partition', 'heal', 'phase2', 'chosen', 'learn', 'violation', 'abandon']);
@@ -229,7 +213,7 @@ function render() {
   $('play').textContent = app.playing ? '⏸ Pause' : '▶ Play';
   $('play').setAttribute('aria-pressed', String(app.playing));
   renderMarkers(view);
-  lamport.render(view, app.time, app.entries, app.ends, PALETTE);
+  lamport.render(view, app.time, app.entries, PALETTE);
   panels.update(view);
   if (app.selectedMessage !== null && !view.messages.some((m) => m.id === app.selectedMessage)) closeMessageMenu();
 }
