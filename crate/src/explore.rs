@@ -61,6 +61,7 @@ pub struct Report {
 }
 
 /// The state being expanded or tried: the simulation and the fault budgets spent on the way.
+#[derive(Clone)]
 struct Node {
     sim: Simulation,
     crashes: u32,
@@ -102,6 +103,15 @@ impl Node {
             }
         }
         self.sim.pack(level);
+    }
+
+    /// The digest of the state at the start of `entry`, without reading the rest.
+    fn peek_digest(entry: &[u8]) -> u64 {
+        let input = &mut Unpacker::new(entry);
+        for _ in 0..4 {
+            input.word();
+        }
+        input.raw()
     }
 
     /// Reads the state at the start of `entry` (from [`Node::push`]) back into this one.
@@ -186,6 +196,22 @@ impl Visited {
         self.slots[i] = [key, bits];
         self.len += 1;
         Found::New
+    }
+
+    /// Asks the processor to fetch the slot where `digest` starts its probe, so that the lookup
+    /// made a little later does not wait for memory: a set of millions is far bigger than the
+    /// caches, and these lookups were the search's costliest instructions.
+    fn prefetch(&self, digest: u64) {
+        let i = Visited::key(digest) as usize & (self.slots.len() - 1);
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `i` is in bounds, and a prefetch is only a hint: it cannot fault and changes
+        // nothing the program can observe.
+        unsafe {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            _mm_prefetch::<_MM_HINT_T0>(self.slots.as_ptr().add(i).cast());
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = i;
     }
 
     /// The bits of a digest in the set.
@@ -304,10 +330,6 @@ pub fn explore_with(
     for p in &proposals {
         sim.apply(p);
     }
-    // `steps[i]` is (previous step, action); step 0 is the start.
-    let mut steps: Vec<(u32, Option<Action>)> = vec![(0, None)];
-    // Sized up front: growing a map of millions of digests rehashes it many times over.
-    let mut seen = Visited::with_capacity(bounds.max_states.min(1 << 22));
     let mut root = Node {
         sim,
         crashes: 0,
@@ -317,32 +339,46 @@ pub fn explore_with(
         digest: 0,
     };
     root.digest = root.compute_digest();
-    seen.find_or_add(root.digest, 0);
+    let mut search = Search {
+        steps: vec![(0, None)],
+        // Sized up front: growing a set of millions of digests rehashes it many times over.
+        seen: Visited::with_capacity(bounds.max_states.min(1 << 22)),
+        next_level: Vec::new(),
+        max_states: bounds.max_states,
+    };
+    search.seen.find_or_add(root.digest, 0);
+    root.push(None, &mut search.next_level);
     // The queue holds states packed into bytes (see `crate::pack`), one breadth-first level at
-    // a time, read in order. Each transition is tried on one scratch state, unpacked from its
-    // parent's bytes into the same allocations.
+    // a time, read in order. Transitions are tried on two scratch states in turn, each
+    // unpacked from the parent's bytes into the same allocations: while one child is computed,
+    // the visited-set slot of the other is on its way from memory, and only then is it looked
+    // up (`Search::settle`).
+    let mut scratch = [root.clone(), root];
     let mut level = Vec::new();
-    let mut next_level = Vec::new();
-    root.push(None, &mut next_level);
-    let mut scratch = root;
     let mut interner = Interner::default();
     let mut transitions = 0u64;
     let mut moves = Vec::new();
-    let mut complete = true;
-    'search: while !next_level.is_empty() {
-        std::mem::swap(&mut level, &mut next_level);
-        next_level.clear();
+    let mut stop = None;
+    'search: while !search.next_level.is_empty() {
+        std::mem::swap(&mut level, &mut search.next_level);
+        search.next_level.clear();
         let mut at = 0;
         while at < level.len() {
             let entry = &level[at..];
-            let (length, again) = scratch.load(entry);
-            let (parent_step, parent_digest) = (scratch.step, scratch.digest);
+            let (length, again) = scratch[0].load(entry);
+            let (parent_step, parent_digest) = (scratch[0].step, scratch[0].digest);
             at += length;
-            let known = seen.bits_mut(parent_digest);
+            if at < level.len() {
+                search.seen.prefetch(Node::peek_digest(&level[at..]));
+            }
+            let known = search.seen.bits_mut(parent_digest);
             let skipped = *known & !EXPANDED;
             *known |= EXPANDED;
             let mut asleep = skipped;
-            enabled(&scratch, &bounds, &mut interner, &mut moves);
+            enabled(&scratch[0], &bounds, &mut interner, &mut moves);
+            // The child tried last, not yet settled: its scratch state, move and sleep set.
+            let mut pending: Option<(usize, usize, Bits)> = None;
+            let mut current = 0;
             let mut fresh = true;
             for (i, mv) in moves.iter().enumerate() {
                 let take = match again {
@@ -361,64 +397,116 @@ pub fn explore_with(
                         .fold(0, |sleep, (_, u)| sleep | u.bit),
                 };
                 asleep |= mv.bit;
+                let child = &mut scratch[current];
                 // Unpacking the parent again costs less than keeping a copy and cloning it.
                 if !fresh {
-                    scratch.load(entry);
+                    child.load(entry);
                 }
                 fresh = false;
                 match mv.budget {
-                    Budget::Crash => scratch.crashes += 1,
-                    Budget::Drop => scratch.drops += 1,
-                    Budget::Duplicate => scratch.duplicates += 1,
+                    Budget::Crash => child.crashes += 1,
+                    Budget::Drop => child.drops += 1,
+                    Budget::Duplicate => child.duplicates += 1,
                     Budget::None => {}
                 }
-                scratch.sim.apply(&mv.action);
+                child.sim.apply(&mv.action);
                 transitions += 1;
-                scratch.digest = scratch.compute_digest();
-                let again = match seen.find_or_add(scratch.digest, child_sleep) {
-                    Found::New => None,
-                    Found::Seen(known) => {
-                        let missed = *known & !EXPANDED & !child_sleep;
-                        *known &= child_sleep | EXPANDED;
-                        if *known & EXPANDED == 0 || missed == 0 {
-                            continue;
-                        }
-                        Some(missed)
-                    }
-                };
-                steps.push((parent_step, Some(mv.action.clone())));
-                scratch.step = (steps.len() - 1) as u32;
-                if again.is_none() {
-                    if !scratch.sim.violations().is_empty() {
-                        let path = path_to(&steps, scratch.step);
-                        return Report {
-                            states: seen.len,
-                            transitions,
-                            complete: false,
-                            violations: scratch.sim.violations().to_vec(),
-                            counterexample: Some(counterexample(
-                                scenario,
-                                &scratch.sim,
-                                &proposals,
-                                &path,
-                            )),
-                        };
-                    }
-                    if seen.len >= bounds.max_states {
-                        complete = false;
+                child.digest = child.compute_digest();
+                search.seen.prefetch(child.digest);
+                if let Some((index, m, sleep)) = pending.replace((current, i, child_sleep)) {
+                    if let Err(why) =
+                        search.settle(&mut scratch[index], sleep, &moves[m].action, parent_step)
+                    {
+                        stop = Some((why, index));
                         break 'search;
                     }
                 }
-                scratch.push(again, &mut next_level);
+                current ^= 1;
+            }
+            if let Some((index, m, sleep)) = pending {
+                if let Err(why) =
+                    search.settle(&mut scratch[index], sleep, &moves[m].action, parent_step)
+                {
+                    stop = Some((why, index));
+                    break 'search;
+                }
             }
         }
     }
+    let complete = stop.is_none();
+    if let Some((Stop::Violation, index)) = stop {
+        let sim = &scratch[index].sim;
+        let path = path_to(&search.steps, scratch[index].step);
+        return Report {
+            states: search.seen.len,
+            transitions,
+            complete: false,
+            violations: sim.violations().to_vec(),
+            counterexample: Some(counterexample(scenario, sim, &proposals, &path)),
+        };
+    }
     Report {
-        states: seen.len,
+        states: search.seen.len,
         transitions,
         complete,
         violations: Vec::new(),
         counterexample: None,
+    }
+}
+
+/// Why a search stopped before it ran out of states.
+enum Stop {
+    /// A new state breaks safety.
+    Violation,
+    /// `max_states` distinct states were seen.
+    Full,
+}
+
+/// What a search keeps besides its current level: the visited set, the path to every queued
+/// state, and the next level.
+struct Search {
+    /// `steps[i]` is (previous step, action); step 0 is the start.
+    steps: Vec<(u32, Option<Action>)>,
+    seen: Visited,
+    next_level: Vec<u8>,
+    max_states: usize,
+}
+
+impl Search {
+    /// Records a child reached by `action` from the state at `parent_step`, with sleep set
+    /// `sleep`: a new state goes on the next level, and so does a state seen before that must
+    /// now take transitions it skipped; a new state that breaks safety, or the one that fills
+    /// the set, stops the search.
+    fn settle(
+        &mut self,
+        child: &mut Node,
+        sleep: Bits,
+        action: &Action,
+        parent_step: u32,
+    ) -> Result<(), Stop> {
+        let again = match self.seen.find_or_add(child.digest, sleep) {
+            Found::New => None,
+            Found::Seen(known) => {
+                let missed = *known & !EXPANDED & !sleep;
+                *known &= sleep | EXPANDED;
+                if *known & EXPANDED == 0 || missed == 0 {
+                    return Ok(());
+                }
+                Some(missed)
+            }
+        };
+        self.steps.push((parent_step, Some(action.clone())));
+        child.step = (self.steps.len() - 1) as u32;
+        if again.is_none() {
+            if !child.sim.violations().is_empty() {
+                return Err(Stop::Violation);
+            }
+            if self.seen.len >= self.max_states {
+                return Err(Stop::Full);
+            }
+        }
+        child.push(again, &mut self.next_level);
+        Ok(())
     }
 }
 
