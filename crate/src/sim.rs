@@ -508,17 +508,38 @@ impl Simulation {
         self.inflight.binary_search_by_key(&id, |m| m.id).ok()
     }
 
+    #[inline]
     fn take_inflight(&mut self, id: u64) -> Option<InFlight> {
         let i = self.find_inflight(id)?;
         let message = self.inflight.remove(i);
-        if let Some(digests) = &mut self.digests {
-            digests.inflight = digests.inflight.wrapping_sub(message_digest(&message));
+        if self.digests.is_some() {
+            self.message_digest_changed(&message, u64::wrapping_sub);
         }
         Some(message)
     }
 
+    // The digest updates below serve only the explorer. They stay out of line, behind a check
+    // in the caller, so that the timed simulation's hot paths stay small enough to be inlined:
+    // inline, they made it 5% slower.
+
+    /// Adds a message's digest to the in-flight digest, or takes it away.
+    #[inline(never)]
+    fn message_digest_changed(&mut self, message: &InFlight, change: fn(u64, u64) -> u64) {
+        if let Some(digests) = &mut self.digests {
+            digests.inflight = change(digests.inflight, message_digest(message));
+        }
+    }
+
     /// Brings the digest of node `node` up to date after a step changed it.
+    #[inline]
     fn node_changed(&mut self, node: NodeId) {
+        if self.digests.is_some() {
+            self.node_digest_changed(node);
+        }
+    }
+
+    #[inline(never)]
+    fn node_digest_changed(&mut self, node: NodeId) {
         if let Some(digests) = &mut self.digests {
             digests.nodes[node as usize] = stable_hash(&self.nodes[node as usize]);
         }
@@ -699,12 +720,13 @@ impl Simulation {
     }
 
     /// Puts a message in flight with the next message number, and returns that number.
+    #[inline]
     fn enqueue(&mut self, mut message: InFlight) -> u64 {
         message.id = self.next_message_id;
         self.next_message_id += 1;
         self.inflight.push(message);
-        if let Some(digests) = &mut self.digests {
-            digests.inflight = digests.inflight.wrapping_add(message_digest(&message));
+        if self.digests.is_some() {
+            self.message_digest_changed(&message, u64::wrapping_add);
         }
         self.push_queue(message.deliver_tick, Pending::Deliver(message.id));
         message.id
