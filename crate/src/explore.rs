@@ -285,8 +285,7 @@ impl Interner {
 }
 
 /// Whether the search prunes transitions that only reorder commuting steps.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reduction {
     /// Take every enabled transition from every state: the plain search, to compare with.
     None,
