@@ -3,8 +3,8 @@
 //! From the state after the scenario's proposals, it tries every enabled action — deliver any
 //! message in flight, fire any armed timer, and, within bounds, drop or duplicate a message,
 //! crash or restart a node — breadth first, so the first violation it meets comes with a short
-//! path (the shortest without sleep sets; a state that sleep sets reach again and expand anew
-//! can be found one level later than its shortest path). States with the same [`Simulation::state_hash`] are visited once. It drives the same
+//! path (the shortest without sleep sets; with them, a state first reached through a
+//! re-expansion can come with a longer one). States with the same [`Simulation::state_hash`] are visited once. It drives the same
 //! [`Simulation`] and protocol code as the timed run: only the choice of the next action
 //! differs. A counterexample comes back as a scenario with the script scheduler, which replays
 //! the same path in the page or the CLI.
