@@ -56,6 +56,30 @@ export function parseHostMessage(data) {
   }
 }
 
+/** Embed mode: minimal chrome, the chosen controls, start/stop ticks, autoplay when visible.
+ *  `page` is the playground's state and the functions that move its run. */
+export function startEmbed(options, { app, play, pause, seekTo, setSpeed }) {
+  document.body.classList.add('embed');
+  for (const element of document.querySelectorAll('[data-control]')) {
+    element.hidden = !options.controls.includes(element.dataset.control);
+  }
+  document.querySelector('.side').hidden = !options.controls.includes('panels');
+  document.getElementById('open-full').href = `${location.origin}${location.pathname}${location.hash}`;
+  if (options.height) document.body.style.setProperty('--embed-stage-height', `${options.height}px`);
+  if (options.speed) setSpeed(options.speed);
+  app.stopTick = options.stop;
+  if (options.start) seekTo(options.start, { quiet: true });
+  if (options.autoplay) {
+    // Play only while visible, so a page with many embeds stays light.
+    new IntersectionObserver((records) => {
+      for (const record of records) {
+        if (record.isIntersecting && app.time < (app.stopTick ?? app.view.until_ticks)) play();
+        else if (!record.isIntersecting) pause();
+      }
+    }, { threshold: 0.3 }).observe(document.getElementById('stage'));
+  }
+}
+
 /** Answers the host page's commands; `commands` maps action names to functions. */
 export function listenForHost(commands) {
   const embedded = window.parent !== window;

@@ -7,11 +7,6 @@ import { Stage } from './stage.js';
 import { Lamport } from './lamport.js';
 import { Panels } from './panels.js';
 import { speedFromSlider, sliderFromSpeed, thinMarkers } from './timeline.js';
-import { decodeFragment, encodeFragment } from './link.js';
-import { SharePanel } from './share.js';
-import { Library } from './library.js';
-import { Search } from './search.js';
-import { embedOptions, listenForHost } from './embed.js';
 
 /** The run the page opens with: two proposers that may duel, three acceptors, two learners. */
 const DEFAULT_SCENARIO = {
@@ -59,17 +54,58 @@ const stage = new Stage($('stage'), {
   palette: PALETTE,
 });
 const lamport = new Lamport($('lamport'), { onSeek: (tick) => seekTo(tick) });
-const share = new SharePanel({ app, load: (text, options) => load(text, options), showError });
-const library = new Library({ app, load: (text, options) => load(text, options), seekTo, play: () => play() });
+
+/**
+ * What the first frame and the default controls do not need is loaded on first use, so the page
+ * does not fetch it while loading (scripts/build.sh splits it into chunks). `onDemand` returns a
+ * function that resolves to what `make` builds from the module, once; a failed import (offline,
+ * say) is not remembered, so that the next use tries again.
+ */
+function onDemand(importer, make) {
+  let promise = null;
+  return () => (promise ??= importer().then(make, (error) => {
+    promise = null;
+    throw error;
+  }));
+}
+
+/** A panel drawn by a module loaded on first use: `draw` runs once `get` resolves; a failure
+ *  says so in the panel, with a button that tries again. */
+function lazyPanel(id, what, get, draw) {
+  let failed = false;
+  const show = () => get().then((made) => {
+    failed = false;
+    draw(made);
+  }, (error) => {
+    if (failed) return;
+    failed = true;
+    replace($(id), h('p', { class: 'warning' }, `${what} could not be loaded (${error.message ?? error}). Check the connection and try again.`),
+      h('button', { type: 'button', onclick: () => { failed = false; show(); } }, 'Try again'));
+  });
+  // While the panel shows the failure, redraws leave it alone: only the button tries again.
+  return () => { if (!failed) show(); };
+}
+
+const share = onDemand(() => import('./share.js'),
+  ({ SharePanel }) => new SharePanel({ app, load: (text, options) => load(text, options), showError }));
+// The library's tours drive the run once one is open, which needs the module: until it loads,
+// `library` is null and no tour can be on.
+let library = null;
+const loadLibrary = onDemand(() => import('./library.js'), ({ Library }) =>
+  (library = new Library({ app, load: (text, options) => load(text, options), seekTo, play: () => play() })));
+const setup = onDemand(() => import('./setup.js'),
+  ({ Setup }) => new Setup({ app, panels, load: (text, options) => load(text, options), bugNames: () => bugNames() }));
+const links = onDemand(() => import('./link.js'), (module) => module);
 const panels = new Panels({
   app,
   act,
-  load: (text) => load(text, { push: true }),
   seekTo,
   selectNode,
-  bugNames: () => bugNames(),
-  extras: { 'panel-share': () => share.render(), 'panel-library': () => library.render() },
-  search: new Search({ app, load: (text, options) => load(text, options) }),
+  extras: {
+    'panel-setup': lazyPanel('panel-setup', 'The Setup panel', setup, (panel) => panel.render()),
+    'panel-share': lazyPanel('panel-share', 'The Share panel', share, (panel) => panel.render()),
+    'panel-library': lazyPanel('panel-library', 'The scenario library', loadLibrary, (panel) => panel.render()),
+  },
 });
 
 function showError(message) {
@@ -100,7 +136,7 @@ function load(text, { push = false, errorSuffix = '' } = {}) {
     pg, time: 0, playing: false, selectedMessage: null, entries: [], entriesBase: 0,
     seenViolations: 0, markersKey: '', tour: null,
   });
-  library.showStep();
+  library?.showStep();
   $('violation').hidden = true;
   closeMessageMenu();
   panels.reset();
@@ -120,7 +156,10 @@ function updateLink({ push = false } = {}) {
   const pg = app.pg;
   linkTimer = setTimeout(async () => {
     if (pg !== app.pg) return;
-    const fragment = await encodeFragment(pg.scenarioJson(), Math.floor(app.time), pg.actions());
+    // Without the link module (offline, say) the address keeps the last link written.
+    const codec = await links().catch(() => null);
+    if (!codec || pg !== app.pg) return;
+    const fragment = await codec.encodeFragment(pg.scenarioJson(), Math.floor(app.time), pg.actions());
     if (`#${fragment}` === location.hash) return;
     if (push) history.pushState(null, '', `#${fragment}`);
     else history.replaceState(null, '', `#${fragment}`);
@@ -130,7 +169,11 @@ function updateLink({ push = false } = {}) {
 /** Opens the run a fragment describes (the default scenario when it holds none); a bad link
  *  says why and opens the default scenario. */
 async function openFragment(fragment) {
-  const { scenario, tick, actions, error } = await decodeFragment(fragment);
+  // The default address has no fragment, and opening it needs no link module.
+  const { scenario, tick, actions, error } = !String(fragment).replace(/^#/, '')
+    ? { scenario: null, tick: null, actions: null, error: null }
+    : await links().then((codec) => codec.decodeFragment(fragment),
+      (failure) => ({ scenario: null, tick: null, actions: null, error: `This link could not be read (${failure.message ?? failure}).` }));
   if (error) showError(`${error} The default scenario is shown instead.`);
   const text = scenario ?? JSON.stringify(DEFAULT_SCENARIO);
   // Only the cursor changed (a replaced history entry): keep the run, move the cursor.
@@ -249,7 +292,8 @@ const animation = { frame(timestamp) {
   const seconds = Math.min(0.25, (timestamp - app.lastFrame) / 1000);
   app.lastFrame = timestamp;
   // Playing stops by itself at the end, at an embed's stop tick, and at a tour's next step.
-  const stops = [app.view.until_ticks, app.stopTick, library.nextStop()].filter((t) => t !== null && t > app.time - 1);
+  const tourStop = library?.nextStop() ?? null;
+  const stops = [app.view.until_ticks, app.stopTick, tourStop].filter((t) => t !== null && t > app.time - 1);
   const stop = Math.min(...stops);
   app.time = Math.min(stop, app.time + seconds * app.speed);
   const tick = Math.floor(app.time);
@@ -260,7 +304,7 @@ const animation = { frame(timestamp) {
   // A violation found on the way may already have paused the run; the tour still moves on.
   if (app.time >= stop) {
     pause();
-    if (stop === library.nextStop()) library.advance();
+    if (stop === tourStop) library.advance();
   }
   render();
   if (frameTimes) frameTimes.push(performance.now() - started);
@@ -296,7 +340,7 @@ function seekTo(tick, { quiet = false, actions = null } = {}) {
   if (actions === null) app.pg.seek(app.time);
   else app.pg.seekActions(app.time, actions);
   refresh();
-  library.syncTo(app.time);
+  library?.syncTo(app.time);
   render();
   if (!quiet) updateLink();
 }
@@ -427,29 +471,6 @@ function wire() {
   else setSpeed(app.speed);
 }
 
-/** Embed mode: minimal chrome, the chosen controls, start/stop ticks, autoplay when visible. */
-function startEmbed(options) {
-  document.body.classList.add('embed');
-  for (const element of document.querySelectorAll('[data-control]')) {
-    element.hidden = !options.controls.includes(element.dataset.control);
-  }
-  document.querySelector('.side').hidden = !options.controls.includes('panels');
-  $('open-full').href = `${location.origin}${location.pathname}${location.hash}`;
-  if (options.height) document.body.style.setProperty('--embed-stage-height', `${options.height}px`);
-  if (options.speed) setSpeed(options.speed);
-  app.stopTick = options.stop;
-  if (options.start) seekTo(options.start, { quiet: true });
-  if (options.autoplay) {
-    // Play only while visible, so a page with many embeds stays light.
-    new IntersectionObserver((records) => {
-      for (const record of records) {
-        if (record.isIntersecting && app.time < (app.stopTick ?? app.view.until_ticks)) play();
-        else if (!record.isIntersecting) pause();
-      }
-    }, { threshold: 0.3 }).observe($('stage'));
-  }
-}
-
 window.addEventListener('error', (event) => showError(`Something went wrong: ${event.message}`));
 window.addEventListener('unhandledrejection', (event) => showError(`Something went wrong: ${event.reason?.message ?? event.reason}`));
 
@@ -465,16 +486,31 @@ const hostCommands = {
   }),
 };
 
+/** embed.js, for a page in an iframe or one whose address asks for embed mode (`?embed`); null
+ *  for the full page, which does not fetch it, and when it cannot be fetched. */
+async function loadEmbed() {
+  if (!new URLSearchParams(location.search).has('embed') && window.parent === window) return null;
+  try {
+    return await import('./embed.js');
+  } catch (error) {
+    showError(`The embedding controls could not be loaded (${error.message ?? error}), so the full page is shown. Reload to try again.`);
+    return null;
+  }
+}
+
 try {
+  // Fetched while the wasm is, not after it.
+  const embedding = loadEmbed();
   await init();
   $('version').textContent = `Paxoscope core ${version()}`;
-  app.embed = embedOptions(location.search);
+  const embed = await embedding;
+  app.embed = embed?.embedOptions(location.search) ?? null;
   wire();
   await openFragment(location.hash);
   if (!app.pg) throw new Error('the default scenario did not load');
   window.addEventListener('popstate', () => openFragment(location.hash));
-  if (app.embed) startEmbed(app.embed);
-  listenForHost(hostCommands);
+  if (app.embed) embed.startEmbed(app.embed, { app, play, pause, seekTo, setSpeed });
+  embed?.listenForHost(hostCommands);
   document.body.dataset.ready = 'true';
   performance.mark('paxoscope-ready');
 } catch (error) {

@@ -2,6 +2,9 @@
 // the search worker and the wasm-bindgen glue. The other end-to-end tests use the sources in
 // web/; these check that the bundle works the same: it loads with a clean console, plays until
 // a value is learned, and its search worker loads the explorer's wasm and finds a violation.
+// The panels and features the first frame does not need are chunks that the page fetches on
+// first use: these tests use each one for the first time, as a person would (by keyboard where
+// the person could), and check that loading the page fetched none of them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
@@ -17,8 +20,9 @@ before(async () => {
 });
 after(async () => { await env.stop(); });
 
-test('dist/ holds one bundled module for the page instead of the sources', () => {
-  assert.deepEqual(readdirSync(resolve(SITE, 'web')).sort(), ['main.js', 'pkg', 'search-worker.js', 'style.css']);
+test('dist/ holds the bundled page, its lazily loaded chunks and the worker instead of the sources', () => {
+  const files = readdirSync(resolve(SITE, 'web')).map((name) => name.replace(/-[A-Z0-9]{8}\.js$/, '-HASH.js')).sort();
+  assert.deepEqual([...new Set(files)], ['chunk-HASH.js', 'embed-HASH.js', 'library-HASH.js', 'link-HASH.js', 'main.js', 'pkg', 'search-worker.js', 'setup-HASH.js', 'share-HASH.js', 'style.css']);
 });
 
 test('the built page plays until a value is learned', async () => {
@@ -49,6 +53,123 @@ test('the built search worker finds a violation in broken Paxos', async () => {
   await page.locator('[data-search]').waitFor({ timeout: 60000 });
   assert.equal(await page.locator('[data-search]').getAttribute('data-search'), 'violation');
   await page.close();
+});
+
+/** The chunks of the page that are fetched only on first use (see scripts/build.sh). */
+const LAZY = /\/web\/(share|library|setup|embed|link|chunk)-[A-Z0-9]{8}\.js$/;
+
+/** Opens the built page and returns it with the paths it has fetched so far (the list grows). */
+async function open(path = '', viewport = { width: 1280, height: 800 }) {
+  const page = await env.newPage({ viewport });
+  const fetched = [];
+  page.on('request', (request) => fetched.push(new URL(request.url()).pathname));
+  await page.goto(env.url + path);
+  await page.waitForSelector('body[data-ready=true]');
+  await page.waitForLoadState('networkidle');
+  return { page, fetched };
+}
+
+/** Moves keyboard focus along the tabs, from the first, to the tab named `name`. */
+async function keyboardToTab(page, name) {
+  await page.locator('#tab-details').focus();
+  for (let i = 0; i < 6 && (await page.evaluate(() => document.activeElement.textContent)) !== name; i++) {
+    await page.keyboard.press('ArrowRight');
+  }
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), name);
+}
+
+test('loading the built page fetches none of the chunks loaded on first use', async () => {
+  const { page, fetched } = await open();
+  const js = fetched.filter((path) => path.endsWith('.js'));
+  assert.ok(js.includes('/web/main.js'), js.join(', '));
+  // main.js may share a chunk with the lazy ones (dom.js), but the features' own are not fetched.
+  assert.deepEqual(js.filter((path) => LAZY.test(path) && !/\/chunk-/.test(path)), []);
+  await page.close();
+});
+
+test('Share, first used from the keyboard, copies a link to this run', async () => {
+  const { page, fetched } = await open();
+  await page.locator('#scrubber').fill('40');
+  await keyboardToTab(page, 'Share');
+  await page.locator('#copy-link').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.getElementById('share-link').value.includes('#s1='));
+  assert.match(await page.locator('#share-link').inputValue(), /#s1=[\w-]+&t=40(&a=\d+)?$/);
+  assert.match(await page.locator('#copy-status').textContent(), /Copied|Copy the selected link/);
+  assert.ok(fetched.some((path) => /\/share-/.test(path)), fetched.join(', '));
+  await page.close();
+});
+
+test('the Library, first used from the keyboard, lists the scenarios and starts a tour', async () => {
+  const { page } = await open();
+  await keyboardToTab(page, 'Library');
+  const first = page.locator('#panel-library [data-scenario]').first();
+  await first.waitFor();
+  await first.focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#tour [data-tour-text]').waitFor();
+  assert.match(await page.locator('#tour h2').textContent(), /step 1 of \d+/);
+  await page.close();
+});
+
+test('Setup, first used from the keyboard, shows the form and the search, which runs', async () => {
+  // One proposer: few enough states for the search to see them all within its default limit.
+  const scenario = JSON.stringify({
+    version: 1, protocol: 'paxos', cluster: { proposers: 1, acceptors: 3, learners: 1 },
+    schedule: [{ at: 0, propose: { node: 'p1', value: 'A' } }],
+  });
+  const { page } = await open(`#json=${encodeURIComponent(scenario)}`);
+  await keyboardToTab(page, 'Setup');
+  await page.locator('#setup-form [name=seed]').waitFor();
+  assert.equal(await page.locator('#setup-form [name=proposers]').inputValue(), '1');
+  await page.locator('#search-go').focus();
+  await page.keyboard.press('Enter');
+  await page.locator('[data-search]').waitFor({ timeout: 60000 });
+  assert.equal(await page.locator('[data-search]').getAttribute('data-search'), 'safe');
+  await page.close();
+});
+
+test('an embedded built page shows only the chosen controls and answers its host', async () => {
+  const page = await env.newPage({ viewport: { width: 800, height: 700 } });
+  await page.setContent(`
+    <script>
+      window.replies = [];
+      window.addEventListener('message', (event) => window.replies.push(event.data));
+    </script>
+    <iframe src="${env.url}?embed&controls=play,scrubber&start=50" width="600" height="600"></iframe>`);
+  await page.waitForFunction(() => window.replies.some((r) => r.event === 'ready'));
+  assert.equal(await page.evaluate(() => window.replies.find((r) => r.event === 'ready').state.tick), 50);
+  const frame = page.frame({ url: /embed/ });
+  assert.equal(await frame.locator('body').getAttribute('class'), 'embed');
+  assert.equal(await frame.locator('#play').isVisible(), true);
+  assert.equal(await frame.locator('#step').isVisible(), false);
+  assert.equal(await frame.locator('.side').isVisible(), false);
+  await frame.locator('#play').focus();
+  await page.keyboard.press('Enter');
+  await frame.waitForFunction(() => !/^tick 50 of/.test(document.getElementById('clock').textContent));
+  await page.close();
+});
+
+test('a chunk that cannot be fetched (offline) says so in its panel, and trying again works', async () => {
+  // Its own context: the failed fetch is expected to be logged, so it stays out of env.problems.
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await page.goto(env.url);
+  await page.waitForSelector('body[data-ready=true]');
+  await page.route(/\/web\/share-/, (route) => route.abort('internetdisconnected'));
+  await page.getByRole('tab', { name: 'Share' }).click();
+  const warning = page.locator('#panel-share .warning');
+  await warning.waitFor();
+  assert.match(await warning.textContent(), /^The Share panel could not be loaded \(.+\)\. Check the connection and try again\.$/);
+  assert.equal(await page.locator('#error').isHidden(), true, 'no page-wide error banner');
+  await page.unroute(/\/web\/share-/);
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await page.locator('#copy-link').waitFor();
+  assert.ok(problems.every((text) => /Failed to load resource|Failed to fetch dynamically imported module/.test(text)), problems.join('\n'));
+  await context.close();
 });
 
 test('the console stayed clean', () => {
