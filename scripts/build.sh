@@ -11,9 +11,10 @@ wasm-pack --log-level warn build crate --mode no-install --target web --release 
   --out-dir ../web/pkg --out-name paxoscope --no-typescript --no-pack
 wasm-pack --log-level warn build crate --mode no-install --target web --release \
   --out-dir ../web/pkg --out-name paxoscope-explorer --no-typescript --no-pack -- --features explorer
-# dist/ is what ships: the page's modules bundled and minified with esbuild (half the gzipped
-# bytes of the sources, and a few requests instead of a dozen), the worker and the wasm-bindgen
-# glue minified, the wasm as built. `--splitting` puts each module that main.js imports with
+# dist/ is what ships: the page's modules and the wasm-bindgen glue bundled and minified with
+# esbuild (half the gzipped bytes of the sources, a few requests instead of a dozen, and the
+# glue's unused exports dropped), the worker and the explorer's glue minified, the wasm as
+# built. `--splitting` puts each module that main.js imports with
 # `import()` (the panels and features loaded on first use) in a chunk of its own, fetched only
 # when used, with what they share in common chunks. Chunks stay next to main.js, so that their
 # `./pkg/` imports and `new URL(…, import.meta.url)` resolve as in web/. The sources in web/
@@ -22,8 +23,8 @@ rm -rf dist && mkdir -p dist/web/pkg
 cp index.html dist/ && cp -r scenarios dist/
 esbuild() { command esbuild --log-level=warning --minify "$@"; }
 esbuild web/main.js web/search-worker.js --bundle --splitting --format=esm --target=es2022 \
-  --external:./pkg/* --outdir=dist/web
+  --external:./pkg/paxoscope-explorer.js --outdir=dist/web
 esbuild web/style.css --outfile=dist/web/style.css
-esbuild web/pkg/paxoscope.js web/pkg/paxoscope-explorer.js --format=esm --outdir=dist/web/pkg
+esbuild web/pkg/paxoscope-explorer.js --format=esm --outdir=dist/web/pkg
 cp web/pkg/*.wasm dist/web/pkg/
 say "built web/pkg and dist/ in $((SECONDS - started)) s ($(du -k web/pkg/paxoscope_bg.wasm | cut -f1) KB wasm for the page, $(du -k web/pkg/paxoscope-explorer_bg.wasm | cut -f1) KB for the explorer)"

@@ -501,7 +501,9 @@ async function loadEmbed() {
 try {
   // Fetched while the wasm is, not after it.
   const embedding = loadEmbed();
-  await init();
+  // The wasm's address is given from here rather than found by the glue (next to itself), since
+  // dist/ bundles the glue into this module (scripts/build.sh); both lie beside web/pkg/.
+  await init({ module_or_path: new URL('./pkg/paxoscope_bg.wasm', import.meta.url) });
   $('version').textContent = `Paxoscope core ${version()}`;
   const embed = await embedding;
   app.embed = embed?.embedOptions(location.search) ?? null;
