@@ -73,14 +73,15 @@ function quantile(values, q) {
 }
 const median = (values) => quantile(values, 0.5);
 
-/** The relative paths of the ES modules reachable from web/main.js by static imports. */
+/** The relative paths of the ES modules reachable from web/main.js by static imports (not the
+ *  chunks it loads with `import()` on first use). Minified, several imports share a line. */
 function staticImports(entry) {
   const seen = new Set();
   const visit = (file) => {
     if (seen.has(file)) return;
     seen.add(file);
     const text = readFileSync(resolve(SITE, file), 'utf8');
-    for (const match of text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s*['"](\.[^'"]+)['"]/gm)) {
+    for (const match of text.matchAll(/(?:^|[;}])\s*(?:import|export)\b[^'"();]*?from\s*['"](\.[^'"]+)['"]/gm)) {
       visit(resolve(SITE, dirname(file), match[1]).slice(SITE.length + 1));
     }
   };
