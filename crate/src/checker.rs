@@ -55,7 +55,7 @@ struct Votes {
     acceptors: AcceptorSet,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Default, PartialEq, Eq, Hash)]
 pub struct Checker {
     /// Bit `v` is set when value `v` was proposed.
     proposed: u64,
@@ -67,6 +67,25 @@ pub struct Checker {
     /// The first value learned by any learner, with its log index.
     learned: Option<(Value, u32, NodeId)>,
     violations: Vec<Violation>,
+}
+
+// Written out so that `clone_from` reuses the vectors' allocations: the explorer copies a
+// whole state, checker included, for every transition it takes.
+impl Clone for Checker {
+    fn clone(&self) -> Self {
+        let mut copy = Checker::default();
+        copy.clone_from(self);
+        copy
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.proposed = source.proposed;
+        self.votes.clone_from(&source.votes);
+        self.chosen.clone_from(&source.chosen);
+        self.first_quorum = source.first_quorum;
+        self.learned = source.learned;
+        self.violations.clone_from(&source.violations);
+    }
 }
 
 // The explorer's queue keeps states packed. A state with a violation ends the search, so a

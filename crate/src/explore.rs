@@ -106,6 +106,16 @@ impl Node {
         self.sim.pack(level);
     }
 
+    /// Overwrites this state with `other`, reusing this one's allocations.
+    fn copy_from(&mut self, other: &Node) {
+        self.sim.copy_from(&other.sim);
+        self.crashes = other.crashes;
+        self.drops = other.drops;
+        self.duplicates = other.duplicates;
+        self.step = other.step;
+        self.digest = other.digest;
+    }
+
     /// The digest of the state at the start of `entry`, without reading the rest.
     fn peek_digest(entry: &[u8]) -> u64 {
         let input = &mut Unpacker::new(entry);
@@ -349,10 +359,11 @@ pub fn explore_with(
     search.seen.find_or_add(root.digest, 0);
     root.push(None, &mut search.next_level);
     // The queue holds states packed into bytes (see `crate::pack`), one breadth-first level at
-    // a time, read in order. Transitions are tried on two scratch states in turn, each
-    // unpacked from the parent's bytes into the same allocations: while one child is computed,
-    // the visited-set slot of the other is on its way from memory, and only then is it looked
-    // up (`Search::settle`).
+    // a time, read in order. Each is unpacked once into `parent`; transitions are tried on two
+    // scratch states in turn, each a copy of the parent made in its own allocations: while one
+    // child is computed, the visited-set slot of the other is on its way from memory, and only
+    // then is it looked up (`Search::settle`).
+    let mut parent = root.clone();
     let mut scratch = [root.clone(), root];
     let mut level = Vec::new();
     let mut interner = Interner::default();
@@ -365,8 +376,8 @@ pub fn explore_with(
         let mut at = 0;
         while at < level.len() {
             let entry = &level[at..];
-            let (length, again) = scratch[0].load(entry);
-            let (parent_step, parent_digest) = (scratch[0].step, scratch[0].digest);
+            let (length, again) = parent.load(entry);
+            let (parent_step, parent_digest) = (parent.step, parent.digest);
             at += length;
             if at < level.len() {
                 search.seen.prefetch(Node::peek_digest(&level[at..]));
@@ -375,11 +386,10 @@ pub fn explore_with(
             let skipped = *known & !EXPANDED;
             *known |= EXPANDED;
             let mut asleep = skipped;
-            enabled(&scratch[0], &bounds, &mut interner, &mut moves);
+            enabled(&parent, &bounds, &mut interner, &mut moves);
             // The child tried last, not yet settled: its scratch state, move and sleep set.
             let mut pending: Option<(usize, usize, Bits)> = None;
             let mut current = 0;
-            let mut fresh = true;
             for (i, mv) in moves.iter().enumerate() {
                 let take = match again {
                     None => mv.bit & skipped == 0,
@@ -398,11 +408,7 @@ pub fn explore_with(
                 };
                 asleep |= mv.bit;
                 let child = &mut scratch[current];
-                // Unpacking the parent again costs less than keeping a copy and cloning it.
-                if !fresh {
-                    child.load(entry);
-                }
-                fresh = false;
+                child.copy_from(&parent);
                 match mv.budget {
                     Budget::Crash => child.crashes += 1,
                     Budget::Drop => child.drops += 1,

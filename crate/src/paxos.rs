@@ -364,19 +364,53 @@ pub struct Tally {
     pub messages: u32,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Default, PartialEq, Eq, Hash)]
 pub struct Learner {
     pub learned: Option<(Ballot, Value)>,
     pub tallies: Vec<Tally>,
 }
 
+// `Clone` is written out for `Learner` and `Node` so that `clone_from` reuses the tallies'
+// allocation: the explorer copies a whole state for every transition it takes.
+impl Clone for Learner {
+    fn clone(&self) -> Self {
+        Learner {
+            learned: self.learned,
+            tallies: self.tallies.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.learned = source.learned;
+        self.tallies.clone_from(&source.tallies);
+    }
+}
+
 /// One node's state in all the roles it plays.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct Node {
     pub crashed: bool,
     pub proposer: Option<Proposer>,
     pub acceptor: Option<Acceptor>,
     pub learner: Option<Learner>,
+}
+
+impl Clone for Node {
+    fn clone(&self) -> Self {
+        Node {
+            crashed: self.crashed,
+            proposer: self.proposer,
+            acceptor: self.acceptor,
+            learner: self.learner.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.crashed = source.crashed;
+        self.proposer = source.proposer;
+        self.acceptor = source.acceptor;
+        self.learner.clone_from(&source.learner);
+    }
 }
 
 /// What a protocol step wants done, and what it did, for the log.
