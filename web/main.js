@@ -93,6 +93,7 @@ const share = onDemand(() => import('./share.js'),
 let library = null;
 const loadLibrary = onDemand(() => import('./library.js'), ({ Library }) =>
   (library = new Library({ app, load: (text, options) => load(text, options), seekTo, play: () => play() })));
+const network = onDemand(() => import('./network.js'), ({ renderNetwork }) => renderNetwork);
 const setup = onDemand(() => import('./setup.js'),
   ({ Setup }) => new Setup({ app, panels, load: (text, options) => load(text, options), bugNames: () => bugNames() }));
 const links = onDemand(() => import('./link.js'), (module) => module);
@@ -102,6 +103,7 @@ const panels = new Panels({
   seekTo,
   selectNode,
   extras: {
+    'panel-network': lazyPanel('panel-network', 'The Network panel', network, (render) => render(panels, app.view)),
     'panel-setup': lazyPanel('panel-setup', 'The Setup panel', setup, (panel) => panel.render()),
     'panel-share': lazyPanel('panel-share', 'The Share panel', share, (panel) => panel.render()),
     'panel-library': lazyPanel('panel-library', 'The scenario library', loadLibrary, (panel) => panel.render()),

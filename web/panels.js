@@ -1,6 +1,6 @@
-// The side panels: the selected node's state and actions, the event log and the network
-// (partition editor, cut links, quorum system); `extras` draws the others (setup.js, library.js,
-// share.js), which the page loads when their tab is first opened. Each panel is redrawn only
+// The side panels: the selected node's state and actions and the event log; `extras` draws the
+// others (network.js, setup.js, library.js, share.js), which the page loads when their tab is
+// first opened. Each panel is redrawn only
 // when what it shows changed, and keeps keyboard focus across redraws.
 import { h, replace } from './dom.js';
 
@@ -75,7 +75,6 @@ export class Panels {
   update(view) {
     if (!$('panel-details').hidden) this.renderDetails(view);
     if (!$('panel-log').hidden) this.renderLog();
-    if (!$('panel-network').hidden) this.renderNetwork(view);
     for (const [id, render] of Object.entries(this.extras)) if (!$(id).hidden) render();
   }
 
@@ -171,34 +170,5 @@ export class Panels {
     while (list.childElementCount > LOG_LINES_MAX) list.firstElementChild.remove();
     this.logCount = end;
     if (items.length && !this.involved.size) list.lastElementChild?.scrollIntoView({ block: 'nearest' });
-  }
-
-  renderNetwork(view) {
-    const key = JSON.stringify([view.nodes.map((n) => [n.name, n.group]), view.cuts, view.quorum, view.partitioned]);
-    this.redraw($('panel-network'), key, () => {
-      const selects = view.nodes.map((n) => h('label', { class: 'field' }, h('span', { style: 'min-width:2.5rem' }, n.name),
-        h('select', { 'data-node': n.name, 'data-focus-key': `group-${n.name}` },
-          view.nodes.map((_, i) => h('option', { value: i, selected: (n.group ?? 0) === i }, `group ${String.fromCharCode(65 + i)}`)))));
-      const partition = () => {
-        const groups = view.nodes.map(() => []);
-        for (const select of $('panel-network').querySelectorAll('select[data-node]')) groups[Number(select.value)].push(select.dataset.node);
-        this.act({ partition: groups.filter((g) => g.length) });
-      };
-      return [
-        h('h2', {}, 'Quorums'),
-        h('p', {}, view.quorum.description),
-        view.quorum.warning ? h('p', { class: 'warning' }, view.quorum.warning) : h('p', { class: 'hint' }, 'Every phase-1 quorum shares an acceptor with every phase-2 quorum: safe.'),
-        h('h2', {}, 'Partition'),
-        h('p', { class: 'hint' }, 'Put nodes in groups; messages between groups are lost until the partition heals.'),
-        h('fieldset', {}, h('legend', {}, 'Groups'), selects),
-        h('div', { class: 'field' },
-          h('button', { type: 'button', 'data-focus-key': 'partition', onclick: partition }, 'Partition'),
-          h('button', { type: 'button', 'data-focus-key': 'heal', disabled: !view.partitioned, onclick: () => this.act({ heal: true }) }, 'Heal')),
-        h('h2', {}, 'Cut links'),
-        view.cuts.length ? h('ul', {}, view.cuts.map(([from, to]) => h('li', {}, `${from} → ${to} `,
-          h('button', { type: 'button', 'data-focus-key': `restore-${from}-${to}`, onclick: () => this.act({ restore: { from, to } }) }, 'Restore'))))
-          : h('p', { class: 'hint' }, 'None. Select a node to cut one of its links.'),
-      ];
-    });
   }
 }

@@ -22,7 +22,7 @@ after(async () => { await env.stop(); });
 
 test('dist/ holds the bundled page, its lazily loaded chunks and the worker instead of the sources', () => {
   const files = readdirSync(resolve(SITE, 'web')).map((name) => name.replace(/-[A-Z0-9]{8}\.js$/, '-HASH.js')).sort();
-  assert.deepEqual([...new Set(files)], ['chunk-HASH.js', 'embed-HASH.js', 'library-HASH.js', 'link-HASH.js', 'main.js', 'pkg', 'search-worker.js', 'setup-HASH.js', 'share-HASH.js', 'style.css']);
+  assert.deepEqual([...new Set(files)], ['chunk-HASH.js', 'embed-HASH.js', 'library-HASH.js', 'link-HASH.js', 'main.js', 'network-HASH.js', 'pkg', 'search-worker.js', 'setup-HASH.js', 'share-HASH.js', 'style.css']);
 });
 
 test('the built page plays until a value is learned', async () => {
@@ -56,7 +56,7 @@ test('the built search worker finds a violation in broken Paxos', async () => {
 });
 
 /** The chunks of the page that are fetched only on first use (see scripts/build.sh). */
-const LAZY = /\/web\/(share|library|setup|embed|link|chunk)-[A-Z0-9]{8}\.js$/;
+const LAZY = /\/web\/(share|library|network|setup|embed|link|chunk)-[A-Z0-9]{8}\.js$/;
 
 /** Opens the built page and returns it with the paths it has fetched so far (the list grows). */
 async function open(path = '', viewport = { width: 1280, height: 800 }) {
@@ -109,6 +109,20 @@ test('the Library, first used from the keyboard, lists the scenarios and starts 
   await page.keyboard.press('Enter');
   await page.locator('#tour [data-tour-text]').waitFor();
   assert.match(await page.locator('#tour h2').textContent(), /step 1 of \d+/);
+  await page.close();
+});
+
+test('Network, first used from the keyboard, shows the quorums and partitions the cluster', async () => {
+  const { page, fetched } = await open();
+  await keyboardToTab(page, 'Network');
+  await page.locator('#panel-network select[data-node=p1]').waitFor();
+  assert.match(await page.locator('#panel-network').textContent(), /Quorums/);
+  assert.equal(await page.locator('#panel-network [data-focus-key=heal]').isDisabled(), true);
+  await page.locator('#panel-network select[data-node=p1]').selectOption('1');
+  await page.locator('#panel-network [data-focus-key=partition]').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => !document.querySelector('#panel-network [data-focus-key=heal]').disabled);
+  assert.ok(fetched.some((path) => /\/network-/.test(path)), fetched.join(', '));
   await page.close();
 });
 
