@@ -57,7 +57,7 @@ export function parseHostMessage(data) {
 }
 
 /** Embed mode: minimal chrome, the chosen controls, start/stop ticks, autoplay when visible.
- *  `page` is the playground's state and the functions that move its run. */
+ *  The second argument, the playground `page`, is its state and the functions that move its run. */
 export function startEmbed(options, { app, play, pause, seekTo, setSpeed }) {
   document.body.classList.add('embed');
   for (const element of document.querySelectorAll('[data-control]')) {
@@ -80,8 +80,23 @@ export function startEmbed(options, { app, play, pause, seekTo, setSpeed }) {
   }
 }
 
-/** Answers the host page's commands; `commands` maps action names to functions. */
-export function listenForHost(commands) {
+/** What the host page may ask an embed to do, as functions of the playground `page`. */
+function hostCommands({ app, play, pause, seekTo, load }) {
+  return {
+    play,
+    pause,
+    seek: (tick) => seekTo(tick),
+    load: (text) => load(text),
+    state: () => ({
+      tick: Math.floor(app.time), playing: app.playing, chosen: app.view.chosen?.value ?? null,
+      violations: app.view.violations.map((v) => v.kind), trace: app.pg.traceHash(),
+    }),
+  };
+}
+
+/** Answers the host page's commands to the playground `page` (see `startEmbed`). */
+export function listenForHost(page) {
+  const commands = hostCommands(page);
   const embedded = window.parent !== window;
   window.addEventListener('message', (event) => {
     if (!embedded || event.source !== window.parent) return;

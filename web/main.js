@@ -476,18 +476,6 @@ function wire() {
 window.addEventListener('error', (event) => showError(`Something went wrong: ${event.message}`));
 window.addEventListener('unhandledrejection', (event) => showError(`Something went wrong: ${event.reason?.message ?? event.reason}`));
 
-/** What the host page may ask an embed to do (see embed.js, which validates the messages). */
-const hostCommands = {
-  play,
-  pause,
-  seek: (tick) => seekTo(tick),
-  load: (text) => load(text),
-  state: () => ({
-    tick: Math.floor(app.time), playing: app.playing, chosen: app.view.chosen?.value ?? null,
-    violations: app.view.violations.map((v) => v.kind), trace: app.pg.traceHash(),
-  }),
-};
-
 /** embed.js, for a page in an iframe or one whose address asks for embed mode (`?embed`); null
  *  for the full page, which does not fetch it, and when it cannot be fetched. */
 async function loadEmbed() {
@@ -513,8 +501,9 @@ try {
   await openFragment(location.hash);
   if (!app.pg) throw new Error('the default scenario did not load');
   window.addEventListener('popstate', () => openFragment(location.hash));
-  if (app.embed) embed.startEmbed(app.embed, { app, play, pause, seekTo, setSpeed });
-  embed?.listenForHost(hostCommands);
+  const page = { app, play, pause, seekTo, setSpeed, load: (text) => load(text) };
+  if (app.embed) embed.startEmbed(app.embed, page);
+  embed?.listenForHost(page);
   document.body.dataset.ready = 'true';
   performance.mark('paxoscope-ready');
 } catch (error) {
