@@ -3,8 +3,14 @@
 //! serde_json and the serde derives it needs were about 50 KB of the page's wasm (gzipped), most
 //! of the page's weight; this is a few KB. The reader parses text into a [`Value`] tree that
 //! keeps numbers as their text, so that a `u64` seed beyond 2^53 reads exactly and a probability
-//! is rounded once, by `str::parse::<f64>`. The writer writes what serde_json writes, byte for
-//! byte: the tests compare the two natively.
+//! is rounded once, by [`parse_f64`]. The writer writes what serde_json writes, byte for byte:
+//! the tests compare the two natively, and `tests/floats.txt` carries the comparison to wasm.
+//!
+//! Floats are converted in two ways, one per target, with the same results. Natively they go
+//! through core's `str::parse::<f64>` and `{:e}`; in wasm through JavaScript's `parseFloat` and
+//! `Number.prototype.toString` (in `wasm.rs`), which are also correctly rounded and shortest,
+//! because core's float formatting and parsing were about 9 KB of the page's wasm, gzipped, for
+//! two probabilities.
 
 use std::fmt::Write;
 
@@ -294,7 +300,7 @@ impl<'a> Parser<'a> {
             self.digits()?;
         }
         let text = &self.text[start..self.pos];
-        if !text.parse::<f64>().is_ok_and(f64::is_finite) {
+        if !parse_f64(text).is_finite() {
             return Err(self.fail("number out of range"));
         }
         Ok(Value::Number(text))
@@ -335,6 +341,36 @@ pub fn write_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// The value of JSON number text (already checked by the parser), correctly rounded; infinite
+/// when it is too large for an `f64`.
+pub fn parse_f64(text: &str) -> f64 {
+    #[cfg(not(target_arch = "wasm32"))]
+    return text.parse().unwrap_or(f64::NAN);
+    #[cfg(target_arch = "wasm32")]
+    return crate::wasm::parse_float(text);
+}
+
+/// The shortest decimal digits that read back as finite `x`, without sign, leading or trailing
+/// zeros, and the decimal exponent of the first digit: 0.015 gives ("15", -2), 0.0 gives
+/// ("0", 0). Both targets write the digits as text in their own notation (`1.5e-2` natively,
+/// `0.015` or `1.5e-7` from JavaScript), and this reads the digits back out of either.
+fn shortest_digits(x: f64) -> (String, i32) {
+    #[cfg(not(target_arch = "wasm32"))]
+    let text = format!("{:e}", x.abs());
+    #[cfg(target_arch = "wasm32")]
+    let text = crate::wasm::number_to_string(x.abs());
+    let (mantissa, exponent) = text.split_once(['e', 'E']).unwrap_or((&text, "0"));
+    let exponent: i32 = exponent.parse().expect("a whole exponent");
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all = [whole, fraction].concat();
+    let digits = all.trim_start_matches('0');
+    let exponent = exponent + whole.len() as i32 - 1 - (all.len() - digits.len()) as i32;
+    match digits.trim_end_matches('0') {
+        "" => ("0".to_string(), 0),
+        digits => (digits.to_string(), exponent),
+    }
+}
+
 /// Appends `x` as serde_json writes an `f64`: the shortest digits that read back exactly, in
 /// plain notation for decimal exponents -5 to 15 (`0.00001`, `0.5`, `1000000000000000.0`) and
 /// in scientific notation outside it (`1e-6`, `1.5e+16`); `null` for infinities and NaN.
@@ -343,25 +379,21 @@ pub fn write_f64(out: &mut String, x: f64) {
         out.push_str("null");
         return;
     }
-    // Rust's `{:e}` gives the same shortest digits: `-1.5e-7`.
-    let scientific = format!("{x:e}");
-    let (mantissa, exponent) = scientific
-        .split_once('e')
-        .expect("`{:e}` writes an exponent");
-    let exponent: i32 = exponent.parse().expect("`{:e}` writes a whole exponent");
-    let (sign, mantissa) = match mantissa.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", mantissa),
-    };
-    let digits = mantissa.replace('.', "");
-    out.push_str(sign);
+    let (digits, exponent) = shortest_digits(x);
+    if x.is_sign_negative() {
+        out.push('-');
+    }
     if !(-5..=15).contains(&exponent) {
-        out.push_str(mantissa);
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
         out.push('e');
         if exponent > 0 {
             out.push('+');
         }
-        let _ = write!(out, "{exponent}");
+        out.push_str(&exponent.to_string());
     } else if exponent < 0 {
         out.push_str("0.");
         out.extend(std::iter::repeat_n('0', (-exponent - 1) as usize));

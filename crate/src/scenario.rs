@@ -954,7 +954,7 @@ impl FromJson for usize {
 impl FromJson for f64 {
     fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
         match value {
-            Value::Number(text) => text.parse().map_err(|_| invalid_type(path, value, "f64")),
+            Value::Number(text) => Ok(json::parse_f64(text)),
             other => Err(invalid_type(path, other, "f64")),
         }
     }

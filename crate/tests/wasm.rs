@@ -1,8 +1,10 @@
 //! Runs in headless Chromium (`wasm-pack test --headless --chrome crate -- --test wasm`): the
 //! WebAssembly build must give exactly the runs the native build gives, recorded in
-//! `trace_hashes.txt` by `tests/cross_target.rs`.
+//! `trace_hashes.txt` by `tests/cross_target.rs`, and write and read floats as the native build
+//! does (`floats.txt`), though it converts them with JavaScript's code rather than core's.
 #![cfg(target_arch = "wasm32")]
 
+use paxoscope::json;
 use paxoscope::swarm::scenario_for_seed;
 use paxoscope::Simulation;
 use wasm_bindgen_test::*;
@@ -10,6 +12,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 const HASHES: &str = include_str!("trace_hashes.txt");
+const FLOATS: &str = include_str!("floats.txt");
 const HAPPY_PATH: &str = include_str!("../../scenarios/happy-path.json");
 
 fn expected(name: &str) -> &'static str {
@@ -38,4 +41,25 @@ fn swarm_hashes_match_native() {
             "seed {seed}"
         );
     }
+}
+
+#[wasm_bindgen_test]
+fn floats_are_written_and_read_as_natively() {
+    let mut lines = 0;
+    for line in FLOATS.lines() {
+        let (kind, rest) = line.split_once(' ').expect("a kind");
+        let (bits, text) = rest.split_once(' ').expect("bits and text");
+        let read = json::parse_f64(text);
+        assert_eq!(format!("{:016x}", read.to_bits()), bits, "{text} reads");
+        if kind == "=" {
+            let mut written = String::new();
+            json::write_f64(
+                &mut written,
+                f64::from_bits(u64::from_str_radix(bits, 16).unwrap()),
+            );
+            assert_eq!(written, text, "{bits} is written");
+        }
+        lines += 1;
+    }
+    assert!(lines > 1000, "only {lines} cases");
 }
