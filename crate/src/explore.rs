@@ -2,18 +2,20 @@
 //!
 //! From the state after the scenario's proposals, it tries every enabled action — deliver any
 //! message in flight, fire any armed timer, and, within bounds, drop or duplicate a message,
-//! crash or restart a node — breadth first, so the first violation it meets comes with a short
-//! path (the shortest without sleep sets; with them, a state first reached through a
-//! re-expansion can come with a longer one). States with the same [`Simulation::state_hash`] are visited once. It drives the same
-//! [`Simulation`] and protocol code as the timed run: only the choice of the next action
-//! differs. A counterexample comes back as a scenario with the script scheduler, which replays
-//! the same path in the page or the CLI.
+//! crash or restart a node — breadth first in strides of a few levels (see [`explore_with`]),
+//! so the first violation it meets comes with a short path, though not always the shortest
+//! (in `crate/tests/explorer.rs`, up to two steps longer than a plain breadth-first search
+//! finds). States with the same [`Simulation::state_hash`] are visited once. It
+//! drives the same [`Simulation`] and protocol code as the timed run: only the choice of the
+//! next action differs. A counterexample comes back as a scenario with the script scheduler,
+//! which replays the same path in the page or the CLI.
 //!
-//! Two things make it fast without changing what it finds. Sleep sets (see [`explore_with`])
-//! skip transitions that only reorder commuting steps, so each state is reached through fewer
-//! transitions; the states visited are exactly those of the plain search. And the queue keeps
-//! states packed into bytes ([`crate::pack`]), a small fraction of the memory of whole
-//! simulations, read in order.
+//! Three things make it fast without changing what it finds. Sleep sets skip transitions that
+//! only reorder commuting steps, so each state is reached through fewer transitions; the
+//! states visited are exactly those of the plain search. The queue keeps states packed into
+//! bytes ([`crate::pack`]), a small fraction of the memory of whole simulations, read in
+//! order. And only the states at the end of each stride are packed and unpacked: those in
+//! between are explored straight away, each a copy of its parent made in reused allocations.
 //!
 //! Only the schedule's proposals are used; its other interventions are replaced by the
 //! explorer's own bounded faults.
@@ -25,8 +27,7 @@ use crate::paxos::NodeId;
 use crate::scenario::{intervention, Action, Compiled, Scenario, SchedulerKind};
 use crate::sim::Simulation;
 use serde::Serialize;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Bounds {
@@ -276,23 +277,50 @@ fn independent(a: &Move, b: &Move) -> bool {
 
 /// Gives each distinct transition (by kind and message content, or node) one bit of [`Bits`],
 /// the same in every state. Transitions past the 63rd get none and are simply never asleep.
-#[derive(Default)]
+///
+/// A small open-addressing table, since it holds at most 63 keys and is asked once for every
+/// transition of every state: a general-purpose hash map cost the search several percent.
 struct Interner {
-    index: HashMap<u64, u8, BuildHasherDefault<IdentityHasher>>,
+    /// Keys, 0 for an empty slot, and each one's bit number.
+    slots: [(u64, u8); INTERNER_SLOTS],
+    len: usize,
 }
 
+/// Twice the most keys an [`Interner`] takes, so that probes stay short.
+const INTERNER_SLOTS: usize = 128;
+
 impl Interner {
-    fn bit(&mut self, key: u64) -> Bits {
-        let next = self.index.len();
-        match self.index.get(&key) {
-            Some(&i) => 1 << i,
-            None if next < Bits::BITS as usize - 1 => {
-                self.index.insert(key, next as u8);
-                1 << next
-            }
-            None => 0,
+    fn new() -> Interner {
+        Interner {
+            slots: [(0, 0); INTERNER_SLOTS],
+            len: 0,
         }
     }
+
+    /// `key` is well mixed already (see [`transition_key`]); 0 marks an empty slot, so key 0
+    /// is taken as 1.
+    fn bit(&mut self, key: u64) -> Bits {
+        let key = key.max(1);
+        let mut i = key as usize % INTERNER_SLOTS;
+        loop {
+            match self.slots[i] {
+                (k, bit) if k == key => return 1 << bit,
+                (0, _) if self.len < Bits::BITS as usize - 1 => {
+                    self.slots[i] = (key, self.len as u8);
+                    self.len += 1;
+                    return 1 << (self.len - 1);
+                }
+                (0, _) => return 0,
+                _ => i = (i + 1) % INTERNER_SLOTS,
+            }
+        }
+    }
+}
+
+/// A transition's identity for [`Interner`]: its kind and what it acts on (a message's content
+/// digest, or a node), mixed so that kinds do not collide.
+fn transition_key(kind: u8, value: u64) -> u64 {
+    value ^ (kind as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 /// Whether the search prunes transitions that only reorder commuting steps.
@@ -311,13 +339,20 @@ pub fn explore(scenario: &Scenario, compiled: &Compiled, bounds: Bounds) -> Repo
 
 /// Explores `scenario` (already checked) within `bounds`.
 ///
-/// Breadth first, with sleep sets (Godefroid's partial-order reduction): after taking
-/// transition t from a state, a child reached by a later transition u that commutes with t
-/// need not take t again, since u-then-t reaches what t-then-u already reached. This prunes
-/// transitions, never states: every state a plain search visits is still visited, as
-/// `crate/tests/explorer.rs` checks by counting both ways. With state hashing a state can be
-/// reached again with a smaller sleep set after it was expanded; it is then expanded again for
-/// the transitions it skipped.
+/// Breadth first in strides of [`STRIDE_LEVELS`] levels: each state taken from the queue is
+/// explored depth first down to that many steps, and only the states found at the stride's
+/// end are packed into the queue for later. States in between are never packed or unpacked,
+/// which is where a plain breadth-first search spends most of its time, and the queue holds a
+/// fraction of the states. The order stays close to breadth first: a state is explored at most
+/// a stride's length after a plain breadth-first search would have.
+///
+/// With sleep sets (Godefroid's partial-order reduction): after taking transition t from a
+/// state, a child reached by a later transition u that commutes with t need not take t again,
+/// since u-then-t reaches what t-then-u already reached. This prunes transitions, never
+/// states: every state a plain search visits is still visited, as `crate/tests/explorer.rs`
+/// checks by counting both ways. With state hashing a state can be reached again with a
+/// smaller sleep set after it was expanded; it is then expanded again for the transitions it
+/// skipped.
 pub fn explore_with(
     scenario: &Scenario,
     compiled: &Compiled,
@@ -355,110 +390,95 @@ pub fn explore_with(
         seen: Visited::with_capacity(bounds.max_states.min(1 << 22)),
         next_level: Vec::new(),
         max_states: bounds.max_states,
+        reduction,
+        transitions: 0,
     };
     search.seen.find_or_add(root.digest, 0);
     root.push(None, &mut search.next_level);
-    // The queue holds states packed into bytes (see `crate::pack`), one breadth-first level at
-    // a time, read in order. Each is unpacked once into `parent`; transitions are tried on two
-    // scratch states in turn, each a copy of the parent made in its own allocations: while one
-    // child is computed, the visited-set slot of the other is on its way from memory, and only
-    // then is it looked up (`Search::settle`).
-    let mut parent = root.clone();
-    let mut scratch = [root.clone(), root];
+    // The queue holds states packed into bytes (see `crate::pack`), one stride at a time, read
+    // in order. Each is unpacked into the first frame of `path`; deeper frames hold the states
+    // of the depth-first walk below it, each a copy of the one above made in its own
+    // allocations.
+    let mut path: Vec<Frame> = (0..=STRIDE_LEVELS).map(|_| Frame::new(&root)).collect();
     let mut level = Vec::new();
-    let mut interner = Interner::default();
-    let mut transitions = 0u64;
-    let mut moves = Vec::new();
+    let mut interner = Interner::new();
     let mut stop = None;
     'search: while !search.next_level.is_empty() {
         std::mem::swap(&mut level, &mut search.next_level);
         search.next_level.clear();
         let mut at = 0;
         while at < level.len() {
-            let entry = &level[at..];
-            let (length, again) = parent.load(entry);
-            let (parent_step, parent_digest) = (parent.step, parent.digest);
+            let (length, again) = path[0].node.load(&level[at..]);
             at += length;
             if at < level.len() {
                 search.seen.prefetch(Node::peek_digest(&level[at..]));
             }
-            let known = search.seen.bits_mut(parent_digest);
-            let skipped = *known & !EXPANDED;
+            let known = search.seen.bits_mut(path[0].node.digest);
+            let asleep = *known & !EXPANDED;
             *known |= EXPANDED;
-            let mut asleep = skipped;
-            enabled(&parent, &bounds, &mut interner, &mut moves);
-            // The child tried last, not yet settled: its scratch state, move and sleep set.
-            let mut pending: Option<(usize, usize, Bits)> = None;
-            let mut current = 0;
-            for (i, mv) in moves.iter().enumerate() {
-                let take = match again {
-                    None => mv.bit & skipped == 0,
-                    Some(missed) => mv.bit & missed != 0,
-                };
-                if !take {
+            path[0].expand(again, asleep, &bounds, &mut interner);
+            let mut depth = 0;
+            loop {
+                let (above, below) = path.split_at_mut(depth + 1);
+                let (frame, child) = (&mut above[depth], &mut below[0]);
+                let Some((i, sleep)) = frame.next_move(search.reduction) else {
+                    if depth == 0 {
+                        break;
+                    }
+                    depth -= 1;
                     continue;
-                }
-                let child_sleep = match reduction {
-                    Reduction::None => 0,
-                    Reduction::SleepSets => moves
-                        .iter()
-                        .enumerate()
-                        .filter(|&(j, u)| j != i && u.bit & asleep != 0 && independent(u, mv))
-                        .fold(0, |sleep, (_, u)| sleep | u.bit),
                 };
-                asleep |= mv.bit;
-                let child = &mut scratch[current];
-                child.copy_from(&parent);
+                let mv = &frame.moves[i];
+                child.node.copy_from(&frame.node);
                 match mv.budget {
-                    Budget::Crash => child.crashes += 1,
-                    Budget::Drop => child.drops += 1,
-                    Budget::Duplicate => child.duplicates += 1,
+                    Budget::Crash => child.node.crashes += 1,
+                    Budget::Drop => child.node.drops += 1,
+                    Budget::Duplicate => child.node.duplicates += 1,
                     Budget::None => {}
                 }
-                child.sim.apply(&mv.action);
-                transitions += 1;
-                child.digest = child.compute_digest();
-                search.seen.prefetch(child.digest);
-                if let Some((index, m, sleep)) = pending.replace((current, i, child_sleep)) {
-                    if let Err(why) =
-                        search.settle(&mut scratch[index], sleep, &moves[m].action, parent_step)
-                    {
-                        stop = Some((why, index));
+                child.node.sim.apply(&mv.action);
+                search.transitions += 1;
+                child.node.digest = child.node.compute_digest();
+                let queue = depth + 1 == STRIDE_LEVELS;
+                match search.settle(&mut child.node, sleep, &mv.action, queue) {
+                    Err(why) => {
+                        stop = Some((why, depth + 1));
                         break 'search;
                     }
-                }
-                current ^= 1;
-            }
-            if let Some((index, m, sleep)) = pending {
-                if let Err(why) =
-                    search.settle(&mut scratch[index], sleep, &moves[m].action, parent_step)
-                {
-                    stop = Some((why, index));
-                    break 'search;
+                    Ok(Some((again, asleep))) if !queue => {
+                        child.expand(again, asleep, &bounds, &mut interner);
+                        depth += 1;
+                    }
+                    Ok(_) => {}
                 }
             }
         }
     }
     let complete = stop.is_none();
-    if let Some((Stop::Violation, index)) = stop {
-        let sim = &scratch[index].sim;
-        let path = path_to(&search.steps, scratch[index].step);
+    if let Some((Stop::Violation, depth)) = stop {
+        let sim = &path[depth].node.sim;
+        let steps = path_to(&search.steps, path[depth].node.step);
         return Report {
             states: search.seen.len,
-            transitions,
+            transitions: search.transitions,
             complete: false,
             violations: sim.violations().to_vec(),
-            counterexample: Some(counterexample(scenario, sim, &proposals, &path)),
+            counterexample: Some(counterexample(scenario, sim, &proposals, &steps)),
         };
     }
     Report {
         states: search.seen.len,
-        transitions,
+        transitions: search.transitions,
         complete,
         violations: Vec::new(),
         counterexample: None,
     }
 }
+
+/// How many levels each state taken from the queue is explored below, depth first, before the
+/// states reached are queued. Longer strides pack fewer states (a stride of 4 packs about a
+/// quarter of them) but let the search stray further from breadth-first order.
+const STRIDE_LEVELS: usize = 4;
 
 /// Why a search stopped before it ran out of states.
 enum Stop {
@@ -468,40 +488,48 @@ enum Stop {
     Full,
 }
 
-/// What a search keeps besides its current level: the visited set, the path to every queued
-/// state, and the next level.
+/// What a search keeps besides the states it is exploring: the visited set, the path to every
+/// state, and the next stride's queue.
 struct Search {
     /// `steps[i]` is (previous step, action); step 0 is the start.
     steps: Vec<(u32, Option<Action>)>,
     seen: Visited,
     next_level: Vec<u8>,
     max_states: usize,
+    reduction: Reduction,
+    transitions: u64,
 }
 
 impl Search {
-    /// Records a child reached by `action` from the state at `parent_step`, with sleep set
-    /// `sleep`: a new state goes on the next level, and so does a state seen before that must
-    /// now take transitions it skipped; a new state that breaks safety, or the one that fills
-    /// the set, stops the search.
+    /// Records a child reached by `action` with sleep set `sleep`. Returns what to explore
+    /// from it now — all its transitions but those asleep, or, for a state seen before and
+    /// explored with a larger sleep set, the ones that one skipped (with the sleep set to
+    /// start from) — or nothing if there is nothing new; with `queue`, that goes on the next
+    /// stride's queue instead. A new state that breaks safety, or the one that fills the set,
+    /// stops the search.
     fn settle(
         &mut self,
         child: &mut Node,
         sleep: Bits,
         action: &Action,
-        parent_step: u32,
-    ) -> Result<(), Stop> {
-        let again = match self.seen.find_or_add(child.digest, sleep) {
-            Found::New => None,
+        queue: bool,
+    ) -> Result<Option<(Option<Bits>, Bits)>, Stop> {
+        let expanded = if queue { 0 } else { EXPANDED };
+        let (again, asleep) = match self.seen.find_or_add(child.digest, sleep | expanded) {
+            Found::New => (None, sleep),
             Found::Seen(known) => {
+                // Take what every earlier path left asleep and this one does not; from now on
+                // only what both leave asleep is asleep. A state still queued is explored
+                // later, with the smaller set.
                 let missed = *known & !EXPANDED & !sleep;
                 *known &= sleep | EXPANDED;
                 if *known & EXPANDED == 0 || missed == 0 {
-                    return Ok(());
+                    return Ok(None);
                 }
-                Some(missed)
+                (Some(missed), *known & !EXPANDED)
             }
         };
-        self.steps.push((parent_step, Some(action.clone())));
+        self.steps.push((child.step, Some(action.clone())));
         child.step = (self.steps.len() - 1) as u32;
         if again.is_none() {
             if !child.sim.violations().is_empty() {
@@ -511,8 +539,81 @@ impl Search {
                 return Err(Stop::Full);
             }
         }
-        child.push(again, &mut self.next_level);
-        Ok(())
+        if queue {
+            child.push(again, &mut self.next_level);
+            return Ok(None);
+        }
+        Ok(Some((again, asleep)))
+    }
+}
+
+/// A state being explored depth first below one taken from the queue, with the transitions it
+/// has left to take.
+struct Frame {
+    node: Node,
+    moves: Vec<Move>,
+    /// The index in `moves` of the next transition to consider.
+    next: usize,
+    /// Transitions not to take from here: the sleep set, then each one as it is taken.
+    asleep: Bits,
+    /// For a state explored again: the transitions an earlier exploration skipped, which are
+    /// the only ones to take now.
+    again: Option<Bits>,
+}
+
+impl Frame {
+    fn new(node: &Node) -> Frame {
+        Frame {
+            node: node.clone(),
+            moves: Vec::new(),
+            next: 0,
+            asleep: 0,
+            again: None,
+        }
+    }
+
+    /// Gets ready to take this state's transitions: all those not in the sleep set `asleep`,
+    /// or, to explore it again, only those in `again`.
+    fn expand(
+        &mut self,
+        again: Option<Bits>,
+        asleep: Bits,
+        bounds: &Bounds,
+        interner: &mut Interner,
+    ) {
+        enabled(&self.node, bounds, interner, &mut self.moves);
+        self.next = 0;
+        self.asleep = asleep;
+        self.again = again;
+    }
+
+    /// The next transition to take, with the sleep set of the state it leads to; it then
+    /// counts as taken.
+    fn next_move(&mut self, reduction: Reduction) -> Option<(usize, Bits)> {
+        while self.next < self.moves.len() {
+            let i = self.next;
+            self.next += 1;
+            let mv = &self.moves[i];
+            let take = match self.again {
+                None => mv.bit & self.asleep == 0,
+                Some(missed) => mv.bit & missed != 0,
+            };
+            if !take {
+                continue;
+            }
+            let sleep = match reduction {
+                Reduction::None => 0,
+                Reduction::SleepSets => self
+                    .moves
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, u)| j != i && u.bit & self.asleep != 0 && independent(u, mv))
+                    .fold(0, |sleep, (_, u)| sleep | u.bit),
+            };
+            self.asleep |= mv.bit;
+            return Some((i, sleep));
+        }
+        None
     }
 }
 
@@ -521,10 +622,11 @@ impl Search {
 fn enabled(node: &Node, bounds: &Bounds, interner: &mut Interner, out: &mut Vec<Move>) {
     out.clear();
     let sim = &node.sim;
-    let mut push = |action: Action, key: (u8, u64), node: NodeId, budget: Budget| {
-        let key = stable_hash(&key);
+    let mut taken: Bits = 0;
+    let mut push = |action: Action, key: u64, node: NodeId, budget: Budget| {
         let bit = interner.bit(key);
-        if bit == 0 || out.iter().all(|m| m.bit != bit) {
+        if bit == 0 || bit & taken == 0 {
+            taken |= bit;
             out.push(Move {
                 action,
                 node,
@@ -535,14 +637,24 @@ fn enabled(node: &Node, bounds: &Bounds, interner: &mut Interner, out: &mut Vec<
     };
     for m in sim.inflight() {
         let content = stable_hash(&(m.from, m.to, m.msg));
-        push(Action::Deliver(m.id), (0, content), m.to, Budget::None);
+        push(
+            Action::Deliver(m.id),
+            transition_key(0, content),
+            m.to,
+            Budget::None,
+        );
         if node.drops < bounds.max_drops {
-            push(Action::Drop(m.id), (1, content), m.to, Budget::Drop);
+            push(
+                Action::Drop(m.id),
+                transition_key(1, content),
+                m.to,
+                Budget::Drop,
+            );
         }
         if node.duplicates < bounds.max_duplicates {
             push(
                 Action::Duplicate(m.id),
-                (2, content),
+                transition_key(2, content),
                 m.to,
                 Budget::Duplicate,
             );
@@ -551,15 +663,30 @@ fn enabled(node: &Node, bounds: &Bounds, interner: &mut Interner, out: &mut Vec<
     for &p in &sim.config().proposers {
         let armed = sim.timers()[p as usize].is_some() && !sim.nodes()[p as usize].crashed;
         if armed && sim.proposer_round(p).unwrap_or(0) < bounds.max_rounds {
-            push(Action::Timeout(p), (3, p as u64), p, Budget::None);
+            push(
+                Action::Timeout(p),
+                transition_key(3, p as u64),
+                p,
+                Budget::None,
+            );
         }
     }
     for (i, n) in sim.nodes().iter().enumerate() {
         let i = i as NodeId;
         if n.crashed {
-            push(Action::Restart(i), (4, i as u64), i, Budget::None);
+            push(
+                Action::Restart(i),
+                transition_key(4, i as u64),
+                i,
+                Budget::None,
+            );
         } else if node.crashes < bounds.max_crashes {
-            push(Action::Crash(i), (5, i as u64), i, Budget::Crash);
+            push(
+                Action::Crash(i),
+                transition_key(5, i as u64),
+                i,
+                Budget::Crash,
+            );
         }
     }
 }
@@ -595,23 +722,5 @@ fn counterexample(
         schedule,
         until_ticks: path.len() as u64 + 2,
         ..scenario.clone()
-    }
-}
-
-/// The explorer's digests are already well mixed; hashing them again would only cost time.
-#[derive(Default)]
-struct IdentityHasher(u64);
-
-impl Hasher for IdentityHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | b as u64;
-        }
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = i;
     }
 }
