@@ -6,8 +6,10 @@
 source "$(dirname "$0")/lib.sh"
 say "building the release wasm (about 45 s cold, seconds when warm)…"
 started=$SECONDS
-# --mode no-install: use the tools setup.sh installed; never let wasm-pack download them.
-wasm-pack --log-level warn build crate --mode no-install --target web --release \
+# --mode no-install: use the tools setup.sh installed; never let wasm-pack download them. The
+# page's wasm is built for size (cargo profile `page`, wasm-opt as crate/Cargo.toml says for
+# custom profiles), since every load fetches it; the explorer's for speed (`--release`).
+wasm-pack --log-level warn build crate --mode no-install --target web --profile page \
   --out-dir ../web/pkg --out-name paxoscope --no-typescript --no-pack
 wasm-pack --log-level warn build crate --mode no-install --target web --release \
   --out-dir ../web/pkg --out-name paxoscope-explorer --no-typescript --no-pack -- --features explorer
