@@ -360,7 +360,10 @@ fn shortest_digits(x: f64) -> (String, i32) {
     #[cfg(target_arch = "wasm32")]
     let text = crate::wasm::number_to_string(x.abs());
     let (mantissa, exponent) = text.split_once(['e', 'E']).unwrap_or((&text, "0"));
-    let exponent: i32 = exponent.parse().expect("a whole exponent");
+    // Not `expect`: that would link the parse error's `Debug`, a few hundred bytes of wasm.
+    let exponent: i32 = exponent
+        .parse()
+        .unwrap_or_else(|_| panic!("`{text}` has a whole exponent"));
     let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let all = [whole, fraction].concat();
     let digits = all.trim_start_matches('0');
