@@ -21,11 +21,11 @@
 //! explorer's own bounded faults.
 
 use crate::checker::Violation;
-use crate::hash::{stable_hash, StableHasher};
+use crate::hash::StableHasher;
 use crate::pack::{Packer, Unpacker};
 use crate::paxos::NodeId;
 use crate::scenario::{intervention, Action, Compiled, Scenario, SchedulerKind};
-use crate::sim::Simulation;
+use crate::sim::{message_digest, Simulation};
 use serde::Serialize;
 use std::hash::Hasher;
 
@@ -636,7 +636,7 @@ fn enabled(node: &Node, bounds: &Bounds, interner: &mut Interner, out: &mut Vec<
         }
     };
     for m in sim.inflight() {
-        let content = stable_hash(&(m.from, m.to, m.msg));
+        let content = message_digest(m);
         push(
             Action::Deliver(m.id),
             transition_key(0, content),
