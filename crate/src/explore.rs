@@ -476,8 +476,9 @@ pub fn explore_with(
 }
 
 /// How many levels each state taken from the queue is explored below, depth first, before the
-/// states reached are queued. Longer strides pack fewer states (a stride of 4 packs about a
-/// quarter of them) but let the search stray further from breadth-first order.
+/// states reached are queued. Since most states of a tree are on its last level, any stride
+/// still packs about half of them (47% in the benchmark's search with 4; 8 took as many
+/// instructions), while longer strides let the search stray further from breadth-first order.
 const STRIDE_LEVELS: usize = 4;
 
 /// Why a search stopped before it ran out of states.
