@@ -30,6 +30,19 @@ pub enum LossReason {
     Cut,
 }
 
+impl LossReason {
+    /// The name the page sees, as serde writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            LossReason::Network => "network",
+            LossReason::Dropped => "dropped",
+            LossReason::Crashed => "crashed",
+            LossReason::Partition => "partition",
+            LossReason::Cut => "cut",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EventKind {
     Propose {

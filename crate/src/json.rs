@@ -9,7 +9,7 @@
 //! Floats are converted in two ways, one per target, with the same results. Natively they go
 //! through core's `str::parse::<f64>` and `{:e}`; in wasm through JavaScript's `parseFloat` and
 //! `Number.prototype.toString` (in `wasm.rs`), which are also correctly rounded and shortest,
-//! because core's float formatting and parsing were about 9 KB of the page's wasm, gzipped, for
+//! because core's float formatting and parsing were about 24 KB of the page's wasm, gzipped, for
 //! two probabilities.
 
 use std::fmt::Write;
@@ -412,6 +412,126 @@ pub fn write_f64(out: &mut String, x: f64) {
             out.push('.');
             out.push_str(&digits[point..]);
         }
+    }
+}
+
+/// A value written as compact JSON exactly as serde_json writes it from the serde derive: the
+/// scenario format (scenario.rs), and the page's views (playground.rs), which `wasm.rs` hands to
+/// JavaScript's `JSON.parse`.
+pub trait ToJson {
+    fn write(&self, out: &mut String);
+
+    /// The value as compact JSON text.
+    fn to_json_text(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+}
+
+/// Writes `"name":value,`; [`close`] drops the last comma.
+pub fn field<T: ToJson + ?Sized>(out: &mut String, name: &str, value: &T) {
+    out.push('"');
+    out.push_str(name);
+    out.push_str("\":");
+    value.write(out);
+    out.push(',');
+}
+
+/// Writes the field only when it is `Some`, as serde's `skip_serializing_if` did.
+pub fn field_if_some<T: ToJson>(out: &mut String, name: &str, value: &Option<T>) {
+    if let Some(value) = value {
+        field(out, name, value);
+    }
+}
+
+/// Ends an object or array: no JSON value ends in a comma, so a final one is a separator.
+pub fn close(out: &mut String, bracket: char) {
+    if out.ends_with(',') {
+        out.pop();
+    }
+    out.push(bracket);
+}
+
+impl ToJson for u64 {
+    fn write(&self, out: &mut String) {
+        let _ = write!(out, "{self}");
+    }
+}
+
+impl ToJson for u32 {
+    fn write(&self, out: &mut String) {
+        let _ = write!(out, "{self}");
+    }
+}
+
+impl ToJson for u8 {
+    fn write(&self, out: &mut String) {
+        u32::from(*self).write(out);
+    }
+}
+
+impl ToJson for usize {
+    fn write(&self, out: &mut String) {
+        let _ = write!(out, "{self}");
+    }
+}
+
+impl ToJson for f64 {
+    fn write(&self, out: &mut String) {
+        write_f64(out, *self);
+    }
+}
+
+impl ToJson for bool {
+    fn write(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+
+impl ToJson for str {
+    fn write(&self, out: &mut String) {
+        write_str(out, self);
+    }
+}
+
+impl ToJson for String {
+    fn write(&self, out: &mut String) {
+        write_str(out, self);
+    }
+}
+
+impl<T: ToJson + ?Sized> ToJson for &T {
+    fn write(&self, out: &mut String) {
+        (**self).write(out);
+    }
+}
+
+impl<T: ToJson> ToJson for [T] {
+    fn write(&self, out: &mut String) {
+        out.push('[');
+        for item in self {
+            item.write(out);
+            out.push(',');
+        }
+        close(out, ']');
+    }
+}
+
+impl<T: ToJson> ToJson for Vec<T> {
+    fn write(&self, out: &mut String) {
+        self.as_slice().write(out);
+    }
+}
+
+/// A pair as serde writes a tuple: an array of two.
+impl<A: ToJson, B: ToJson> ToJson for (A, B) {
+    fn write(&self, out: &mut String) {
+        out.push('[');
+        self.0.write(out);
+        out.push(',');
+        self.1.write(out);
+        out.push(']');
     }
 }
 

@@ -12,6 +12,7 @@
 
 use crate::checker::Violation;
 use crate::event::{describe_message, EventKind, LossReason};
+use crate::json::{close, field, field_if_some, ToJson};
 use crate::paxos::{Ballot, Config, Msg, NodeId, Note, Phase, Roles};
 use crate::quorum::members;
 use crate::scenario::{Compiled, Intervention, Scenario, ScenarioError};
@@ -680,6 +681,133 @@ pub fn ballot_color(config: &Config, ballot: Ballot) -> u32 {
     (ballot.round.wrapping_sub(1) * config.proposers.len() as u32 + rank) % BALLOT_COLORS
 }
 
+// The page's views cross to JavaScript as JSON text, which `wasm.rs` turns into objects with
+// `JSON.parse`: writing them here takes far less wasm than serializing them field by field into
+// JavaScript objects through serde. They are written as the serde derive would write them, but
+// with `None` fields left out, so that JavaScript sees `undefined` for them as it did when they
+// were serialized into objects (a test compares the two).
+
+impl ToJson for View {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "now", &self.now);
+        field(out, "until_ticks", &self.until_ticks);
+        field(out, "reached", &self.reached);
+        field(out, "markers", &self.markers);
+        field(out, "actions", &self.actions);
+        field(out, "events", &self.events);
+        field(out, "finished", &self.finished);
+        field(out, "nodes", &self.nodes);
+        field(out, "messages", &self.messages);
+        field_if_some(out, "chosen", &self.chosen);
+        field(out, "violations", &self.violations);
+        field(out, "status", &self.status);
+        field(out, "quorum", &self.quorum);
+        field(out, "cuts", &self.cuts);
+        field(out, "partitioned", &self.partitioned);
+        field(out, "bugs", &self.bugs);
+        field(out, "seed", &self.seed);
+        close(out, '}');
+    }
+}
+
+impl ToJson for NodeView {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "name", &self.name);
+        field(out, "role", self.role);
+        field(out, "crashed", &self.crashed);
+        field_if_some(out, "group", &self.group);
+        field_if_some(out, "promised", &self.promised);
+        field_if_some(out, "accepted", &self.accepted);
+        field_if_some(out, "learned", &self.learned);
+        field_if_some(out, "phase", &self.phase);
+        field_if_some(out, "ballot", &self.ballot);
+        field_if_some(out, "color", &self.color);
+        field(out, "in_quorum", &self.in_quorum);
+        field(out, "badge", &self.badge);
+        field(out, "detail", &self.detail);
+        field(out, "can_propose", &self.can_propose);
+        close(out, '}');
+    }
+}
+
+impl ToJson for MessageView {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "id", &self.id);
+        field(out, "from", &self.from);
+        field(out, "to", &self.to);
+        field(out, "kind", self.kind);
+        field(out, "label", &self.label);
+        field(out, "short", &self.short);
+        field(out, "color", &self.color);
+        field(out, "sent", &self.sent);
+        field(out, "deliver", &self.deliver);
+        field_if_some(out, "copy_of", &self.copy_of);
+        close(out, '}');
+    }
+}
+
+impl ToJson for ChosenView {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "value", &self.value);
+        field(out, "ballot", &self.ballot);
+        field(out, "quorum", &self.quorum);
+        close(out, '}');
+    }
+}
+
+impl ToJson for QuorumView {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "description", &self.description);
+        field(out, "safe", &self.safe);
+        field_if_some(out, "warning", &self.warning);
+        close(out, '}');
+    }
+}
+
+impl ToJson for Violation {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "kind", self.kind.name());
+        field(out, "tick", &self.tick);
+        field(out, "events", &self.events);
+        field(out, "explanation", &self.explanation);
+        close(out, '}');
+    }
+}
+
+impl ToJson for EventView {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "index", &self.index);
+        field(out, "tick", &self.tick);
+        field(out, "kind", self.kind);
+        field(out, "text", &self.text);
+        field_if_some(out, "node", &self.node);
+        field_if_some(out, "peer", &self.peer);
+        field_if_some(out, "message", &self.message);
+        field_if_some(out, "color", &self.color);
+        field_if_some(out, "lost", &self.lost.map(LossReason::name));
+        field_if_some(out, "copy_of", &self.copy_of);
+        close(out, '}');
+    }
+}
+
+impl ToJson for Marker {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "index", &self.index);
+        field(out, "tick", &self.tick);
+        field(out, "kind", self.kind);
+        field(out, "text", &self.text);
+        close(out, '}');
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -810,5 +938,55 @@ mod tests {
         assert_eq!(chosen.quorum.len(), 2);
         assert!(view.status.starts_with("“A” is chosen"), "{}", view.status);
         assert!(p.markers().iter().any(|m| m.kind == "chosen"));
+    }
+
+    /// The views' JSON is what serde_json writes from their serde derive, less the `null`s of
+    /// `None` fields (left out, so that JavaScript reads `undefined` as before), over every
+    /// library scenario at many moments: partitions, cuts, losses, duplicates, violations.
+    #[test]
+    fn views_are_written_as_serde_writes_them_without_nulls() {
+        fn without_nulls(value: serde_json::Value) -> serde_json::Value {
+            match value {
+                serde_json::Value::Object(map) => map
+                    .into_iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (k, without_nulls(v)))
+                    .collect(),
+                serde_json::Value::Array(items) => items.into_iter().map(without_nulls).collect(),
+                other => other,
+            }
+        }
+        fn same<T: ToJson + Serialize>(value: &T) {
+            let ours: serde_json::Value =
+                serde_json::from_str(&value.to_json_text()).expect("valid JSON");
+            assert_eq!(ours, without_nulls(serde_json::to_value(value).unwrap()));
+        }
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios");
+        let mut seen = std::collections::BTreeSet::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let Ok(mut p) = Playground::new(&text) else {
+                continue;
+            };
+            let until = p.sim().until_ticks().min(3000);
+            for tick in (0..=until).step_by(25) {
+                p.seek(tick);
+                let view = p.view();
+                same(&view);
+                seen.extend(view.nodes.iter().filter_map(|n| n.group.map(|_| "group")));
+                seen.extend(view.violations.first().map(|_| "violation"));
+                seen.extend(view.cuts.first().map(|_| "cut"));
+                seen.extend(view.chosen.as_ref().map(|_| "chosen"));
+                seen.extend(view.messages.iter().find_map(|m| m.copy_of.map(|_| "copy")));
+            }
+            let events = p.events_since(0, usize::MAX);
+            seen.extend(events.iter().filter_map(|e| e.lost.map(|_| "lost")));
+            same(&events);
+            same(&p.markers().to_vec());
+        }
+        for feature in ["group", "violation", "cut", "chosen", "copy", "lost"] {
+            assert!(seen.contains(feature), "no scenario shows a {feature}");
+        }
     }
 }

@@ -13,12 +13,11 @@
 //! and the tests check the hand-written writer against serde_json, byte for byte. The page never
 //! serializes a scenario through serde, so none of that code is in its wasm.
 
-use crate::json::{self, Value};
+use crate::json::{self, close, field, field_if_some, ToJson, Value};
 use crate::paxos::{Bugs, Config, NodeId, Roles, MAX_NODES};
 use crate::quorum::{AcceptorSet, QuorumSystem};
 use serde::Serialize;
 use std::fmt;
-use std::fmt::Write as _;
 
 /// The newest scenario version this build reads and writes.
 pub const VERSION: u32 = 1;
@@ -283,9 +282,7 @@ impl Scenario {
 
     /// The scenario as compact JSON, as `serde_json::to_string` writes it.
     pub fn to_json(&self) -> String {
-        let mut out = String::new();
-        self.write(&mut out);
-        out
+        self.to_json_text()
     }
 
     /// The scenario as indented JSON, as `serde_json::to_string_pretty` writes it. Indenting
@@ -871,11 +868,6 @@ trait FromJson: Sized {
     fn read(value: &Value, path: &str) -> Result<Self, ScenarioError>;
 }
 
-/// A part of the scenario format, written as compact JSON exactly as serde_json writes it.
-trait ToJson {
-    fn write(&self, out: &mut String);
-}
-
 fn child(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_string()
@@ -1281,83 +1273,6 @@ impl FromJson for MessageDelay {
             message: f.required("message")?,
             ticks: f.required("ticks")?,
         })
-    }
-}
-
-/// Writes `"name":value,`; [`close`] drops the last comma.
-fn field<T: ToJson + ?Sized>(out: &mut String, name: &str, value: &T) {
-    out.push('"');
-    out.push_str(name);
-    out.push_str("\":");
-    value.write(out);
-    out.push(',');
-}
-
-/// Writes the field only when it is `Some`, as serde's `skip_serializing_if` did.
-fn field_if_some<T: ToJson>(out: &mut String, name: &str, value: &Option<T>) {
-    if let Some(value) = value {
-        field(out, name, value);
-    }
-}
-
-/// Ends an object or array: no JSON value ends in a comma, so a final one is a separator.
-fn close(out: &mut String, bracket: char) {
-    if out.ends_with(',') {
-        out.pop();
-    }
-    out.push(bracket);
-}
-
-impl ToJson for u64 {
-    fn write(&self, out: &mut String) {
-        let _ = write!(out, "{self}");
-    }
-}
-
-impl ToJson for u32 {
-    fn write(&self, out: &mut String) {
-        let _ = write!(out, "{self}");
-    }
-}
-
-impl ToJson for usize {
-    fn write(&self, out: &mut String) {
-        let _ = write!(out, "{self}");
-    }
-}
-
-impl ToJson for f64 {
-    fn write(&self, out: &mut String) {
-        json::write_f64(out, *self);
-    }
-}
-
-impl ToJson for bool {
-    fn write(&self, out: &mut String) {
-        out.push_str(if *self { "true" } else { "false" });
-    }
-}
-
-impl ToJson for str {
-    fn write(&self, out: &mut String) {
-        json::write_str(out, self);
-    }
-}
-
-impl ToJson for String {
-    fn write(&self, out: &mut String) {
-        json::write_str(out, self);
-    }
-}
-
-impl<T: ToJson> ToJson for Vec<T> {
-    fn write(&self, out: &mut String) {
-        out.push('[');
-        for item in self {
-            item.write(out);
-            out.push(',');
-        }
-        close(out, ']');
     }
 }
 

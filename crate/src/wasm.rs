@@ -1,15 +1,15 @@
 //! The WebAssembly binding: the only module that knows about JavaScript.
 //!
-//! JavaScript gets small, copyable results (strings, plain objects made by serde-wasm-bindgen),
-//! one view per frame rather than one call per message, and never protocol state to interpret:
+//! JavaScript gets small, copyable results (strings, plain objects parsed from the JSON the core
+//! writes), one view per frame rather than one call per message, and never protocol state to interpret:
 //! every label, colour and sentence it shows is decided by the core. Ticks cross as JavaScript
 //! numbers (exact up to 2^53, far beyond any run's length).
 
+use crate::json::ToJson;
 use crate::playground::Playground;
 #[cfg(feature = "explorer")]
 use crate::scenario::Scenario;
 use crate::scenario::ScenarioError;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(start)]
@@ -25,7 +25,7 @@ pub fn version() -> String {
 
 // JavaScript's own float conversions, for `json.rs`: both are exact (correctly rounded reading,
 // shortest round-trip writing), and using them keeps core's float formatting and parsing, about
-// 9 KB gzipped with their tables, out of the page's wasm.
+// 24 KB gzipped with their tables, out of the page's wasm.
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen]
 extern "C" {
@@ -44,8 +44,19 @@ fn error(e: ScenarioError) -> JsError {
     JsError::new(&e.to_string())
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    serde_wasm_bindgen::to_value(value).map_err(|e| JsError::new(&e.to_string()))
+/// `value` as a plain JavaScript object: its JSON, parsed by `JSON.parse`. Writing JSON in Rust
+/// and parsing it in JavaScript takes far less wasm than building the object field by field
+/// (serde-wasm-bindgen was about 6 KB of the page's wasm, gzipped), and one call rather than one
+/// per field.
+fn to_js<T: ToJson + ?Sized>(value: &T) -> JsValue {
+    json_parse(&value.to_json_text())
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// Never throws here: the core writes valid JSON.
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse)]
+    fn json_parse(text: &str) -> JsValue;
 }
 
 /// Runs swarm seeds `from .. from + count` with the event log on and returns the number of
@@ -74,13 +85,24 @@ pub fn explore_scenario(
     max_rounds: u32,
     max_states: u32,
 ) -> Result<JsValue, JsError> {
-    #[derive(Serialize)]
     struct Found {
         states: usize,
         transitions: u64,
         complete: bool,
         violations: Vec<crate::checker::Violation>,
         counterexample: Option<String>,
+    }
+    impl ToJson for Found {
+        fn write(&self, out: &mut String) {
+            use crate::json::{close, field, field_if_some};
+            out.push('{');
+            field(out, "states", &self.states);
+            field(out, "transitions", &self.transitions);
+            field(out, "complete", &self.complete);
+            field(out, "violations", &self.violations);
+            field_if_some(out, "counterexample", &self.counterexample);
+            close(out, '}');
+        }
     }
     let scenario = Scenario::from_json(json).map_err(error)?;
     let compiled = scenario.compile().map_err(error)?;
@@ -92,13 +114,13 @@ pub fn explore_scenario(
         max_states: max_states as usize,
     };
     let report = crate::explore::explore(&scenario, &compiled, bounds);
-    to_js(&Found {
+    Ok(to_js(&Found {
         states: report.states,
         transitions: report.transitions,
         complete: report.complete,
         violations: report.violations,
         counterexample: report.counterexample.map(|s| s.to_json()),
-    })
+    }))
 }
 
 /// The names of the break-Paxos switches, for the setup panel.
@@ -128,7 +150,7 @@ impl WasmPlayground {
 
     /// Everything the page draws for the current time: nodes, messages in flight, status line,
     /// chosen value and quorum, violations.
-    pub fn view(&self) -> Result<JsValue, JsError> {
+    pub fn view(&self) -> JsValue {
         to_js(&self.inner.view())
     }
 
@@ -174,14 +196,14 @@ impl WasmPlayground {
 
     /// Up to `count` log entries from event index `from`.
     #[wasm_bindgen(js_name = eventsSince)]
-    pub fn events_since(&self, from: f64, count: usize) -> Result<JsValue, JsError> {
+    pub fn events_since(&self, from: f64, count: usize) -> JsValue {
         to_js(&self.inner.events_since(from.max(0.0) as u64, count))
     }
 
     /// Timeline markers (proposals, crashes, partitions, choices, learning, violations) up to
     /// the furthest tick computed.
-    pub fn markers(&self) -> Result<JsValue, JsError> {
-        to_js(&self.inner.markers())
+    pub fn markers(&self) -> JsValue {
+        to_js(self.inner.markers())
     }
 
     /// The scenario with every intervention made so far, as JSON.
