@@ -123,13 +123,10 @@ pub fn explore_scenario(
     }))
 }
 
-/// The names of the break-Paxos switches, for the setup panel.
+/// The names of the break-Paxos switches, for the setup panel: an array of strings.
 #[wasm_bindgen(js_name = bugNames)]
-pub fn bug_names() -> Vec<String> {
-    crate::paxos::Bugs::NAMES
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
+pub fn bug_names() -> JsValue {
+    to_js(&crate::paxos::Bugs::NAMES[..])
 }
 
 /// One run the page plays: see [`Playground`].
