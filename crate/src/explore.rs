@@ -10,12 +10,14 @@
 //! next action differs. A counterexample comes back as a scenario with the script scheduler,
 //! which replays the same path in the page or the CLI.
 //!
-//! Three things make it fast without changing what it finds. Sleep sets skip transitions that
+//! Four things make it fast without changing what it finds. Sleep sets skip transitions that
 //! only reorder commuting steps, so each state is reached through fewer transitions; the
 //! states visited are exactly those of the plain search. The queue keeps states packed into
 //! bytes ([`crate::pack`]), a small fraction of the memory of whole simulations, read in
-//! order. And only the states at the end of each stride are packed and unpacked: those in
+//! order. Only the states at the end of each stride are packed and unpacked: those in
 //! between are explored straight away, each a copy of its parent made in reused allocations.
+//! And on a stride's last level, the visited set is looked up for a batch of states at a time,
+//! their slots fetched from memory while the next ones are made (see [`Batch`]).
 //!
 //! Only the schedule's proposals are used; its other interventions are replaced by the
 //! explorer's own bounded faults.
@@ -107,6 +109,20 @@ impl Node {
         self.sim.pack(level);
     }
 
+    /// Overwrites this state with the one `mv` leads to from `parent`, reusing this one's
+    /// allocations, and computes its digest.
+    fn take_move(&mut self, parent: &Node, mv: &Move) {
+        self.copy_from(parent);
+        match mv.budget {
+            Budget::Crash => self.crashes += 1,
+            Budget::Drop => self.drops += 1,
+            Budget::Duplicate => self.duplicates += 1,
+            Budget::None => {}
+        }
+        self.sim.apply(&mv.action);
+        self.digest = self.compute_digest();
+    }
+
     /// Overwrites this state with `other`, reusing this one's allocations.
     fn copy_from(&mut self, other: &Node) {
         self.sim.copy_from(&other.sim);
@@ -172,12 +188,20 @@ enum Found<'a> {
 
 impl Visited {
     fn with_capacity(states: usize) -> Visited {
-        // At most half full; the zeroed allocation costs nothing until a page is touched.
+        // At most half full.
         let slots = (states * 2).next_power_of_two().max(1024);
         Visited {
-            slots: vec![[0; 2]; slots],
+            slots: Visited::table(slots),
             len: 0,
         }
+    }
+
+    /// An empty table of `slots` slots. The zeroed allocation costs nothing until a page is
+    /// touched.
+    fn table(slots: usize) -> Vec<[u64; 2]> {
+        let table = vec![[0; 2]; slots];
+        huge_pages(&table);
+        table
     }
 
     /// Digests are well mixed already; 0 marks an empty slot, so digest 0 is stored as 1
@@ -238,13 +262,52 @@ impl Visited {
     }
 
     fn grow(&mut self) {
-        let doubled = vec![[0; 2]; self.slots.len() * 2];
+        let doubled = Visited::table(self.slots.len() * 2);
         let old = std::mem::replace(&mut self.slots, doubled);
         for slot in old.into_iter().filter(|slot| slot[0] != 0) {
             let i = self.slot(slot[0]);
             self.slots[i] = slot;
         }
     }
+}
+
+/// Asks Linux to back `table` with huge pages (2 MB instead of 4 KB), where it does so only when
+/// asked (transparent huge pages in `madvise` mode, as on this project's build machine).
+///
+/// Lookups in the visited set land on random pages of tens of megabytes. With small pages
+/// nearly every one also misses the TLB, and a prefetch that misses the TLB does not hide the
+/// wait; with huge pages the [`Batch`] prefetches do. It is a hint about memory: it changes
+/// nothing the search computes, and where it is refused or not built the search is only slower.
+fn huge_pages(table: &[[u64; 2]]) {
+    #[cfg(all(
+        target_os = "linux",
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    ))]
+    {
+        extern "C" {
+            fn madvise(addr: *mut std::ffi::c_void, length: usize, advice: i32) -> i32;
+        }
+        /// From Linux's `asm-generic/mman-common.h`, which both architectures use.
+        const MADV_HUGEPAGE: i32 = 14;
+        const PAGE_BYTES: usize = 4096;
+        // madvise takes whole pages: advise the pages that lie wholly inside the table.
+        let start = (table.as_ptr() as usize).next_multiple_of(PAGE_BYTES);
+        let end =
+            (table.as_ptr() as usize + std::mem::size_of_val(table)) / PAGE_BYTES * PAGE_BYTES;
+        if start < end {
+            // SAFETY: madvise with MADV_HUGEPAGE only changes how the kernel backs these pages,
+            // which lie inside an allocation this table owns; their contents stay the same. Its
+            // result is ignored on purpose: a refusal only leaves the pages small.
+            unsafe {
+                madvise(start as *mut std::ffi::c_void, end - start, MADV_HUGEPAGE);
+            }
+        }
+    }
+    #[cfg(not(all(
+        target_os = "linux",
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    )))]
+    let _ = table;
 }
 
 /// Which fault budget a transition spends: two that spend the same one can disable each other.
@@ -402,6 +465,11 @@ pub fn explore_with(
     let mut path: Vec<Frame> = (0..=STRIDE_LEVELS).map(|_| Frame::new(&root)).collect();
     let mut level = Vec::new();
     let mut interner = Interner::new();
+    let mut batch = Batch {
+        children: Vec::new(),
+        made: 0,
+        stopped: 0,
+    };
     let mut stop = None;
     'search: while !search.next_level.is_empty() {
         std::mem::swap(&mut level, &mut search.next_level);
@@ -421,6 +489,21 @@ pub fn explore_with(
             loop {
                 let (above, below) = path.split_at_mut(depth + 1);
                 let (frame, child) = (&mut above[depth], &mut below[0]);
+                if depth + 1 == STRIDE_LEVELS {
+                    // The stride's last level: its states are only queued, not explored now,
+                    // so every child is made before any is looked up (see `Batch`).
+                    batch.make(frame, search.reduction, &search.seen);
+                    if let Err(why) = batch.settle(frame, &mut search) {
+                        child.node.copy_from(&batch.children[batch.stopped].node);
+                        stop = Some((why, depth + 1));
+                        break 'search;
+                    }
+                    if depth == 0 {
+                        break;
+                    }
+                    depth -= 1;
+                    continue;
+                }
                 let Some((i, sleep)) = frame.next_move(search.reduction) else {
                     if depth == 0 {
                         break;
@@ -429,27 +512,18 @@ pub fn explore_with(
                     continue;
                 };
                 let mv = &frame.moves[i];
-                child.node.copy_from(&frame.node);
-                match mv.budget {
-                    Budget::Crash => child.node.crashes += 1,
-                    Budget::Drop => child.node.drops += 1,
-                    Budget::Duplicate => child.node.duplicates += 1,
-                    Budget::None => {}
-                }
-                child.node.sim.apply(&mv.action);
+                child.node.take_move(&frame.node, mv);
                 search.transitions += 1;
-                child.node.digest = child.node.compute_digest();
-                let queue = depth + 1 == STRIDE_LEVELS;
-                match search.settle(&mut child.node, sleep, &mv.action, queue) {
+                match search.settle(&mut child.node, sleep, &mv.action, false) {
                     Err(why) => {
                         stop = Some((why, depth + 1));
                         break 'search;
                     }
-                    Ok(Some((again, asleep))) if !queue => {
+                    Ok(Some((again, asleep))) => {
                         child.expand(again, asleep, &bounds, &mut interner);
                         depth += 1;
                     }
-                    Ok(_) => {}
+                    Ok(None) => {}
                 }
             }
         }
@@ -545,6 +619,64 @@ impl Search {
             return Ok(None);
         }
         Ok(Some((again, asleep)))
+    }
+}
+
+/// The children of a state on a stride's last level but one, all made before any is looked up
+/// in the visited set.
+///
+/// A lookup in a set of millions of states waits for memory. Made one after another, each
+/// child's slot is prefetched while the next child is made, so that most lookups find their
+/// slot in the cache. Only the last level is batched: its states are queued, not explored, so
+/// the order of lookups, and so everything the search finds, stays the same.
+struct Batch {
+    /// Each child, with its transition (an index into the frame's moves) and sleep set. Kept
+    /// between frames so that their allocations are reused.
+    children: Vec<Child>,
+    /// How many of `children` the last [`Batch::make`] made.
+    made: usize,
+    /// The child that stopped the search, when one did.
+    stopped: usize,
+}
+
+struct Child {
+    node: Node,
+    mv: usize,
+    sleep: Bits,
+}
+
+impl Batch {
+    /// Makes every child `frame` has left to make, prefetching each one's slot in `seen`.
+    fn make(&mut self, frame: &mut Frame, reduction: Reduction, seen: &Visited) {
+        self.made = 0;
+        while let Some((mv, sleep)) = frame.next_move(reduction) {
+            if self.made == self.children.len() {
+                self.children.push(Child {
+                    node: frame.node.clone(),
+                    mv,
+                    sleep,
+                });
+            }
+            let child = &mut self.children[self.made];
+            child.node.take_move(&frame.node, &frame.moves[mv]);
+            child.mv = mv;
+            child.sleep = sleep;
+            seen.prefetch(child.node.digest);
+            self.made += 1;
+        }
+    }
+
+    /// Records the children made, in order, queueing the new ones.
+    fn settle(&mut self, frame: &Frame, search: &mut Search) -> Result<(), Stop> {
+        for (i, child) in self.children[..self.made].iter_mut().enumerate() {
+            search.transitions += 1;
+            let action = &frame.moves[child.mv].action;
+            if let Err(why) = search.settle(&mut child.node, child.sleep, action, true) {
+                self.stopped = i;
+                return Err(why);
+            }
+        }
+        Ok(())
     }
 }
 
