@@ -16,8 +16,8 @@
 //! bytes ([`crate::pack`]), a small fraction of the memory of whole simulations, read in
 //! order. Only the states at the end of each stride are packed and unpacked: those in
 //! between are explored straight away, each a copy of its parent made in reused allocations.
-//! And on a stride's last level, the visited set is looked up for a batch of states at a time,
-//! their slots fetched from memory while the next ones are made (see [`Batch`]).
+//! And all of a state's children are made before any is looked up in the visited set, so that
+//! their slots are fetched from memory while the next ones are made (see [`Frame::expand`]).
 //!
 //! Only the schedule's proposals are used; its other interventions are replaced by the
 //! explorer's own bounded faults.
@@ -276,7 +276,7 @@ impl Visited {
 ///
 /// Lookups in the visited set land on random pages of tens of megabytes. With small pages
 /// nearly every one also misses the TLB, and a prefetch that misses the TLB does not hide the
-/// wait; with huge pages the [`Batch`] prefetches do. It is a hint about memory: it changes
+/// wait; with huge pages the prefetches of [`Frame::expand`] do. It is a hint about memory: it changes
 /// nothing the search computes, and where it is refused or not built the search is only slower.
 fn huge_pages(table: &[[u64; 2]]) {
     #[cfg(all(
@@ -465,11 +465,6 @@ pub fn explore_with(
     let mut path: Vec<Frame> = (0..=STRIDE_LEVELS).map(|_| Frame::new(&root)).collect();
     let mut level = Vec::new();
     let mut interner = Interner::new();
-    let mut batch = Batch {
-        children: Vec::new(),
-        made: 0,
-        stopped: 0,
-    };
     let mut stop = None;
     'search: while !search.next_level.is_empty() {
         std::mem::swap(&mut level, &mut search.next_level);
@@ -484,46 +479,37 @@ pub fn explore_with(
             let known = search.seen.bits_mut(path[0].node.digest);
             let asleep = *known & !EXPANDED;
             *known |= EXPANDED;
-            path[0].expand(again, asleep, &bounds, &mut interner);
+            path[0].expand(again, asleep, &bounds, &mut interner, &search);
             let mut depth = 0;
             loop {
                 let (above, below) = path.split_at_mut(depth + 1);
-                let (frame, child) = (&mut above[depth], &mut below[0]);
-                if depth + 1 == STRIDE_LEVELS {
-                    // The stride's last level: its states are only queued, not explored now,
-                    // so every child is made before any is looked up (see `Batch`).
-                    batch.make(frame, search.reduction, &search.seen);
-                    if let Err(why) = batch.settle(frame, &mut search) {
-                        child.node.copy_from(&batch.children[batch.stopped].node);
-                        stop = Some((why, depth + 1));
-                        break 'search;
-                    }
-                    if depth == 0 {
-                        break;
-                    }
-                    depth -= 1;
-                    continue;
-                }
-                let Some((i, sleep)) = frame.next_move(search.reduction) else {
+                let (frame, next) = (&mut above[depth], &mut below[0]);
+                let Some(child) = frame.children[..frame.made].get_mut(frame.settled) else {
                     if depth == 0 {
                         break;
                     }
                     depth -= 1;
                     continue;
                 };
-                let mv = &frame.moves[i];
-                child.node.take_move(&frame.node, mv);
+                frame.settled += 1;
                 search.transitions += 1;
-                match search.settle(&mut child.node, sleep, &mv.action, false) {
+                // The stride's last level is only queued, to be explored later.
+                let queue = depth + 1 == STRIDE_LEVELS;
+                let action = &frame.moves[child.mv].action;
+                match search.settle(&mut child.node, child.sleep, action, queue) {
                     Err(why) => {
+                        std::mem::swap(&mut next.node, &mut child.node);
                         stop = Some((why, depth + 1));
                         break 'search;
                     }
-                    Ok(Some((again, asleep))) => {
-                        child.expand(again, asleep, &bounds, &mut interner);
+                    Ok(Some((again, asleep))) if !queue => {
+                        // Exchanged, not copied: the frame's old state only lends its
+                        // allocations to the next child made in this slot.
+                        std::mem::swap(&mut next.node, &mut child.node);
+                        next.expand(again, asleep, &bounds, &mut interner, &search);
                         depth += 1;
                     }
-                    Ok(None) => {}
+                    Ok(_) => {}
                 }
             }
         }
@@ -622,62 +608,12 @@ impl Search {
     }
 }
 
-/// The children of a state on a stride's last level but one, all made before any is looked up
-/// in the visited set.
-///
-/// A lookup in a set of millions of states waits for memory. Made one after another, each
-/// child's slot is prefetched while the next child is made, so that most lookups find their
-/// slot in the cache. Only the last level is batched: its states are queued, not explored, so
-/// the order of lookups, and so everything the search finds, stays the same.
-struct Batch {
-    /// Each child, with its transition (an index into the frame's moves) and sleep set. Kept
-    /// between frames so that their allocations are reused.
-    children: Vec<Child>,
-    /// How many of `children` the last [`Batch::make`] made.
-    made: usize,
-    /// The child that stopped the search, when one did.
-    stopped: usize,
-}
-
+/// A transition made from a frame's state: the state it leads to, the transition (an index
+/// into the frame's moves), and the sleep set it starts with.
 struct Child {
     node: Node,
     mv: usize,
     sleep: Bits,
-}
-
-impl Batch {
-    /// Makes every child `frame` has left to make, prefetching each one's slot in `seen`.
-    fn make(&mut self, frame: &mut Frame, reduction: Reduction, seen: &Visited) {
-        self.made = 0;
-        while let Some((mv, sleep)) = frame.next_move(reduction) {
-            if self.made == self.children.len() {
-                self.children.push(Child {
-                    node: frame.node.clone(),
-                    mv,
-                    sleep,
-                });
-            }
-            let child = &mut self.children[self.made];
-            child.node.take_move(&frame.node, &frame.moves[mv]);
-            child.mv = mv;
-            child.sleep = sleep;
-            seen.prefetch(child.node.digest);
-            self.made += 1;
-        }
-    }
-
-    /// Records the children made, in order, queueing the new ones.
-    fn settle(&mut self, frame: &Frame, search: &mut Search) -> Result<(), Stop> {
-        for (i, child) in self.children[..self.made].iter_mut().enumerate() {
-            search.transitions += 1;
-            let action = &frame.moves[child.mv].action;
-            if let Err(why) = search.settle(&mut child.node, child.sleep, action, true) {
-                self.stopped = i;
-                return Err(why);
-            }
-        }
-        Ok(())
-    }
 }
 
 /// A state being explored depth first below one taken from the queue, with the transitions it
@@ -692,6 +628,13 @@ struct Frame {
     /// For a state explored again: the transitions an earlier exploration skipped, which are
     /// the only ones to take now.
     again: Option<Bits>,
+    /// The states this one's transitions lead to, all made before any is looked up in the
+    /// visited set (see [`Frame::expand`]); the first `made` are this state's. Kept from state
+    /// to state so that their allocations are reused.
+    children: Vec<Child>,
+    made: usize,
+    /// How many of the children were looked up (and explored, if new) so far.
+    settled: usize,
 }
 
 impl Frame {
@@ -702,22 +645,49 @@ impl Frame {
             next: 0,
             asleep: 0,
             again: None,
+            children: Vec::new(),
+            made: 0,
+            settled: 0,
         }
     }
 
-    /// Gets ready to take this state's transitions: all those not in the sleep set `asleep`,
-    /// or, to explore it again, only those in `again`.
+    /// Takes this state's transitions: all those not in the sleep set `asleep`, or, to explore
+    /// it again, only those in `again`. It makes every child before the search looks any up.
+    ///
+    /// A lookup in a visited set of millions of states waits for memory. Made one after
+    /// another, each child's slot is prefetched while the next ones are made, so that most
+    /// lookups find their slot in the cache. The search still looks children up, and explores
+    /// them, in the same order as when each was made just before its lookup, so it finds the
+    /// same states and counterexamples.
     fn expand(
         &mut self,
         again: Option<Bits>,
         asleep: Bits,
         bounds: &Bounds,
         interner: &mut Interner,
+        search: &Search,
     ) {
         enabled(&self.node, bounds, interner, &mut self.moves);
         self.next = 0;
         self.asleep = asleep;
         self.again = again;
+        self.made = 0;
+        self.settled = 0;
+        while let Some((mv, sleep)) = self.next_move(search.reduction) {
+            if self.made == self.children.len() {
+                self.children.push(Child {
+                    node: self.node.clone(),
+                    mv,
+                    sleep,
+                });
+            }
+            let child = &mut self.children[self.made];
+            child.node.take_move(&self.node, &self.moves[mv]);
+            child.mv = mv;
+            child.sleep = sleep;
+            search.seen.prefetch(child.node.digest);
+            self.made += 1;
+        }
     }
 
     /// The next transition to take, with the sleep set of the state it leads to; it then
