@@ -22,8 +22,7 @@ use crate::paxos::{Config, Effects, Msg, Node, NodeId, TimerCommand, MAX_NODES};
 use crate::rng::{Rng, Stream};
 use crate::scenario::{Action, Compiled, SchedulerKind};
 use serde::Serialize;
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -48,7 +47,7 @@ pub struct InFlight {
     pub copy_of: Option<u64>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Pending {
     Deliver(u64),
     Timer { node: NodeId, generation: u32 },
@@ -73,8 +72,11 @@ pub struct Simulation {
     // these then cost no allocation.
     timers: [Option<u64>; MAX_NODES],
     timer_generation: [u32; MAX_NODES],
-    queue: BinaryHeap<Reverse<(u64, u64, Pending)>>,
-    queue_seq: u64,
+    /// What is due and when, in the order it happens: by tick, and in the order it was queued
+    /// within a tick. A sorted deque, not a heap: it holds a few dozen entries, and nearly
+    /// every new one is due after those already queued, so inserting costs a search and a
+    /// short shift while the next one comes off the front for free.
+    queue: VecDeque<(u64, Pending)>,
     next_intervention: usize,
     partition: Option<[u8; MAX_NODES]>,
     /// `cuts[from]` has bit `to` set when the link from → to is cut.
@@ -163,8 +165,7 @@ impl Simulation {
             next_message_id: 1,
             timers: [None; MAX_NODES],
             timer_generation: [0; MAX_NODES],
-            queue: BinaryHeap::with_capacity(32),
-            queue_seq: 0,
+            queue: VecDeque::with_capacity(32),
             next_intervention: 0,
             partition: None,
             cuts: [0; MAX_NODES],
@@ -315,7 +316,7 @@ impl Simulation {
     pub fn next_tick(&mut self) -> Option<u64> {
         self.drop_stale();
         let next_intervention = self.schedule.get(self.next_intervention).map(|(at, _)| *at);
-        let next_queued = self.queue.peek().map(|Reverse((tick, _, _))| *tick);
+        let next_queued = self.queue.front().map(|(tick, _)| *tick);
         match (next_intervention, next_queued) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -325,7 +326,7 @@ impl Simulation {
     /// Removes queue entries for messages that are gone and timers that were re-armed, so that
     /// `next_tick` names a tick at which something really happens.
     fn drop_stale(&mut self) {
-        while let Some(Reverse((tick, _, pending))) = self.queue.peek() {
+        while let Some((tick, pending)) = self.queue.front() {
             let live = match *pending {
                 Pending::Deliver(id) => self
                     .find_inflight(id)
@@ -337,7 +338,7 @@ impl Simulation {
             if live {
                 return;
             }
-            self.queue.pop();
+            self.queue.pop_front();
         }
     }
 
@@ -361,7 +362,7 @@ impl Simulation {
                 return true;
             }
         }
-        let Reverse((_, _, pending)) = self.queue.pop().expect("next_tick saw an entry");
+        let (_, pending) = self.queue.pop_front().expect("next_tick saw an entry");
         self.acted_at_now = true;
         self.actions += 1;
         match pending {
@@ -618,8 +619,8 @@ impl Simulation {
 
     fn push_queue(&mut self, tick: u64, pending: Pending) {
         if self.scheduler == SchedulerKind::Timed {
-            self.queue_seq += 1;
-            self.queue.push(Reverse((tick, self.queue_seq, pending)));
+            let at = self.queue.partition_point(|&(due, _)| due <= tick);
+            self.queue.insert(at, (tick, pending));
         }
     }
 
