@@ -17,7 +17,7 @@ use std::time::Instant;
 
 /// The swarm seeds every simulation figure runs: enough for about five million events.
 const SEEDS: std::ops::Range<u64> = 0..20_000;
-const REPETITIONS: usize = 3;
+const REPETITIONS: usize = 5;
 
 /// Runs `work` a few times and returns its result and the shortest time in seconds.
 fn best_of<T>(mut work: impl FnMut() -> T) -> (T, f64) {
