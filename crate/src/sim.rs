@@ -516,6 +516,11 @@ impl Simulation {
     /// Where message `id` is in `inflight`. Messages enter in id order and leave without
     /// reordering the rest, so the list stays sorted by id and a binary search finds one.
     fn find_inflight(&self, id: u64) -> Option<usize> {
+        // Messages mostly arrive in the order they were sent, so the oldest is the likeliest,
+        // and checking it first spares the search's chain of dependent loads.
+        if self.inflight.first().is_some_and(|m| m.id == id) {
+            return Some(0);
+        }
         self.inflight.binary_search_by_key(&id, |m| m.id).ok()
     }
 
