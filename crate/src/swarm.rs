@@ -7,7 +7,8 @@ use crate::checker::Violation;
 use crate::paxos::Bugs;
 use crate::rng::{Rng, Stream};
 use crate::scenario::{
-    ClusterSpec, Intervention, Link, NetworkSpec, Proposal, QuorumSpec, Scenario, SchedulerKind,
+    node_name, ClusterSpec, Intervention, Link, NetworkSpec, Proposal, QuorumSpec, Scenario,
+    SchedulerKind,
 };
 use crate::sim::Simulation;
 
@@ -25,7 +26,7 @@ pub fn scenario_for_seed(seed: u64, bug: Option<&str>) -> Scenario {
     let combined = rng.below(2) == 0;
     let (cluster, proposers, names): (ClusterSpec, Vec<String>, Vec<String>) = if combined {
         let n = rng.between(3, 7) as usize;
-        let names: Vec<String> = (1..=n).map(|i| format!("s{i}")).collect();
+        let names: Vec<String> = (1..=n).map(|i| node_name('s', i)).collect();
         let proposers = names[..rng.between(1, n.min(3) as u64) as usize].to_vec();
         (
             ClusterSpec {
@@ -41,10 +42,10 @@ pub fn scenario_for_seed(seed: u64, bug: Option<&str>) -> Scenario {
         let p = rng.between(1, 3) as usize;
         let a = rng.between(3, 7) as usize;
         let l = rng.between(1, 2) as usize;
-        let proposers: Vec<String> = (1..=p).map(|i| format!("p{i}")).collect();
+        let proposers: Vec<String> = (1..=p).map(|i| node_name('p', i)).collect();
         let mut names = proposers.clone();
-        names.extend((1..=a).map(|i| format!("a{i}")));
-        names.extend((1..=l).map(|i| format!("l{i}")));
+        names.extend((1..=a).map(|i| node_name('a', i)));
+        names.extend((1..=l).map(|i| node_name('l', i)));
         (
             ClusterSpec {
                 proposers: Some(p),
