@@ -153,7 +153,7 @@ impl Playground {
         let snapshot = sim.snapshot();
         Ok(Playground {
             authored: scenario.schedule.len(),
-            config: Arc::new(compiled.config.clone()),
+            config: Arc::clone(&compiled.config),
             schedule: Arc::new(compiled.schedule.clone()),
             // Enough snapshots that any seek replays at most a few hundred ticks, and few enough
             // that a long run does not fill memory.
@@ -272,7 +272,7 @@ impl Playground {
         scenario.schedule.push(item);
         let compiled: Compiled = scenario.compile()?;
         self.scenario = scenario;
-        self.config = Arc::new(compiled.config.clone());
+        self.config = compiled.config;
         self.schedule = Arc::new(compiled.schedule);
         // Snapshots after the fork belong to a future that no longer exists.
         self.snapshots.retain(|s| s.now() <= at);

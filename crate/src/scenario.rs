@@ -18,6 +18,7 @@ use crate::paxos::{Bugs, Config, NodeId, Roles, MAX_NODES};
 use crate::quorum::{AcceptorSet, QuorumSystem};
 use serde::Serialize;
 use std::fmt;
+use std::sync::Arc;
 
 /// A node's name: its role's letter and its number from 1, as in `p1` or `s12`. Built by hand
 /// rather than with `format!`, which took several percent of a swarm run's instructions: every
@@ -282,7 +283,9 @@ pub enum Action {
 /// A scenario checked and resolved: what a simulation is built from.
 #[derive(Clone, Debug)]
 pub struct Compiled {
-    pub config: Config,
+    /// Shared, not copied, by every simulation built from this: a swarm run builds one
+    /// simulation per compiled scenario, and copying the names cost it 15 allocations.
+    pub config: Arc<Config>,
     pub seed: u64,
     pub scheduler: SchedulerKind,
     /// Interventions in the order they apply: by tick, then by their order in the file.
@@ -390,7 +393,7 @@ impl Scenario {
         // Stable: entries at the same tick keep their file order.
         schedule.sort_by_key(|(at, _)| *at);
         Ok(Compiled {
-            config,
+            config: Arc::new(config),
             seed: self.seed,
             scheduler: self.scheduler,
             schedule,

@@ -150,7 +150,7 @@ pub struct Outcome {
 
 impl Simulation {
     pub fn new(compiled: &Compiled) -> Simulation {
-        let config = Arc::new(compiled.config.clone());
+        let config = Arc::clone(&compiled.config);
         Simulation {
             nodes: config.roles.iter().map(|r| Node::new(*r)).collect(),
             schedule: Arc::new(compiled.schedule.clone()),
