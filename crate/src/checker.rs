@@ -10,7 +10,7 @@
 //! A violation is data with a sentence that explains it; the checker never panics.
 
 use crate::hash::stable_hash;
-use crate::pack::{vote_word, word_vote, Pack, Packer, Unpacker};
+use crate::pack::{vote_word, word_vote, Pack, Packer, Unpacker, WORD_BYTES};
 use crate::paxos::{Ballot, Config, NodeId, Note, Value};
 use crate::quorum::AcceptorSet;
 use serde::Serialize;
@@ -91,6 +91,11 @@ impl Clone for Checker {
 // The explorer's queue keeps states packed. A state with a violation ends the search, so a
 // packed checker has none.
 impl Pack for Checker {
+    fn bound(&self) -> usize {
+        WORD_BYTES * (2 + 2 * self.votes.len() + 1 + 2 * self.chosen.len() + 1 + 2)
+    }
+
+    #[inline(always)]
     fn pack(&self, out: &mut Packer) {
         debug_assert!(
             self.violations.is_empty(),

@@ -24,7 +24,7 @@
 
 use crate::checker::Violation;
 use crate::hash::StableHasher;
-use crate::pack::{Packer, Unpacker};
+use crate::pack::{self, Unpacker, RAW_BYTES, WORD_BYTES};
 use crate::paxos::NodeId;
 use crate::scenario::{intervention, Action, Compiled, Scenario, SchedulerKind};
 use crate::sim::{message_digest, Simulation};
@@ -91,22 +91,24 @@ impl Node {
     /// Appends this state to a level of the queue: its step, budgets spent and digest, the
     /// transitions to take again if that is why it is queued, then the packed simulation.
     fn push(&self, again: Option<Bits>, level: &mut Vec<u8>) {
-        let out = &mut Packer(level);
-        out.words(&[
-            self.step as u64,
-            self.crashes as u64,
-            self.drops as u64,
-            self.duplicates as u64,
-        ]);
-        out.raw(self.digest);
-        match again {
-            None => out.word(0),
-            Some(missed) => {
-                out.word(1);
-                out.raw(missed);
+        let header = WORD_BYTES * 5 + RAW_BYTES * 2;
+        pack::append(level, header + self.sim.packed_bound(), |out| {
+            out.words(&[
+                self.step as u64,
+                self.crashes as u64,
+                self.drops as u64,
+                self.duplicates as u64,
+            ]);
+            out.raw(self.digest);
+            match again {
+                None => out.word(0),
+                Some(missed) => {
+                    out.word(1);
+                    out.raw(missed);
+                }
             }
-        }
-        self.sim.pack(level);
+            self.sim.pack_into(out);
+        });
     }
 
     /// Overwrites this state with the one `mv` leads to from `parent`, reusing this one's

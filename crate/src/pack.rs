@@ -7,11 +7,20 @@
 //! byte, so the small numbers that make up most of a state take one byte each), and digests,
 //! which are large and random, as eight raw bytes. Packing is exact: unpacking gives back the
 //! same value (tested in `crate/tests/explorer.rs` through whole simulation states).
+//!
+//! A state is packed into room made for it up front, from a bound on its size ([`Pack::bound`],
+//! [`append`]), so that writing a byte costs a store and a bounds check, not a `Vec::push`.
 
 use crate::paxos::{Acceptor, Ballot, Learner, Msg, Node, Phase, Proposer, Tally};
 
-/// Appends values to a byte buffer.
-pub struct Packer<'a>(pub &'a mut Vec<u8>);
+/// Writes values into a byte slice with room for all of them. The explorer packs a state per
+/// transition it takes, so this is hot: room is made once per state ([`append`]), and the
+/// write position is a plain field that stays in a register while a whole state is packed
+/// (growing a `Vec` byte by byte reloaded and stored its length for every byte).
+pub struct Packer<'a> {
+    bytes: &'a mut [u8],
+    at: usize,
+}
 
 /// Reads values back in the order they were packed.
 pub struct Unpacker<'a> {
@@ -56,33 +65,63 @@ impl<'a> Unpacker<'a> {
     }
 }
 
+/// The most bytes a word takes: seven bits a byte.
+pub const WORD_BYTES: usize = 10;
+
+/// The bytes a raw digest takes.
+pub const RAW_BYTES: usize = 8;
+
+/// Appends to `bytes` what `write` packs, which must take at most `bound` bytes (count
+/// [`WORD_BYTES`] a word and [`RAW_BYTES`] a raw digest).
+#[inline(always)]
+pub fn append(bytes: &mut Vec<u8>, bound: usize, write: impl FnOnce(&mut Packer)) {
+    let start = bytes.len();
+    bytes.resize(start + bound, 0);
+    let mut out = Packer {
+        bytes: &mut bytes[start..],
+        at: 0,
+    };
+    write(&mut out);
+    let end = start + out.at;
+    bytes.truncate(end);
+}
+
 impl Packer<'_> {
+    #[inline(always)]
     pub fn word(&mut self, mut word: u64) {
         // Most words of a state are below 128: one byte, no loop.
         if word < 0x80 {
-            self.0.push(word as u8);
+            self.bytes[self.at] = word as u8;
+            self.at += 1;
             return;
         }
         while word >= 0x80 {
-            self.0.push(word as u8 | 0x80);
+            self.bytes[self.at] = word as u8 | 0x80;
+            self.at += 1;
             word >>= 7;
         }
-        self.0.push(word as u8);
+        self.bytes[self.at] = word as u8;
+        self.at += 1;
     }
 
+    #[inline(always)]
     pub fn words(&mut self, words: &[u64]) {
         for &word in words {
             self.word(word);
         }
     }
 
+    #[inline(always)]
     pub fn raw(&mut self, word: u64) {
-        self.0.extend_from_slice(&word.to_le_bytes());
+        self.bytes[self.at..self.at + RAW_BYTES].copy_from_slice(&word.to_le_bytes());
+        self.at += RAW_BYTES;
     }
 }
 
 /// A value that packs into words and back.
 pub trait Pack {
+    /// At most how many bytes `pack` writes.
+    fn bound(&self) -> usize;
     fn pack(&self, out: &mut Packer);
     /// Overwrites `self` with the next packed value, reusing its allocations.
     fn unpack_into(&mut self, input: &mut Unpacker);
@@ -174,6 +213,12 @@ fn words_phase([first, second]: [u64; 2]) -> Phase {
 }
 
 impl Pack for Node {
+    fn bound(&self) -> usize {
+        let tallies = self.learner.as_ref().map_or(0, |l| l.tallies.len());
+        WORD_BYTES * (1 + 4 + 2 + 2 + 3 * tallies)
+    }
+
+    #[inline(always)]
     fn pack(&self, out: &mut Packer) {
         let roles = self.crashed as u64
             | (self.proposer.is_some() as u64) << 1

@@ -17,7 +17,7 @@
 use crate::checker::{Checker, Violation};
 use crate::event::{Event, EventKind, LossReason};
 use crate::hash::{stable_hash, StableHasher};
-use crate::pack::{msg_words, words_msg, Pack, Packer, Unpacker};
+use crate::pack::{self, msg_words, words_msg, Pack, Packer, Unpacker};
 use crate::paxos::{Config, Effects, Msg, Node, NodeId, TimerCommand, MAX_NODES};
 use crate::rng::{Rng, Stream};
 use crate::scenario::{Action, Compiled, SchedulerKind};
@@ -880,8 +880,34 @@ impl Simulation {
     /// (it uses the script scheduler, which draws no random numbers, with the log and the trace
     /// off).
     pub fn pack(&self, bytes: &mut Vec<u8>) {
+        pack::append(bytes, self.packed_bound(), |out| self.pack_into(out));
+    }
+
+    /// At most how many bytes [`Simulation::pack`] writes.
+    pub fn packed_bound(&self) -> usize {
+        let nodes: usize = self.nodes.iter().map(Pack::bound).sum();
+        let partition = if self.partition.is_some() {
+            MAX_NODES
+        } else {
+            0
+        };
+        // The messages in flight (up to seven words each), the counters, the timers, the flags,
+        // the partition and cuts (cuts always: whether any is set takes a scan to know), and the
+        // last counters, in the order `pack_into` writes them.
+        let words =
+            1 + 7 * self.inflight.len() + 3 + 2 * self.nodes.len() + 1 + partition + MAX_NODES + 3;
+        let digests = if self.digests.is_some() {
+            self.nodes.len() + 1
+        } else {
+            0
+        };
+        nodes + pack::WORD_BYTES * words + self.checker.bound() + pack::RAW_BYTES * digests
+    }
+
+    /// [`Simulation::pack`], into room made for at least [`Simulation::packed_bound`] bytes.
+    #[inline(always)]
+    pub fn pack_into(&self, out: &mut Packer) {
         debug_assert!(self.scheduler == SchedulerKind::Script && self.queue.is_empty());
-        let out = &mut Packer(bytes);
         for node in &self.nodes {
             node.pack(out);
         }
