@@ -116,7 +116,7 @@ impl Pack for Checker {
         match self.learned {
             None => out.word(0),
             Some((value, index, node)) => {
-                out.words(&[1 | (value as u64) << 8 | (node as u64) << 16, index as u64])
+                out.words(&[((node as u64) << 8 | value as u64) << 1 | 1, index as u64])
             }
         }
     }
@@ -143,9 +143,9 @@ impl Pack for Checker {
         let learned = input.word();
         self.learned = (learned & 1 == 1).then(|| {
             (
-                (learned >> 8) as u8,
+                (learned >> 1) as u8,
                 input.word() as u32,
-                (learned >> 16) as u8,
+                (learned >> 9) as u8,
             )
         });
         self.violations.clear();

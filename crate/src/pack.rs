@@ -127,29 +127,38 @@ pub trait Pack {
     fn unpack_into(&mut self, input: &mut Unpacker);
 }
 
+// Fields are laid out in words smallest first and in as few bits as they can take, so that the
+// words of early rounds stay below 128, or at least 16384: every byte more is a turn of the
+// loops above, in packing and in unpacking.
+
+/// A ballot in one word: its proposer (a node id, below `MAX_NODES`, so four bits) under its
+/// round.
 fn ballot_word(ballot: Ballot) -> u64 {
-    (ballot.round as u64) << 8 | ballot.proposer as u64
+    debug_assert!((ballot.proposer as usize) < 16);
+    (ballot.round as u64) << 4 | ballot.proposer as u64
 }
 
 fn word_ballot(word: u64) -> Ballot {
     Ballot {
-        round: (word >> 8) as u32,
-        proposer: word as u8,
+        round: (word >> 4) as u32,
+        proposer: (word & 0xf) as u8,
     }
 }
 
-/// An optional (ballot, value) in one word: 0 for none.
+/// An optional (ballot, value) in one word: 0 for none, else one more than the value under the
+/// ballot.
 pub(crate) fn vote_word(vote: Option<(Ballot, u8)>) -> u64 {
     vote.map_or(0, |(ballot, value)| {
-        1 | (value as u64) << 8 | ballot_word(ballot) << 16
+        1 + (ballot_word(ballot) << 8 | value as u64)
     })
 }
 
 pub(crate) fn word_vote(word: u64) -> Option<(Ballot, u8)> {
-    (word & 1 == 1).then(|| (word_ballot(word >> 16), (word >> 8) as u8))
+    word.checked_sub(1)
+        .map(|vote| (word_ballot(vote >> 8), vote as u8))
 }
 
-/// A message in two words: its kind and ballot, then its other field.
+/// A message in two words: its kind (three bits) under its ballot, then its other field.
 pub fn msg_words(msg: &Msg) -> [u64; 2] {
     let (tag, second) = match *msg {
         Msg::Prepare { .. } => (0, 0),
@@ -158,12 +167,12 @@ pub fn msg_words(msg: &Msg) -> [u64; 2] {
         Msg::Accept { value, .. } => (3, value as u64),
         Msg::Accepted { value, .. } => (4, value as u64),
     };
-    [tag | ballot_word(msg.ballot()) << 8, second]
+    [tag | ballot_word(msg.ballot()) << 3, second]
 }
 
 pub fn words_msg([first, second]: [u64; 2]) -> Msg {
-    let ballot = word_ballot(first >> 8);
-    match first & 0xff {
+    let ballot = word_ballot(first >> 3);
+    match first & 7 {
         0 => Msg::Prepare { ballot },
         1 => Msg::Promise {
             ballot,
@@ -184,30 +193,31 @@ pub fn words_msg([first, second]: [u64; 2]) -> Msg {
     }
 }
 
+/// A phase in two words: its kind (three bits) under a count or value, then its other field.
 fn phase_words(phase: Phase) -> [u64; 2] {
     match phase {
         Phase::Idle => [0, 0],
-        Phase::Preparing { promises, highest } => [1 | (promises as u64) << 8, vote_word(highest)],
-        Phase::Accepting { value, accepted } => [2 | (value as u64) << 8, accepted as u64],
+        Phase::Preparing { promises, highest } => [1 | (promises as u64) << 3, vote_word(highest)],
+        Phase::Accepting { value, accepted } => [2 | (value as u64) << 3, accepted as u64],
         Phase::Backoff => [3, 0],
-        Phase::Done { value } => [4 | (value as u64) << 8, 0],
+        Phase::Done { value } => [4 | (value as u64) << 3, 0],
     }
 }
 
 fn words_phase([first, second]: [u64; 2]) -> Phase {
-    match first & 0xff {
+    match first & 7 {
         0 => Phase::Idle,
         1 => Phase::Preparing {
-            promises: (first >> 8) as u32,
+            promises: (first >> 3) as u32,
             highest: word_vote(second),
         },
         2 => Phase::Accepting {
-            value: (first >> 8) as u8,
+            value: (first >> 3) as u8,
             accepted: second as u32,
         },
         3 => Phase::Backoff,
         _ => Phase::Done {
-            value: (first >> 8) as u8,
+            value: (first >> 3) as u8,
         },
     }
 }
@@ -228,7 +238,8 @@ impl Pack for Node {
         if let Some(p) = &self.proposer {
             let [phase, phase_more] = phase_words(p.phase);
             out.words(&[
-                p.value.map_or(0, |v| 1 | (v as u64) << 8) | (p.round as u64) << 16,
+                ((p.round as u64) << 8 | p.value.map_or(0, |v| v as u64)) << 1
+                    | p.value.is_some() as u64,
                 ballot_word(p.ballot),
                 phase,
                 phase_more,
@@ -257,8 +268,8 @@ impl Pack for Node {
             let ballot = word_ballot(input.word());
             let phase = words_phase([input.word(), input.word()]);
             Proposer {
-                value: (first & 1 == 1).then_some((first >> 8) as u8),
-                round: (first >> 16) as u32,
+                value: (first & 1 == 1).then_some((first >> 1) as u8),
+                round: (first >> 9) as u32,
                 ballot,
                 phase,
             }
