@@ -158,37 +158,40 @@ pub(crate) fn word_vote(word: u64) -> Option<(Ballot, u8)> {
         .map(|vote| (word_ballot(vote >> 8), vote as u8))
 }
 
-/// A message in two words: its kind (three bits) under its ballot, then its other field.
+/// A message in two words: its ballot, then its kind (three bits) under its other field. The
+/// kind goes with the other field, which is small or absent for most kinds, so that both words
+/// of most messages of early rounds take a byte.
 pub fn msg_words(msg: &Msg) -> [u64; 2] {
-    let (tag, second) = match *msg {
+    let (tag, other) = match *msg {
         Msg::Prepare { .. } => (0, 0),
         Msg::Promise { accepted, .. } => (1, vote_word(accepted)),
         Msg::Nack { promised, .. } => (2, ballot_word(promised)),
         Msg::Accept { value, .. } => (3, value as u64),
         Msg::Accepted { value, .. } => (4, value as u64),
     };
-    [tag | ballot_word(msg.ballot()) << 3, second]
+    [ballot_word(msg.ballot()), tag | other << 3]
 }
 
 pub fn words_msg([first, second]: [u64; 2]) -> Msg {
-    let ballot = word_ballot(first >> 3);
-    match first & 7 {
+    let ballot = word_ballot(first);
+    let other = second >> 3;
+    match second & 7 {
         0 => Msg::Prepare { ballot },
         1 => Msg::Promise {
             ballot,
-            accepted: word_vote(second),
+            accepted: word_vote(other),
         },
         2 => Msg::Nack {
             ballot,
-            promised: word_ballot(second),
+            promised: word_ballot(other),
         },
         3 => Msg::Accept {
             ballot,
-            value: second as u8,
+            value: other as u8,
         },
         _ => Msg::Accepted {
             ballot,
-            value: second as u8,
+            value: other as u8,
         },
     }
 }

@@ -127,10 +127,10 @@ impl Digests {
 pub(crate) fn message_digest(m: &InFlight) -> u64 {
     // The message's exact two-word form (as the explorer's queue packs it) costs a few mixes
     // where hashing the enum field by field cost several times more.
-    let [kind_and_ballot, rest] = msg_words(&m.msg);
+    let [ballot, kind_and_rest] = msg_words(&m.msg);
     let mut hasher = StableHasher::default();
-    hasher.write_u64(kind_and_ballot);
-    hasher.write_u64(rest);
+    hasher.write_u64(ballot);
+    hasher.write_u64(kind_and_rest);
     hasher.write_u64((m.from as u64) << 8 | m.to as u64);
     hasher.finish()
 }
