@@ -1,6 +1,7 @@
 // The simulation's speed in WebAssembly (V8, under Node) against the native build, on the same
 // swarm seeds with the event log on: `node scripts/bench-wasm.mjs [SEEDS]` after a build. It runs
-// the `explorer` build (the one with `benchSwarm`), compiled with the same profile as the page's.
+// the `explorer` build (the one with `benchSwarm`), which is built for speed like the native one;
+// the page's own build is built for size (see scripts/build.sh).
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
