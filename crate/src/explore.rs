@@ -278,8 +278,9 @@ impl Visited {
 ///
 /// Lookups in the visited set land on random pages of tens of megabytes. With small pages
 /// nearly every one also misses the TLB, and a prefetch that misses the TLB does not hide the
-/// wait; with huge pages the prefetches of [`Frame::expand`] do. It is a hint about memory: it changes
-/// nothing the search computes, and where it is refused or not built the search is only slower.
+/// wait; with huge pages the prefetches of [`Frame::expand`] do. It is a hint about memory: it
+/// changes nothing the search computes, and where it is refused or not built the search is only
+/// slower.
 fn huge_pages(table: &[[u64; 2]]) {
     #[cfg(all(
         target_os = "linux",
