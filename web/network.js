@@ -20,7 +20,7 @@ export function renderNetwork(panels, view) {
     return [
       h('h2', {}, 'Quorums'),
       h('p', {}, view.quorum.description),
-      view.quorum.warning ? h('p', { class: 'warning' }, view.quorum.warning) : h('p', { class: 'hint' }, 'Every phase-1 quorum shares an acceptor with every phase-2 quorum: safe.'),
+      h('p', { class: view.quorum.safe ? 'hint' : 'warning' }, view.quorum.verdict),
       h('h2', {}, 'Partition'),
       h('p', { class: 'hint' }, 'Put nodes in groups; messages between groups are lost until the partition heals.'),
       h('fieldset', {}, h('legend', {}, 'Groups'), selects),

@@ -41,7 +41,7 @@ export class Setup {
             scenario.quorum.kind === 'explicit' ? h('option', { value: 'explicit', selected: true }, 'explicit (as in the scenario)') : null)),
           number('phase1', typeof scenario.quorum.phase1 === 'number' ? scenario.quorum.phase1 : 2, 1, 15, 'Phase-1 size (Q1)'),
           number('phase2', typeof scenario.quorum.phase2 === 'number' ? scenario.quorum.phase2 : 2, 1, 15, 'Phase-2 size (Q2)'),
-          view.quorum.warning ? h('p', { class: 'warning' }, view.quorum.warning) : null),
+          view.quorum.safe ? null : h('p', { class: 'warning' }, view.quorum.verdict)),
         h('fieldset', {}, h('legend', {}, 'Network'),
           slider('delay_ticks_min', scenario.network.delay_ticks_min, 1, Math.max(200, scenario.network.delay_ticks_min), 1, 'Delay min', (v) => `${v} ticks`),
           slider('delay_ticks_max', scenario.network.delay_ticks_max, 1, Math.max(200, scenario.network.delay_ticks_max), 1, 'Delay max', (v) => `${v} ticks`),

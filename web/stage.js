@@ -304,7 +304,7 @@ export class Stage {
 
   renderCenter(view) {
     const violated = view.violations.length > 0;
-    const key = `${violated}|${view.chosen?.value}|${view.quorum.warning}`;
+    const key = `${violated}|${view.chosen?.value}|${view.quorum.safe}`;
     if (key === this.centerKey) return;
     this.centerKey = key;
     const parts = [];
@@ -317,7 +317,7 @@ export class Stage {
     } else {
       parts.push(s('text', { class: 'center-sub', x: CENTER, y: CENTER }, 'nothing chosen yet'));
     }
-    if (view.quorum.warning) parts.push(s('text', { class: 'quorum-warning', x: CENTER, y: CENTER + 40 }, '⚠ quorums do not intersect'));
+    if (!view.quorum.safe) parts.push(s('text', { class: 'quorum-warning', x: CENTER, y: CENTER + 40 }, '⚠ quorums do not intersect'));
     replace(this.layers.center, parts);
   }
 }

@@ -120,7 +120,8 @@ pub struct ChosenView {
 pub struct QuorumView {
     pub description: String,
     pub safe: bool,
-    pub warning: Option<String>,
+    /// Whether the quorums are safe, in a sentence for the page: why not, when they are not.
+    pub verdict: String,
 }
 
 /// One log entry, for the event log and the space-time diagram.
@@ -432,13 +433,15 @@ impl Playground {
             quorum: QuorumView {
                 description: config.quorum.describe(),
                 safe: config.quorum.check_intersection().is_ok(),
-                warning: config.quorum.check_intersection().err().map(|gap| {
-                    format!(
+                verdict: match config.quorum.check_intersection() {
+                    Ok(()) => "Every phase-1 quorum shares an acceptor with every phase-2 quorum: safe."
+                        .to_string(),
+                    Err(gap) => format!(
                         "Unsafe quorums: the phase-1 quorum {{{}}} and the phase-2 quorum {{{}}} share no acceptor, so two different values can be chosen.",
                         config.acceptor_list(gap.phase1),
                         config.acceptor_list(gap.phase2)
-                    )
-                }),
+                    ),
+                },
             },
             cuts,
             partitioned: sim.partition().is_some(),
@@ -765,7 +768,7 @@ impl ToJson for QuorumView {
         out.push('{');
         field(out, "description", &self.description);
         field(out, "safe", &self.safe);
-        field_if_some(out, "warning", &self.warning);
+        field(out, "verdict", &self.verdict);
         close(out, '}');
     }
 }
