@@ -9,6 +9,7 @@
 //! JavaScript.
 
 pub mod checker;
+mod due;
 pub mod event;
 pub mod explore;
 pub mod hash;

@@ -15,6 +15,7 @@
 //! sent survives its sender's crash. Messages are numbered in send order from 1.
 
 use crate::checker::{Checker, Violation};
+use crate::due::{DueQueue, Pending};
 use crate::event::{Event, EventKind, LossReason};
 use crate::hash::{stable_hash, StableHasher};
 use crate::pack::{self, msg_words, words_msg, Pack, Packer, Unpacker};
@@ -22,7 +23,6 @@ use crate::paxos::{Config, Effects, Msg, Node, NodeId, TimerCommand, MAX_NODES};
 use crate::rng::{Rng, Stream};
 use crate::scenario::{Action, Compiled, SchedulerKind};
 use serde::Serialize;
-use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -47,12 +47,6 @@ pub struct InFlight {
     pub copy_of: Option<u64>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Pending {
-    Deliver(u64),
-    Timer { node: NodeId, generation: u32 },
-}
-
 #[derive(Clone, Debug)]
 pub struct Simulation {
     config: Arc<Config>,
@@ -72,11 +66,8 @@ pub struct Simulation {
     // these then cost no allocation.
     timers: [Option<u64>; MAX_NODES],
     timer_generation: [u32; MAX_NODES],
-    /// What is due and when, in the order it happens: by tick, and in the order it was queued
-    /// within a tick. A sorted deque, not a heap: it holds a few dozen entries, and nearly
-    /// every new one is due after those already queued, so inserting costs a search and a
-    /// short shift while the next one comes off the front for free.
-    queue: VecDeque<(u64, Pending)>,
+    /// What is due and when, in the order it happens (the timed scheduler only).
+    queue: DueQueue,
     next_intervention: usize,
     partition: Option<[u8; MAX_NODES]>,
     /// `cuts[from]` has bit `to` set when the link from → to is cut.
@@ -165,7 +156,7 @@ impl Simulation {
             next_message_id: 1,
             timers: [None; MAX_NODES],
             timer_generation: [0; MAX_NODES],
-            queue: VecDeque::with_capacity(32),
+            queue: DueQueue::with_capacity(32),
             next_intervention: 0,
             partition: None,
             cuts: [0; MAX_NODES],
@@ -318,7 +309,7 @@ impl Simulation {
     pub fn next_tick(&mut self) -> Option<u64> {
         self.drop_stale();
         let next_intervention = self.schedule.get(self.next_intervention).map(|(at, _)| *at);
-        let next_queued = self.queue.front().map(|(tick, _)| *tick);
+        let next_queued = self.queue.front().map(|(tick, _)| tick);
         match (next_intervention, next_queued) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -329,10 +320,10 @@ impl Simulation {
     /// `next_tick` names a tick at which something really happens.
     fn drop_stale(&mut self) {
         while let Some((tick, pending)) = self.queue.front() {
-            let live = match *pending {
+            let live = match pending {
                 Pending::Deliver(id) => self
                     .find_inflight(id)
-                    .is_some_and(|i| self.inflight[i].deliver_tick == *tick),
+                    .is_some_and(|i| self.inflight[i].deliver_tick == tick),
                 Pending::Timer { node, generation } => {
                     self.timer_generation[node as usize] == generation
                 }
@@ -626,8 +617,7 @@ impl Simulation {
 
     fn push_queue(&mut self, tick: u64, pending: Pending) {
         if self.scheduler == SchedulerKind::Timed {
-            let at = self.queue.partition_point(|&(due, _)| due <= tick);
-            self.queue.insert(at, (tick, pending));
+            self.queue.push(tick, pending);
         }
     }
 
