@@ -4,13 +4,14 @@
 //! The drawn scenario is ordinary scenario JSON, so any failing seed replays in the page.
 
 use crate::checker::Violation;
-use crate::paxos::Bugs;
+use crate::paxos::{Bugs, NodeId, MAX_NODES};
 use crate::rng::{Rng, Stream};
 use crate::scenario::{
-    node_name, ClusterSpec, Intervention, Link, NetworkSpec, Proposal, QuorumSpec, Scenario,
-    SchedulerKind,
+    node_name, Action, ClusterSpec, Compiled, Intervention, Link, NetworkSpec, Proposal,
+    QuorumSpec, Scenario, SchedulerKind,
 };
 use crate::sim::Simulation;
+use std::sync::Arc;
 
 /// The pseudo-bug that makes swarm draw flexible quorums whose phases need not intersect.
 pub const UNSAFE_QUORUM: &str = "unsafe_quorum";
@@ -22,145 +23,268 @@ pub fn is_known_bug(name: &str) -> bool {
 
 /// The scenario that seed `seed` draws, with `bug` switched on if given.
 pub fn scenario_for_seed(seed: u64, bug: Option<&str>) -> Scenario {
-    let mut rng = Rng::new(seed, Stream::Swarm);
-    let combined = rng.below(2) == 0;
-    let (cluster, proposers, names): (ClusterSpec, Vec<String>, Vec<String>) = if combined {
-        let n = rng.between(3, 7) as usize;
-        let names: Vec<String> = (1..=n).map(|i| node_name('s', i)).collect();
-        let proposers = names[..rng.between(1, n.min(3) as u64) as usize].to_vec();
-        (
-            ClusterSpec {
-                servers: Some(n),
-                proposers: None,
-                acceptors: None,
-                learners: None,
-            },
-            proposers,
-            names,
-        )
-    } else {
-        let p = rng.between(1, 3) as usize;
-        let a = rng.between(3, 7) as usize;
-        let l = rng.between(1, 2) as usize;
-        let proposers: Vec<String> = (1..=p).map(|i| node_name('p', i)).collect();
-        let mut names = proposers.clone();
-        names.extend((1..=a).map(|i| node_name('a', i)));
-        names.extend((1..=l).map(|i| node_name('l', i)));
-        (
-            ClusterSpec {
-                proposers: Some(p),
-                acceptors: Some(a),
-                learners: Some(l),
-                servers: None,
-            },
-            proposers,
-            names,
-        )
-    };
-    let acceptors = cluster.servers.or(cluster.acceptors).unwrap_or(0);
-    let probabilities = [0.0, 0.05, 0.15, 0.3];
-    let delay_ticks_min = rng.between(1, 10);
-    let network = NetworkSpec {
-        delay_ticks_min,
-        delay_ticks_max: delay_ticks_min + rng.below(30),
-        loss: probabilities[rng.below(4) as usize],
-        duplicate: probabilities[rng.below(4) as usize],
-    };
-    let values = ["A", "B", "C"];
-    let mut schedule = Vec::new();
-    for (i, proposer) in proposers.iter().enumerate() {
-        // The first proposer always proposes, so that every run has something to decide.
-        if i == 0 || rng.below(3) > 0 {
-            schedule.push(Intervention {
-                at: rng.below(200),
-                propose: Some(Proposal {
-                    node: proposer.clone(),
-                    value: values[rng.below(3) as usize].to_string(),
-                }),
-                ..Intervention::default()
-            });
-        }
-    }
-    let pick = |rng: &mut Rng| names[rng.below(names.len() as u64) as usize].clone();
-    for _ in 0..rng.below(6) {
-        let at = rng.below(600);
-        let later = at + rng.between(10, 400);
-        match rng.below(3) {
-            0 => {
-                let node = pick(&mut rng);
-                schedule.push(Intervention {
-                    at,
-                    crash: Some(node.clone()),
-                    ..Intervention::default()
-                });
-                if rng.below(5) > 0 {
-                    schedule.push(Intervention {
-                        at: later,
-                        restart: Some(node),
-                        ..Intervention::default()
-                    });
-                }
-            }
-            1 => {
-                let mut groups = vec![Vec::new(), Vec::new()];
-                for name in &names {
-                    groups[rng.below(2) as usize].push(name.clone());
-                }
-                schedule.push(Intervention {
-                    at,
-                    partition: Some(groups),
-                    ..Intervention::default()
-                });
-                schedule.push(Intervention {
-                    at: later,
-                    heal: Some(true),
-                    ..Intervention::default()
-                });
-            }
-            _ => {
-                let (from, to) = (pick(&mut rng), pick(&mut rng));
-                schedule.push(Intervention {
-                    at,
-                    cut: Some(Link {
-                        from: from.clone(),
-                        to: to.clone(),
-                    }),
-                    ..Intervention::default()
-                });
-                schedule.push(Intervention {
-                    at: later,
-                    restore: Some(Link { from, to }),
-                    ..Intervention::default()
-                });
-            }
-        }
-    }
-    let (quorum, bugs) = match bug {
-        Some(UNSAFE_QUORUM) => {
-            let phase1 = rng.between(1, (acceptors / 2).max(1) as u64) as usize;
+    Draw::new(seed, bug).scenario()
+}
+
+/// The values swarm runs propose.
+const VALUES: [&str; 3] = ["A", "B", "C"];
+
+/// One scheduled step of a drawn scenario, with nodes and values as indices.
+#[derive(Clone, Copy, Debug)]
+enum Planned {
+    Propose {
+        node: NodeId,
+        value: usize,
+    },
+    Crash(NodeId),
+    Restart(NodeId),
+    /// The nodes on the second side, one bit each; the others are on the first.
+    Partition(u16),
+    Heal,
+    Cut {
+        from: NodeId,
+        to: NodeId,
+    },
+    Restore {
+        from: NodeId,
+        to: NodeId,
+    },
+}
+
+/// What a seed draws: a scenario in numbers, before any node name is written. A swarm run builds
+/// its simulation straight from this, since writing the names and then looking them up again
+/// was a sixth of a run's work; reports and replays write it out as a scenario. A test checks
+/// that both ways give the same compiled scenario.
+struct Draw {
+    /// The scenario without its schedule.
+    frame: Scenario,
+    nodes: usize,
+    /// In file order.
+    schedule: Vec<(u64, Planned)>,
+}
+
+impl Draw {
+    fn new(seed: u64, bug: Option<&str>) -> Draw {
+        let mut rng = Rng::new(seed, Stream::Swarm);
+        let combined = rng.below(2) == 0;
+        let (cluster, proposers, nodes) = if combined {
+            let n = rng.between(3, 7) as usize;
+            let proposers = rng.between(1, n.min(3) as u64) as usize;
             (
-                QuorumSpec::Flexible {
-                    phase1,
-                    phase2: acceptors - phase1,
+                ClusterSpec {
+                    servers: Some(n),
+                    proposers: None,
+                    acceptors: None,
+                    learners: None,
                 },
-                Vec::new(),
+                proposers,
+                n,
             )
+        } else {
+            let p = rng.between(1, 3) as usize;
+            let a = rng.between(3, 7) as usize;
+            let l = rng.between(1, 2) as usize;
+            (
+                ClusterSpec {
+                    proposers: Some(p),
+                    acceptors: Some(a),
+                    learners: Some(l),
+                    servers: None,
+                },
+                p,
+                p + a + l,
+            )
+        };
+        let acceptors = cluster.servers.or(cluster.acceptors).unwrap_or(0);
+        let probabilities = [0.0, 0.05, 0.15, 0.3];
+        let delay_ticks_min = rng.between(1, 10);
+        let network = NetworkSpec {
+            delay_ticks_min,
+            delay_ticks_max: delay_ticks_min + rng.below(30),
+            loss: probabilities[rng.below(4) as usize],
+            duplicate: probabilities[rng.below(4) as usize],
+        };
+        let mut schedule = Vec::new();
+        // Proposers come first in node order, in both cluster shapes.
+        for node in 0..proposers {
+            // The first proposer always proposes, so that every run has something to decide.
+            if node == 0 || rng.below(3) > 0 {
+                let at = rng.below(200);
+                let value = rng.below(VALUES.len() as u64) as usize;
+                let node = node as NodeId;
+                schedule.push((at, Planned::Propose { node, value }));
+            }
         }
-        Some(name) => (QuorumSpec::Majority, vec![name.to_string()]),
-        None => (QuorumSpec::Majority, Vec::new()),
-    };
-    Scenario {
-        version: crate::scenario::VERSION,
-        protocol: "paxos".into(),
-        seed,
-        cluster,
-        network,
-        quorum,
-        bugs,
-        timeouts: None,
-        scheduler: SchedulerKind::Timed,
-        schedule,
-        until_ticks: 3000,
+        let pick = |rng: &mut Rng| rng.below(nodes as u64) as NodeId;
+        for _ in 0..rng.below(6) {
+            let at = rng.below(600);
+            let later = at + rng.between(10, 400);
+            match rng.below(3) {
+                0 => {
+                    let node = pick(&mut rng);
+                    schedule.push((at, Planned::Crash(node)));
+                    if rng.below(5) > 0 {
+                        schedule.push((later, Planned::Restart(node)));
+                    }
+                }
+                1 => {
+                    let side = (0..nodes).fold(0, |side, i| side | (rng.below(2) as u16) << i);
+                    schedule.push((at, Planned::Partition(side)));
+                    schedule.push((later, Planned::Heal));
+                }
+                _ => {
+                    let (from, to) = (pick(&mut rng), pick(&mut rng));
+                    schedule.push((at, Planned::Cut { from, to }));
+                    schedule.push((later, Planned::Restore { from, to }));
+                }
+            }
+        }
+        let (quorum, bugs) = match bug {
+            Some(UNSAFE_QUORUM) => {
+                let phase1 = rng.between(1, (acceptors / 2).max(1) as u64) as usize;
+                (
+                    QuorumSpec::Flexible {
+                        phase1,
+                        phase2: acceptors - phase1,
+                    },
+                    Vec::new(),
+                )
+            }
+            Some(name) => (QuorumSpec::Majority, vec![name.to_string()]),
+            None => (QuorumSpec::Majority, Vec::new()),
+        };
+        let frame = Scenario {
+            version: crate::scenario::VERSION,
+            protocol: "paxos".into(),
+            seed,
+            cluster,
+            network,
+            quorum,
+            bugs,
+            timeouts: None,
+            scheduler: SchedulerKind::Timed,
+            schedule: Vec::new(),
+            until_ticks: 3000,
+        };
+        Draw {
+            frame,
+            nodes,
+            schedule,
+        }
+    }
+
+    /// The draw as a scenario, with node names.
+    fn scenario(&self) -> Scenario {
+        let names: Vec<String> = match self.frame.cluster.servers {
+            Some(n) => (1..=n).map(|i| node_name('s', i)).collect(),
+            None => {
+                let count = |n: Option<usize>| 1..=n.unwrap_or(0);
+                let cluster = &self.frame.cluster;
+                (count(cluster.proposers).map(|i| node_name('p', i)))
+                    .chain(count(cluster.acceptors).map(|i| node_name('a', i)))
+                    .chain(count(cluster.learners).map(|i| node_name('l', i)))
+                    .collect()
+            }
+        };
+        let name = |node: NodeId| names[node as usize].clone();
+        let link = |from, to| Link {
+            from: name(from),
+            to: name(to),
+        };
+        let schedule = self
+            .schedule
+            .iter()
+            .map(|&(at, planned)| {
+                let step = Intervention {
+                    at,
+                    ..Intervention::default()
+                };
+                match planned {
+                    Planned::Propose { node, value } => Intervention {
+                        propose: Some(Proposal {
+                            node: name(node),
+                            value: VALUES[value].to_string(),
+                        }),
+                        ..step
+                    },
+                    Planned::Crash(node) => Intervention {
+                        crash: Some(name(node)),
+                        ..step
+                    },
+                    Planned::Restart(node) => Intervention {
+                        restart: Some(name(node)),
+                        ..step
+                    },
+                    Planned::Partition(side) => {
+                        let mut groups = vec![Vec::new(), Vec::new()];
+                        for (i, name) in names.iter().enumerate() {
+                            groups[(side >> i & 1) as usize].push(name.clone());
+                        }
+                        Intervention {
+                            partition: Some(groups),
+                            ..step
+                        }
+                    }
+                    Planned::Heal => Intervention {
+                        heal: Some(true),
+                        ..step
+                    },
+                    Planned::Cut { from, to } => Intervention {
+                        cut: Some(link(from, to)),
+                        ..step
+                    },
+                    Planned::Restore { from, to } => Intervention {
+                        restore: Some(link(from, to)),
+                        ..step
+                    },
+                }
+            })
+            .collect();
+        Scenario {
+            schedule,
+            ..self.frame.clone()
+        }
+    }
+
+    /// The draw compiled without writing names: the frame (cluster, network, quorum, bugs)
+    /// compiles as any scenario does, and the schedule's steps become actions directly, as
+    /// `Scenario::compile` would make them from the written names.
+    fn compile(&self) -> Compiled {
+        let mut compiled = self
+            .frame
+            .compile()
+            .expect("swarm draws only valid scenarios");
+        let config = Arc::get_mut(&mut compiled.config).expect("not shared yet");
+        compiled.schedule = self
+            .schedule
+            .iter()
+            .map(|&(at, planned)| {
+                let action = match planned {
+                    Planned::Propose { node, value } => Action::Propose {
+                        node,
+                        value: config.intern_value(VALUES[value]).expect("a valid value"),
+                    },
+                    Planned::Crash(node) => Action::Crash(node),
+                    Planned::Restart(node) => Action::Restart(node),
+                    Planned::Partition(side) => {
+                        // Slots past the cluster's nodes hold the group after the last, as
+                        // for nodes a written partition leaves out.
+                        let mut group_of = [2; MAX_NODES];
+                        for (i, group) in group_of.iter_mut().take(self.nodes).enumerate() {
+                            *group = (side >> i & 1) as u8;
+                        }
+                        Action::Partition(group_of)
+                    }
+                    Planned::Heal => Action::Heal,
+                    Planned::Cut { from, to } => Action::Cut { from, to },
+                    Planned::Restore { from, to } => Action::Restore { from, to },
+                };
+                (at, action)
+            })
+            .collect();
+        // Stable, as in `Scenario::compile`: steps at the same tick keep their file order.
+        compiled.schedule.sort_by_key(|(at, _)| *at);
+        compiled
     }
 }
 
@@ -176,9 +300,7 @@ pub struct SwarmReport {
 /// Runs the scenario seed `seed` draws to its end, keeping the event log when `log` is set (the
 /// benchmarks measure both ways).
 pub fn run_seed(seed: u64, bug: Option<&str>, log: bool) -> Simulation {
-    let compiled = scenario_for_seed(seed, bug)
-        .compile()
-        .expect("swarm draws only valid scenarios");
+    let compiled = Draw::new(seed, bug).compile();
     let mut sim = Simulation::new(&compiled);
     if !log {
         sim = sim.without_log();
@@ -202,4 +324,27 @@ pub fn swarm(from: u64, count: u64, bug: Option<&str>, log: bool) -> SwarmReport
         }
     }
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A swarm run builds its simulation from the draw directly; it must be exactly what the
+    /// written scenario compiles to, or a reported seed would replay differently in the page.
+    #[test]
+    fn a_draw_compiles_as_its_written_scenario_does() {
+        let bugs = Bugs::NAMES.iter().copied().chain([UNSAFE_QUORUM]);
+        for bug in bugs.map(Some).chain([None]) {
+            for seed in 0..2000 {
+                let draw = Draw::new(seed, bug);
+                let written = draw.scenario().compile().expect("valid");
+                assert_eq!(
+                    format!("{:?}", draw.compile()),
+                    format!("{written:?}"),
+                    "seed {seed}, bug {bug:?}"
+                );
+            }
+        }
+    }
 }
