@@ -16,24 +16,24 @@ const cli = `${root}/target/release/paxoscope`;
 execFileSync('cargo', ['build', '--quiet', '--release', '-p', 'paxoscope', '--bin', 'paxoscope'], { cwd: root, stdio: 'inherit' });
 
 benchSwarm(0, 500); // warm-up: let V8 tier the code up before timing
-// Wasm and native runs take turns, and each keeps its best: this machine's speed drifts from
-// minute to minute, and a slow spell should not fall on one side only.
-const REPETITIONS = 5;
-const runs = [];
-const native = [];
+// This machine's speed drifts by a third from one second to the next, so each wasm run is
+// paired with a native run right after it, and the ratio is the median over the pairs: two
+// runs a second apart see the same machine far more often than the best of each side do.
+const REPETITIONS = 9;
+const pairs = [];
+let events = 0;
 for (let i = 0; i < REPETITIONS; i++) {
   const started = performance.now();
-  const events = benchSwarm(0, seeds);
-  runs.push({ events, seconds: (performance.now() - started) / 1000 });
-  native.push(JSON.parse(execFileSync(cli, ['swarm', '--seeds', String(seeds), '--log', 'on']).toString()));
+  events = benchSwarm(0, seeds);
+  const wasmSeconds = (performance.now() - started) / 1000;
+  const native = JSON.parse(execFileSync(cli, ['swarm', '--seeds', String(seeds), '--log', 'on']).toString());
+  if (native.events !== events) throw new Error(`native ran ${native.events} events, wasm ${events}: the builds disagree`);
+  pairs.push({ wasm: events / wasmSeconds, native: native.events / native.seconds });
 }
-const best = runs.reduce((a, b) => (a.seconds < b.seconds ? a : b));
-const wasmRate = best.events / best.seconds;
-const nativeBest = native.reduce((a, b) => (a.seconds < b.seconds ? a : b));
-if (nativeBest.events !== best.events) throw new Error(`native ran ${nativeBest.events} events, wasm ${best.events}: the builds disagree`);
-const nativeRate = nativeBest.events / nativeBest.seconds;
+const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+const ratios = pairs.map((p) => p.native / p.wasm).sort((a, b) => a - b);
 
-console.log(`swarm seeds: ${seeds}, events: ${best.events} (log on, best of ${REPETITIONS}, taking turns)`);
-console.log(`sim_events_per_second_native_log_on: ${Math.round(nativeRate)}`);
-console.log(`sim_events_per_second_wasm_node_log_on: ${Math.round(wasmRate)}`);
-console.log(`wasm_slowdown_ratio: ${(nativeRate / wasmRate).toFixed(2)}`);
+console.log(`swarm seeds: ${seeds}, events: ${events} (log on, ${REPETITIONS} wasm/native pairs)`);
+console.log(`sim_events_per_second_native_log_on: ${Math.round(median(pairs.map((p) => p.native)))} (median; best ${Math.round(Math.max(...pairs.map((p) => p.native)))})`);
+console.log(`sim_events_per_second_wasm_node_log_on: ${Math.round(median(pairs.map((p) => p.wasm)))} (median; best ${Math.round(Math.max(...pairs.map((p) => p.wasm)))})`);
+console.log(`wasm_slowdown_ratio: ${median(ratios).toFixed(2)} (median of the pairs; they ranged ${ratios[0].toFixed(2)}-${ratios[ratios.length - 1].toFixed(2)})`);
