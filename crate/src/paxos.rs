@@ -174,7 +174,9 @@ impl Bugs {
 /// Everything about a run that does not change while it runs.
 #[derive(Clone, Debug)]
 pub struct Config {
-    pub names: Vec<String>,
+    /// Names are never read from a scenario, only made from a role and a number
+    /// ([`crate::scenario::node_name`]), so they are static.
+    pub names: Vec<&'static str>,
     pub roles: Vec<Roles>,
     pub proposers: Vec<NodeId>,
     pub acceptors: Vec<NodeId>,
@@ -191,7 +193,7 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn new(nodes: Vec<(String, Roles)>) -> Config {
+    pub fn new(nodes: Vec<(&'static str, Roles)>) -> Config {
         let mut config = Config {
             names: Vec::new(),
             roles: Vec::new(),
@@ -232,7 +234,7 @@ impl Config {
     }
 
     pub fn name(&self, node: NodeId) -> &str {
-        &self.names[node as usize]
+        self.names[node as usize]
     }
 
     pub fn value_name(&self, value: Value) -> &str {
@@ -243,7 +245,7 @@ impl Config {
     pub fn lookup(&self, name: &str) -> Result<NodeId, String> {
         self.names
             .iter()
-            .position(|n| n == name)
+            .position(|n| *n == name)
             .map(|i| i as NodeId)
             .ok_or_else(|| {
                 let shown: String = name.chars().take(20).collect();

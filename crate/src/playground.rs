@@ -407,7 +407,7 @@ impl Playground {
         for from in 0..config.names.len() {
             for to in 0..config.names.len() {
                 if sim.is_cut(from as NodeId, to as NodeId) {
-                    cuts.push((config.names[from].clone(), config.names[to].clone()));
+                    cuts.push((config.names[from].to_string(), config.names[to].to_string()));
                 }
             }
         }

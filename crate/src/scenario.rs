@@ -20,20 +20,33 @@ use serde::Serialize;
 use std::fmt;
 use std::sync::Arc;
 
-/// A node's name: its role's letter and its number from 1, as in `p1` or `s12`. Built by hand
-/// rather than with `format!`, which took several percent of a swarm run's instructions: every
-/// swarm seed names its nodes twice.
-pub fn node_name(role: char, number: usize) -> String {
-    if number >= 100 {
-        return format!("{role}{number}");
-    }
-    let mut name = String::with_capacity(3);
-    name.push(role);
-    if number >= 10 {
-        name.push(char::from(b'0' + (number / 10 % 10) as u8));
-    }
-    name.push(char::from(b'0' + (number % 10) as u8));
-    name
+/// Every name a node can have: a role's letter and a number from 1 to [`MAX_NODES`], by role.
+#[rustfmt::skip]
+const NODE_NAMES: [[&str; MAX_NODES]; 4] = [
+    ["p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9",
+     "p10", "p11", "p12", "p13", "p14", "p15"],
+    ["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9",
+     "a10", "a11", "a12", "a13", "a14", "a15"],
+    ["l1", "l2", "l3", "l4", "l5", "l6", "l7", "l8", "l9",
+     "l10", "l11", "l12", "l13", "l14", "l15"],
+    ["s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9",
+     "s10", "s11", "s12", "s13", "s14", "s15"],
+];
+
+/// A node's name: its role's letter (`p`, `a`, `l` or `s`) and its number from 1, as in `p1` or
+/// `s12`. Names come from a table, so that naming a cluster's nodes allocates nothing: a swarm
+/// run names every node of its cluster.
+pub fn node_name(role: char, number: usize) -> &'static str {
+    let row = match role {
+        'p' => 0,
+        'a' => 1,
+        'l' => 2,
+        _ => {
+            debug_assert_eq!(role, 's');
+            3
+        }
+    };
+    NODE_NAMES[row][number - 1]
 }
 
 /// The newest scenario version this build reads and writes.
@@ -404,7 +417,7 @@ impl Scenario {
     fn cluster_config(&self) -> Result<Config, ScenarioError> {
         let c = &self.cluster;
         let separate = c.proposers.is_some() || c.acceptors.is_some() || c.learners.is_some();
-        let mut nodes: Vec<(String, Roles)> = Vec::new();
+        let mut nodes: Vec<(&str, Roles)> = Vec::new();
         match (separate, c.servers) {
             (true, Some(_)) => {
                 return Err(error(
@@ -1435,12 +1448,12 @@ impl ToJson for MessageDelay {
 
 #[cfg(test)]
 mod tests {
-    use super::node_name;
+    use super::{node_name, MAX_NODES};
 
     #[test]
     fn node_names_read_like_format() {
         for role in ['p', 'a', 'l', 's'] {
-            for number in 1..=120 {
+            for number in 1..=MAX_NODES {
                 assert_eq!(node_name(role, number), format!("{role}{number}"));
             }
         }

@@ -175,7 +175,7 @@ impl Draw {
 
     /// The draw as a scenario, with node names.
     fn scenario(&self) -> Scenario {
-        let names: Vec<String> = match self.frame.cluster.servers {
+        let names: Vec<&str> = match self.frame.cluster.servers {
             Some(n) => (1..=n).map(|i| node_name('s', i)).collect(),
             None => {
                 let count = |n: Option<usize>| 1..=n.unwrap_or(0);
@@ -186,7 +186,7 @@ impl Draw {
                     .collect()
             }
         };
-        let name = |node: NodeId| names[node as usize].clone();
+        let name = |node: NodeId| names[node as usize].to_string();
         let link = |from, to| Link {
             from: name(from),
             to: name(to),
@@ -218,7 +218,7 @@ impl Draw {
                     Planned::Partition(side) => {
                         let mut groups = vec![Vec::new(), Vec::new()];
                         for (i, name) in names.iter().enumerate() {
-                            groups[(side >> i & 1) as usize].push(name.clone());
+                            groups[(side >> i & 1) as usize].push(name.to_string());
                         }
                         Intervention {
                             partition: Some(groups),
