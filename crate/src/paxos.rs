@@ -194,13 +194,14 @@ pub struct Config {
 
 impl Config {
     pub fn new(nodes: Vec<(&'static str, Roles)>) -> Config {
+        // Sized up front: growing these one node at a time reallocated them in every swarm run.
         let mut config = Config {
-            names: Vec::new(),
-            roles: Vec::new(),
-            proposers: Vec::new(),
-            acceptors: Vec::new(),
-            learners: Vec::new(),
-            acceptor_index: Vec::new(),
+            names: Vec::with_capacity(nodes.len()),
+            roles: Vec::with_capacity(nodes.len()),
+            proposers: Vec::with_capacity(nodes.len()),
+            acceptors: Vec::with_capacity(nodes.len()),
+            learners: Vec::with_capacity(nodes.len()),
+            acceptor_index: Vec::with_capacity(nodes.len()),
             quorum: QuorumSystem::Majority { acceptors: 0 },
             bugs: Bugs::default(),
             values: Vec::new(),

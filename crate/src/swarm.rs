@@ -104,7 +104,8 @@ impl Draw {
             loss: probabilities[rng.below(4) as usize],
             duplicate: probabilities[rng.below(4) as usize],
         };
-        let mut schedule = Vec::new();
+        // Room for a proposal from each proposer and up to five faults of two steps each.
+        let mut schedule = Vec::with_capacity(proposers + 10);
         // Proposers come first in node order, in both cluster shapes.
         for node in 0..proposers {
             // The first proposer always proposes, so that every run has something to decide.
