@@ -18,6 +18,7 @@ use crate::quorum::members;
 use crate::scenario::{Compiled, Intervention, Scenario, ScenarioError};
 use crate::sim::Simulation;
 use serde::Serialize;
+use std::num::NonZeroU64;
 use std::sync::Arc;
 
 /// How many colours the page has for ballots; ballot colours cycle through them.
@@ -398,7 +399,7 @@ impl Playground {
                 color: ballot_color(config, m.msg.ballot()),
                 sent: m.sent_tick,
                 deliver: m.deliver_tick,
-                copy_of: m.copy_of,
+                copy_of: m.copy_of.map(NonZeroU64::get),
             })
             .collect();
         // Message ids are unique, so an unstable sort gives the same order with less wasm.
