@@ -158,6 +158,32 @@ fn check_explores_a_small_scenario_completely() {
 }
 
 #[test]
+fn check_says_when_it_stopped_before_seeing_every_state() {
+    let path = scenario_path("happy-path");
+    let path = path.to_str().unwrap();
+    let cut_short = paxoscope(&["check", path, "--max-states", "50"]);
+    let output = json_output(&cut_short);
+    assert_eq!(output["complete"], false);
+    assert_eq!(output["states"], 50);
+    let stderr = String::from_utf8_lossy(&cut_short.stderr);
+    assert!(stderr.contains("stopped at --max-states 50"), "{stderr}");
+    // A search that finishes says nothing more.
+    let bounds = [
+        "--max-crashes",
+        "0",
+        "--max-drops",
+        "0",
+        "--max-duplicates",
+        "0",
+        "--max-rounds",
+        "1",
+    ];
+    let finished = paxoscope(&[&["check", path][..], &bounds[..]].concat());
+    assert_eq!(json_output(&finished)["complete"], true);
+    assert!(finished.stderr.is_empty());
+}
+
+#[test]
 fn check_returns_a_counterexample_the_run_command_replays() {
     let text = std::fs::read_to_string(scenario_path("bug-learner-counts-duplicates")).unwrap();
     let path = temporary_file("check-learner.json", &text);

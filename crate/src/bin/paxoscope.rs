@@ -204,5 +204,14 @@ fn cmd_check(args: &[String]) -> Result<(), String> {
             "states_per_second": (report.states as f64 / seconds.max(1e-9)).round(),
         })
     );
+    if !report.complete && report.counterexample.is_none() {
+        // "No violation" from a search cut short is easy to misread as "safe".
+        eprintln!(
+            "paxoscope: the search stopped at --max-states {} before it saw every state, and \
+             found no violation among those it saw; raise --max-states, or lower --max-crashes, \
+             --max-drops, --max-duplicates or --max-rounds so that the search can finish",
+            bounds.max_states
+        );
+    }
     Ok(())
 }
