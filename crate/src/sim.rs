@@ -50,6 +50,9 @@ pub struct InFlight {
     pub copy_of: Option<NonZeroU64>,
 }
 
+// A field added to a message must not quietly bring back the `memory.copy` on every send.
+const _: () = assert!(std::mem::size_of::<InFlight>() <= 64);
+
 #[derive(Clone, Debug)]
 pub struct Simulation {
     config: Arc<Config>,
