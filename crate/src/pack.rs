@@ -128,7 +128,7 @@ pub trait Pack {
 }
 
 // Fields are laid out in words smallest first and in as few bits as they can take, so that the
-// words of early rounds stay below 128, or at least 16384: every byte more is a turn of the
+// words of early rounds stay below 128, or at least below 16384: every byte more is a turn of the
 // loops above, in packing and in unpacking.
 
 /// A ballot in one word: its proposer (a node id, below `MAX_NODES`, so four bits) under its

@@ -7,8 +7,8 @@ use crate::checker::Violation;
 use crate::paxos::{Bugs, NodeId, MAX_NODES};
 use crate::rng::{Rng, Stream};
 use crate::scenario::{
-    node_name, Action, ClusterSpec, Compiled, Intervention, Link, NetworkSpec, Proposal,
-    QuorumSpec, Scenario, SchedulerKind,
+    Action, ClusterSpec, Compiled, Intervention, Link, NetworkSpec, Proposal, QuorumSpec, Scenario,
+    SchedulerKind,
 };
 use crate::sim::Simulation;
 use std::sync::Arc;
@@ -174,19 +174,18 @@ impl Draw {
         }
     }
 
-    /// The draw as a scenario, with node names.
+    /// The draw as a scenario, with node names. The steps are written here rather than with
+    /// [`crate::scenario::intervention`], which leaves out a partition's empty side: a swarm
+    /// partition has always written both sides, and a side's absence would change how the
+    /// scenario compiles, and so the runs of seeds reported before.
     fn scenario(&self) -> Scenario {
-        let names: Vec<&str> = match self.frame.cluster.servers {
-            Some(n) => (1..=n).map(|i| node_name('s', i)).collect(),
-            None => {
-                let count = |n: Option<usize>| 1..=n.unwrap_or(0);
-                let cluster = &self.frame.cluster;
-                (count(cluster.proposers).map(|i| node_name('p', i)))
-                    .chain(count(cluster.acceptors).map(|i| node_name('a', i)))
-                    .chain(count(cluster.learners).map(|i| node_name('l', i)))
-                    .collect()
-            }
-        };
+        // The frame's own compiled names, so that nodes are named in the order compiling gives.
+        let config = self
+            .frame
+            .compile()
+            .expect("swarm draws only valid scenarios")
+            .config;
+        let names = &config.names;
         let name = |node: NodeId| names[node as usize].to_string();
         let link = |from, to| Link {
             from: name(from),
