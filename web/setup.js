@@ -22,7 +22,10 @@ export class Setup {
         h('input', { type: 'number', name, value, min, max, step: name === 'loss' || name === 'duplicate' ? 0.05 : 1, 'data-focus-key': name }));
       const slider = (name, value, min, max, step, label, show) => {
         const output = h('output', {}, show(Number(value)));
-        const input = h('input', { type: 'range', name, value, min, max, step, 'data-focus-key': name, 'aria-label': label });
+        // The value goes in after min, max and step: a range input snaps its value to the step
+        // in force when the value is set, and the default step of 1 turned a loss of 0.3 into 0.
+        const input = h('input', { type: 'range', name, min, max, step, 'data-focus-key': name, 'aria-label': label });
+        input.value = String(value);
         input.addEventListener('input', () => { output.textContent = show(Number(input.value)); });
         return h('label', { class: 'field' }, label, input, output);
       };
@@ -52,9 +55,13 @@ export class Setup {
             h('input', { type: 'checkbox', name: 'bug', value: bug, checked: (scenario.bugs ?? []).includes(bug), 'data-focus-key': bug }), bug.replaceAll('_', ' ')))),
         h('label', { class: 'field' }, 'Seed', h('input', { type: 'text', name: 'seed', value: view.seed, inputmode: 'numeric', pattern: '\\d{1,20}', 'data-focus-key': 'seed' })),
         h('div', { class: 'field' }, h('button', { type: 'submit', class: 'primary', 'data-focus-key': 'apply' }, 'Apply and restart')));
+      // The fields the person changed. A network field they left alone keeps the scenario's
+      // own value: a slider can only show values on its steps, and 0.33 must not become 0.35.
+      const touched = new Set();
+      form.addEventListener('input', (event) => { if (event.target.name) touched.add(event.target.name); });
       form.addEventListener('submit', (event) => {
         event.preventDefault();
-        this.load(scenarioFromForm(new FormData(form), scenario, view.seed), { push: true });
+        this.load(scenarioFromForm(new FormData(form), scenario, view.seed, touched), { push: true });
       });
       return [h('p', { class: 'hint' }, 'Changing the setup restarts the run with the same proposals.'), form, this.search.element()];
     });
@@ -73,10 +80,14 @@ function names(cluster) {
 /**
  * The current scenario with the setup form's changes: cluster, quorums, network, bugs and seed.
  * Everything else stays (timeouts, scheduler, length); interventions that name nodes the new
- * cluster lacks are dropped. Returns JSON text, with the seed written digit for digit.
+ * cluster lacks are dropped. With `touched`, the names of the fields the person changed, a
+ * network field not among them keeps the scenario's value. Returns JSON text, with the seed
+ * written digit for digit.
  */
-export function scenarioFromForm(data, current, currentSeed) {
+export function scenarioFromForm(data, current, currentSeed, touched = null) {
   const int = (name) => Math.trunc(Number(data.get(name)));
+  // A network field the person did not touch keeps its value from the scenario, exactly.
+  const chosen = (name, read) => (touched && !touched.has(name) && current.network?.[name] !== undefined ? current.network[name] : read(name));
   const cluster = data.get('shape') === 'servers'
     ? { servers: int('servers') }
     : { proposers: int('proposers'), acceptors: int('acceptors'), learners: int('learners') };
@@ -101,10 +112,11 @@ export function scenarioFromForm(data, current, currentSeed) {
     seed: 0,
     cluster,
     network: {
-      delay_ticks_min: int('delay_ticks_min'),
-      delay_ticks_max: int('delay_ticks_max'),
-      loss: Number(data.get('loss')),
-      duplicate: Number(data.get('duplicate')),
+      ...current.network,
+      delay_ticks_min: chosen('delay_ticks_min', int),
+      delay_ticks_max: chosen('delay_ticks_max', int),
+      loss: chosen('loss', (name) => Number(data.get(name))),
+      duplicate: chosen('duplicate', (name) => Number(data.get(name))),
     },
     quorum,
     bugs: data.getAll('bug'),
