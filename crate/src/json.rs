@@ -8,7 +8,7 @@
 //!
 //! Floats are converted in two ways, one per target, with the same results. Natively they go
 //! through core's `str::parse::<f64>` and `{:e}`; in wasm through JavaScript's `parseFloat` and
-//! `Number.prototype.toString` (in `wasm.rs`), which are also correctly rounded and shortest,
+//! `Number.prototype.toString` (in `wasm/floats.rs`), which are also correctly rounded and shortest,
 //! because core's float formatting and parsing were about 24 KB of the page's wasm, gzipped, for
 //! two probabilities.
 
@@ -347,7 +347,7 @@ pub fn parse_f64(text: &str) -> f64 {
     #[cfg(not(target_arch = "wasm32"))]
     return text.parse().unwrap_or(f64::NAN);
     #[cfg(target_arch = "wasm32")]
-    return crate::wasm::parse_float(text);
+    return crate::wasm::floats::parse_float(text);
 }
 
 /// The shortest decimal digits that read back as finite `x`, without sign, leading or trailing
@@ -358,7 +358,7 @@ fn shortest_digits(x: f64) -> (String, i32) {
     #[cfg(not(target_arch = "wasm32"))]
     let text = format!("{:e}", x.abs());
     #[cfg(target_arch = "wasm32")]
-    let text = crate::wasm::number_to_string(x.abs());
+    let text = crate::wasm::floats::number_to_string(x.abs());
     let (mantissa, exponent) = text.split_once(['e', 'E']).unwrap_or((&text, "0"));
     // Not `expect`: that would link the parse error's `Debug`, a few hundred bytes of wasm.
     let exponent: i32 = exponent
@@ -416,7 +416,7 @@ pub fn write_f64(out: &mut String, x: f64) {
 }
 
 /// A value written as compact JSON exactly as serde_json writes it from the serde derive: the
-/// scenario format (scenario.rs), and the page's views (playground.rs), which `wasm.rs` hands to
+/// scenario format (scenario/), and the page's views (play/view.rs), which `wasm/` hands to
 /// JavaScript's `JSON.parse`.
 pub trait ToJson {
     fn write(&self, out: &mut String);

@@ -1,22 +1,18 @@
 //! Paxoscope's consensus core.
 //!
-//! Protocols are pure state machines ([`paxos`]); a deterministic simulation ([`sim`]) gives them
-//! a network and a clock made of ticks; a safety checker ([`checker`]) watches every event; an
+//! Protocols are pure state machines ([`protocols`]); a deterministic simulation ([`sim`]) gives them
+//! a network and a clock made of ticks; a safety checker (each protocol's `check`) watches every event; an
 //! exhaustive explorer ([`explore`]) tries every interleaving within bounds; swarm testing
 //! ([`swarm`]) draws whole scenarios from seeds. Runs are described by the public, versioned
 //! [`scenario`] format. Nothing here does I/O, reads a clock, or uses global randomness: the
 //! same scenario gives the same run natively and in WebAssembly. Only [`wasm`] knows about
 //! JavaScript.
 
-pub mod checker;
-mod due;
-pub mod event;
 pub mod explore;
 pub mod hash;
 pub mod json;
-pub mod pack;
-pub mod paxos;
-pub mod playground;
+pub mod play;
+pub mod protocols;
 pub mod quorum;
 pub mod rng;
 pub mod scenario;

@@ -3,8 +3,8 @@
 //! corners, which finds bugs that one fixed fault mix would miss (TigerBeetle's VOPR does this).
 //! The drawn scenario is ordinary scenario JSON, so any failing seed replays in the page.
 
-use crate::checker::Violation;
-use crate::paxos::{Bugs, NodeId, MAX_NODES};
+use crate::protocols::paxos::check::Violation;
+use crate::protocols::paxos::{Bugs, NodeId, MAX_NODES};
 use crate::rng::{Rng, Stream};
 use crate::scenario::{
     Action, ClusterSpec, Compiled, Intervention, Link, NetworkSpec, Proposal, QuorumSpec, Scenario,

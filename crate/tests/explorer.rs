@@ -13,8 +13,8 @@
 //! states, without finding anything. One more test explores a smaller cluster (no learner, no
 //! faults) completely.
 
-use paxoscope::checker::ViolationKind;
 use paxoscope::explore::{explore, explore_with, Bounds, Reduction, Report};
+use paxoscope::protocols::paxos::check::ViolationKind;
 use paxoscope::scenario::{Action, QuorumSpec, Scenario, SchedulerKind};
 use paxoscope::Simulation;
 
@@ -351,7 +351,7 @@ fn packed_and_copied_states_are_exact() {
                     to: (node + 1) % nodes,
                 },
                 (7, _) => {
-                    let mut groups = [0; paxoscope::paxos::MAX_NODES];
+                    let mut groups = [0; paxoscope::protocols::paxos::MAX_NODES];
                     groups[node as usize] = 1;
                     Action::Partition(groups)
                 }

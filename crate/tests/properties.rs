@@ -8,8 +8,8 @@
 //!   however mangled, makes parsing, checking or running panic.
 //! - Scenarios survive a trip through JSON unchanged.
 
-use paxoscope::checker::ViolationKind;
-use paxoscope::paxos::Bugs;
+use paxoscope::protocols::paxos::check::ViolationKind;
+use paxoscope::protocols::paxos::Bugs;
 use paxoscope::rng::{Rng, Stream};
 use paxoscope::scenario::{Intervention, Proposal, Scenario, ScenarioError};
 use paxoscope::swarm::{run_seed, scenario_for_seed, swarm, UNSAFE_QUORUM};
@@ -292,7 +292,7 @@ fn malformed_scenarios_are_rejected_naming_the_field() {
             "wrong protocol",
             edited(|v| v["protocol"] = json!("raft")),
             "protocol",
-            "raft",
+            "unknown protocol \"raft\"; this version knows \"paxos\"",
         ),
         (
             "missing protocol",
@@ -845,7 +845,7 @@ fn mangled_scenarios_never_panic() {
     assert!(compiled[1] < CASES * 9 / 10, "{} compiled", compiled[1]);
 }
 
-/// `to_json` and `to_json_pretty` are written by hand (see scenario.rs and json.rs); they must
+/// `to_json` and `to_json_pretty` are written by hand (see scenario/write.rs and json.rs); they must
 /// write exactly what serde_json writes from the serde derive, escapes, empty lists and floats
 /// included.
 #[test]

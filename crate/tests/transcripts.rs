@@ -8,10 +8,10 @@
 //! deliberate change, run `UPDATE_TRANSCRIPTS=1 cargo test -p paxoscope --test transcripts` and
 //! read the diff before committing it.
 
-use paxoscope::checker::ViolationKind;
-use paxoscope::event::EventKind;
-use paxoscope::paxos::Note;
+use paxoscope::protocols::paxos::check::ViolationKind;
+use paxoscope::protocols::paxos::Note;
 use paxoscope::scenario::{QuorumSpec, Scenario};
+use paxoscope::sim::event::EventKind;
 use paxoscope::Simulation;
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -350,7 +350,7 @@ fn lossy_network() {
             matches!(
                 e.kind,
                 EventKind::Lost {
-                    reason: paxoscope::event::LossReason::Network,
+                    reason: paxoscope::sim::event::LossReason::Network,
                     ..
                 }
             )

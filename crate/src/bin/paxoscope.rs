@@ -128,7 +128,7 @@ fn cmd_swarm(args: &[String]) -> Result<(), String> {
         if !is_known_bug(name) {
             return Err(format!(
                 "unknown bug {name:?}; known: {}, {}",
-                paxoscope::paxos::Bugs::NAMES.join(", "),
+                paxoscope::protocols::paxos::Bugs::NAMES.join(", "),
                 paxoscope::swarm::UNSAFE_QUORUM
             ));
         }

@@ -3,7 +3,7 @@
 //! Events are small `Copy` values recorded as they happen; the sentence is made only when
 //! someone reads it ([`Event::explain`]), so a run with the log on stays fast.
 
-use crate::paxos::{Ballot, Config, Msg, NodeId, Note, Value, MAX_NODES};
+use crate::protocols::paxos::{describe, Ballot, Config, Msg, NodeId, Note, Value, MAX_NODES};
 use crate::quorum::AcceptorSet;
 use serde::Serialize;
 use std::fmt::Write;
@@ -195,31 +195,17 @@ impl EventKind {
     }
 }
 
-/// A message written for the log: `Promise(3.p2, accepted 2.p1 "A")`.
-pub fn describe_message(config: &Config, msg: &Msg) -> String {
-    let b = |b: Ballot| config.ballot(b).to_string();
-    let v = |v: Value| format!("\"{}\"", config.value_name(v));
-    match *msg {
-        Msg::Prepare { ballot } => format!("Prepare({})", b(ballot)),
-        Msg::Promise { ballot, accepted } => match accepted {
-            None => format!("Promise({}, nothing accepted)", b(ballot)),
-            Some((ab, av)) => format!("Promise({}, accepted {} {})", b(ballot), b(ab), v(av)),
-        },
-        Msg::Nack { ballot, promised } => {
-            format!("Nack({}, promised {})", b(ballot), b(promised))
-        }
-        Msg::Accept { ballot, value } => format!("Accept({}, {})", b(ballot), v(value)),
-        Msg::Accepted { ballot, value } => format!("Accepted({}, {})", b(ballot), v(value)),
-    }
-}
-
 impl Event {
     /// One plain-language sentence about this event.
-    pub fn explain(&self, config: &Config, violations: &[crate::checker::Violation]) -> String {
+    pub fn explain(
+        &self,
+        config: &Config,
+        violations: &[crate::protocols::paxos::check::Violation],
+    ) -> String {
         let n = |id: NodeId| config.name(id).to_string();
         let b = |b: Ballot| config.ballot(b).to_string();
         let v = |v: Value| format!("\"{}\"", config.value_name(v));
-        let m = |msg: &Msg| describe_message(config, msg);
+        let m = |msg: &Msg| describe::describe_message(config, msg);
         match self.kind {
             EventKind::Propose { node, value } => {
                 format!("{} was asked to propose {}", n(node), v(value))
@@ -317,7 +303,7 @@ impl Event {
                 format!("the link {} → {} was restored", n(from), n(to))
             }
             EventKind::Timer { node } => format!("{}'s timer fired", n(node)),
-            EventKind::Protocol(note) => explain_note(config, &note),
+            EventKind::Protocol(note) => describe::explain_note(config, &note),
             EventKind::Chosen {
                 ballot,
                 value,
@@ -333,164 +319,5 @@ impl Event {
                 None => "SAFETY VIOLATED".to_string(),
             },
         }
-    }
-}
-
-fn explain_note(config: &Config, note: &Note) -> String {
-    let n = |id: NodeId| config.name(id).to_string();
-    let b = |b: Ballot| config.ballot(b).to_string();
-    let v = |v: Value| format!("\"{}\"", config.value_name(v));
-    let acc = |a: Option<(Ballot, Value)>| match a {
-        None => "it had accepted nothing".to_string(),
-        Some((ab, av)) => format!("it had accepted ({}, {})", b(ab), v(av)),
-    };
-    match *note {
-        Note::Prepared { proposer, ballot } => format!(
-            "{} started ballot {}: it asks every acceptor to promise to ignore lower ballots",
-            n(proposer),
-            b(ballot)
-        ),
-        Note::Promised {
-            acceptor,
-            ballot,
-            accepted,
-            repeat,
-            ..
-        } => {
-            if repeat {
-                format!(
-                    "{} repeated its promise for ballot {} and reported that {}",
-                    n(acceptor),
-                    b(ballot),
-                    acc(accepted)
-                )
-            } else {
-                format!(
-                    "{} promised ballot {} and reported that {}",
-                    n(acceptor),
-                    b(ballot),
-                    acc(accepted)
-                )
-            }
-        }
-        Note::Refused {
-            acceptor,
-            ballot,
-            promised,
-        } => format!(
-            "{} refused ballot {}: it has promised the higher ballot {}",
-            n(acceptor),
-            b(ballot),
-            b(promised)
-        ),
-        Note::AcceptedValue {
-            acceptor,
-            ballot,
-            value,
-            promised,
-        } => {
-            if ballot < promised {
-                format!(
-                    "{} accepted ({}, {}) although it had promised the higher ballot {}",
-                    n(acceptor),
-                    b(ballot),
-                    v(value),
-                    b(promised)
-                )
-            } else {
-                format!("{} accepted ({}, {})", n(acceptor), b(ballot), v(value))
-            }
-        }
-        Note::Proposed {
-            proposer,
-            ballot,
-            value,
-            adopted_from,
-            ignored,
-        } => match (adopted_from, ignored) {
-            (_, Some((ib, iv))) => format!(
-                "{} has a phase-1 quorum for {} and sends its own value {}, ignoring {} that a promise reported as accepted in {}",
-                n(proposer),
-                b(ballot),
-                v(value),
-                v(iv),
-                b(ib)
-            ),
-            (Some(from), None) => format!(
-                "{} has a phase-1 quorum for {} and must propose {}, the value accepted in the highest ballot reported ({})",
-                n(proposer),
-                b(ballot),
-                v(value),
-                b(from)
-            ),
-            (None, None) => format!(
-                "{} has a phase-1 quorum for {}; no promise reported an accepted value, so it proposes its own, {}",
-                n(proposer),
-                b(ballot),
-                v(value)
-            ),
-        },
-        Note::Abandoned {
-            proposer,
-            ballot,
-            higher,
-        } => format!(
-            "{} gave up ballot {} because an acceptor promised {}; it will retry higher after a random backoff",
-            n(proposer),
-            b(ballot),
-            b(higher)
-        ),
-        Note::TimedOut { proposer, ballot } => format!(
-            "{} heard too little for ballot {} in time and will try a higher ballot",
-            n(proposer),
-            b(ballot)
-        ),
-        Note::SawChosen {
-            proposer,
-            ballot,
-            value,
-        } => format!(
-            "{} saw a phase-2 quorum accept {} in ballot {}: its work is done",
-            n(proposer),
-            v(value),
-            b(ballot)
-        ),
-        Note::Learned {
-            learner,
-            ballot,
-            value,
-            acceptors,
-            messages,
-        } => {
-            if messages as usize > acceptors.count_ones() as usize
-                && !config.quorum.is_phase2_quorum(acceptors)
-            {
-                format!(
-                    "{} learned {} after {messages} Accepted messages for {}, though only {} sent them",
-                    n(learner),
-                    v(value),
-                    b(ballot),
-                    config.acceptor_list(acceptors)
-                )
-            } else {
-                format!(
-                    "{} learned {}: {} accepted it in ballot {}",
-                    n(learner),
-                    v(value),
-                    config.acceptor_list(acceptors),
-                    b(ballot)
-                )
-            }
-        }
-        Note::Forgot {
-            acceptor,
-            promised,
-            accepted,
-        } => format!(
-            "{} restarted without its durable state: it forgot its promise of {} and that {}",
-            n(acceptor),
-            b(promised),
-            acc(accepted)
-        ),
     }
 }

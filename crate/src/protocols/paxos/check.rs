@@ -9,9 +9,10 @@
 //!
 //! A violation is data with a sentence that explains it; the checker never panics.
 
+use super::pack::{vote_word, word_vote};
+use crate::explore::pack::{Pack, Packer, Unpacker, WORD_BYTES};
 use crate::hash::stable_hash;
-use crate::pack::{vote_word, word_vote, Pack, Packer, Unpacker, WORD_BYTES};
-use crate::paxos::{Ballot, Config, NodeId, Note, Value};
+use crate::protocols::paxos::{Ballot, Config, NodeId, Note, Value};
 use crate::quorum::AcceptorSet;
 use serde::Serialize;
 use std::hash::{Hash, Hasher};

@@ -6,11 +6,14 @@
 //! numbers (exact up to 2^53, far beyond any run's length).
 
 use crate::json::ToJson;
-use crate::playground::Playground;
+use crate::play::Playground;
 #[cfg(feature = "explorer")]
 use crate::scenario::Scenario;
 use crate::scenario::ScenarioError;
 use wasm_bindgen::prelude::*;
+
+#[cfg(target_arch = "wasm32")]
+pub(crate) mod floats;
 
 // The page's wasm allocates with talc rather than Rust's default dlmalloc: about 2.7 KB smaller
 // gzipped, and faster by talc's wasm benchmarks. Single-threaded wasm (no atomics) is what talc's
@@ -33,23 +36,6 @@ pub fn start() {
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
-}
-
-// JavaScript's own float conversions, for `json.rs`: both are exact (correctly rounded reading,
-// shortest round-trip writing), and using them keeps core's float formatting and parsing, about
-// 24 KB gzipped with their tables, out of the page's wasm.
-#[cfg(target_arch = "wasm32")]
-#[wasm_bindgen]
-extern "C" {
-    /// JSON number text as JavaScript's `parseFloat` reads it, correctly rounded.
-    #[wasm_bindgen(js_name = parseFloat)]
-    pub(crate) fn parse_float(text: &str) -> f64;
-
-    /// `x` as JavaScript's `String(x)` (`Number.prototype.toString`) writes it: the shortest
-    /// digits that read back as `x` (the closest such when there are several), as `0.015`,
-    /// `1.5e-7` or `123456789012345680000`.
-    #[wasm_bindgen(js_name = String)]
-    pub(crate) fn number_to_string(x: f64) -> String;
 }
 
 fn error(e: ScenarioError) -> JsError {
@@ -83,7 +69,7 @@ pub fn bench_swarm(from: f64, count: f64) -> f64 {
         .sum::<u64>() as f64
 }
 
-/// Explores every interleaving of a scenario's start within bounds (see `explore.rs`) and
+/// Explores every interleaving of a scenario's start within bounds (see `explore/`) and
 /// returns `{states, transitions, complete, violations, counterexample}`, the counterexample
 /// being scenario JSON that replays the violation, or null. The page runs this in a worker,
 /// from the `explorer` build, so that the wasm the page fetches on load does not carry it.
@@ -101,7 +87,7 @@ pub fn explore_scenario(
         states: usize,
         transitions: u64,
         complete: bool,
-        violations: Vec<crate::checker::Violation>,
+        violations: Vec<crate::protocols::paxos::check::Violation>,
         counterexample: Option<String>,
     }
     impl ToJson for Found {
@@ -138,7 +124,7 @@ pub fn explore_scenario(
 /// The names of the break-Paxos switches, for the setup panel: an array of strings.
 #[wasm_bindgen(js_name = bugNames)]
 pub fn bug_names() -> JsValue {
-    to_js(&crate::paxos::Bugs::NAMES[..])
+    to_js(&crate::protocols::paxos::Bugs::NAMES[..])
 }
 
 /// One run the page plays: see [`Playground`].

@@ -13,7 +13,7 @@
 //! Four things make it fast without changing what it finds. Sleep sets skip transitions that
 //! only reorder commuting steps, so each state is reached through fewer transitions; the
 //! states visited are exactly those of the plain search. The queue keeps states packed into
-//! bytes ([`crate::pack`]), a small fraction of the memory of whole simulations, read in
+//! bytes ([`crate::explore::pack`]), a small fraction of the memory of whole simulations, read in
 //! order. Only the states at the end of each stride are packed and unpacked: those in
 //! between are explored straight away, each a copy of its parent made in reused allocations.
 //! And all of a state's children are made before any is looked up in the visited set, so that
@@ -22,12 +22,17 @@
 //! Only the schedule's proposals are used; its other interventions are replaced by the
 //! explorer's own bounded faults.
 
-use crate::checker::Violation;
 use crate::hash::StableHasher;
-use crate::pack::{self, Unpacker, RAW_BYTES, WORD_BYTES};
-use crate::paxos::NodeId;
+use crate::protocols::paxos::check::Violation;
+pub mod pack;
+mod visited;
+
+use visited::{Found, Visited};
+
+use crate::protocols::paxos::NodeId;
 use crate::scenario::{intervention, Action, Compiled, Scenario, SchedulerKind};
 use crate::sim::{message_digest, Simulation};
+use pack::{Unpacker, RAW_BYTES, WORD_BYTES};
 use serde::Serialize;
 use std::hash::Hasher;
 
@@ -165,153 +170,6 @@ type Bits = u64;
 
 /// In [`Visited`], the bit that says a state's transitions were taken.
 const EXPANDED: Bits = 1 << 63;
-
-/// The states seen, by digest, each with its sleep set: the transitions that need not be taken
-/// from it, because every state they lead to is reached by another order of the same steps
-/// (the intersection of the sleep sets of every path that reached it), and whether its
-/// transitions were taken ([`EXPANDED`]); a later path with a smaller sleep set then takes the
-/// ones it missed.
-///
-/// Open addressing with linear probing in one array of (digest, bits) pairs. A lookup in a set
-/// of millions is a cache miss; here it is usually one, where a general-purpose hash map, which
-/// keeps control bytes apart from entries, costs two.
-struct Visited {
-    slots: Vec<[u64; 2]>,
-    len: usize,
-}
-
-/// What a lookup in [`Visited`] found.
-enum Found<'a> {
-    /// The digest was new; it is now in the set.
-    New,
-    /// The digest was there already: its bits, to read and change.
-    Seen(&'a mut Bits),
-}
-
-impl Visited {
-    fn with_capacity(states: usize) -> Visited {
-        // At most half full.
-        let slots = (states * 2).next_power_of_two().max(1024);
-        Visited {
-            slots: Visited::table(slots),
-            len: 0,
-        }
-    }
-
-    /// An empty table of `slots` slots. The zeroed allocation costs nothing until a page is
-    /// touched.
-    fn table(slots: usize) -> Vec<[u64; 2]> {
-        let table = vec![[0; 2]; slots];
-        huge_pages(&table);
-        table
-    }
-
-    /// Digests are well mixed already; 0 marks an empty slot, so digest 0 is stored as 1
-    /// (one more collision in 2^64).
-    fn key(digest: u64) -> u64 {
-        digest.max(1)
-    }
-
-    fn slot(&self, key: u64) -> usize {
-        let mask = self.slots.len() - 1;
-        let mut i = key as usize & mask;
-        while self.slots[i][0] != 0 && self.slots[i][0] != key {
-            i = (i + 1) & mask;
-        }
-        i
-    }
-
-    /// Looks `digest` up, adding it with `bits` if it is new.
-    fn find_or_add(&mut self, digest: u64, bits: Bits) -> Found<'_> {
-        if (self.len + 1) * 2 > self.slots.len() {
-            self.grow();
-        }
-        let key = Visited::key(digest);
-        let i = self.slot(key);
-        if self.slots[i][0] == key {
-            return Found::Seen(&mut self.slots[i][1]);
-        }
-        self.slots[i] = [key, bits];
-        self.len += 1;
-        Found::New
-    }
-
-    /// Asks the processor to fetch the slot where `digest` starts its probe, so that the lookup
-    /// made a little later does not wait for memory: a set of millions is far bigger than the
-    /// caches, and these lookups were the search's costliest instructions.
-    fn prefetch(&self, digest: u64) {
-        let i = Visited::key(digest) as usize & (self.slots.len() - 1);
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `i` is in bounds, and a prefetch is only a hint: it cannot fault and changes
-        // nothing the program can observe.
-        unsafe {
-            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-            _mm_prefetch::<_MM_HINT_T0>(self.slots.as_ptr().add(i).cast());
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = i;
-    }
-
-    /// The bits of a digest in the set.
-    fn bits_mut(&mut self, digest: u64) -> &mut Bits {
-        let i = self.slot(Visited::key(digest));
-        debug_assert_eq!(
-            self.slots[i][0],
-            Visited::key(digest),
-            "a queued state was seen"
-        );
-        &mut self.slots[i][1]
-    }
-
-    fn grow(&mut self) {
-        let doubled = Visited::table(self.slots.len() * 2);
-        let old = std::mem::replace(&mut self.slots, doubled);
-        for slot in old.into_iter().filter(|slot| slot[0] != 0) {
-            let i = self.slot(slot[0]);
-            self.slots[i] = slot;
-        }
-    }
-}
-
-/// Asks Linux to back `table` with huge pages (2 MB instead of 4 KB), where it does so only when
-/// asked (transparent huge pages in `madvise` mode, as on this project's build machine).
-///
-/// Lookups in the visited set land on random pages of tens of megabytes. With small pages
-/// nearly every one also misses the TLB, and a prefetch that misses the TLB does not hide the
-/// wait; with huge pages the prefetches of [`Frame::expand`] do. It is a hint about memory: it
-/// changes nothing the search computes, and where it is refused or not built the search is only
-/// slower.
-fn huge_pages(table: &[[u64; 2]]) {
-    #[cfg(all(
-        target_os = "linux",
-        any(target_arch = "x86_64", target_arch = "aarch64")
-    ))]
-    {
-        extern "C" {
-            fn madvise(addr: *mut std::ffi::c_void, length: usize, advice: i32) -> i32;
-        }
-        /// From Linux's `asm-generic/mman-common.h`, which both architectures use.
-        const MADV_HUGEPAGE: i32 = 14;
-        const PAGE_BYTES: usize = 4096;
-        // madvise takes whole pages: advise the pages that lie wholly inside the table.
-        let start = (table.as_ptr() as usize).next_multiple_of(PAGE_BYTES);
-        let end =
-            (table.as_ptr() as usize + std::mem::size_of_val(table)) / PAGE_BYTES * PAGE_BYTES;
-        if start < end {
-            // SAFETY: madvise with MADV_HUGEPAGE only changes how the kernel backs these pages,
-            // which lie inside an allocation this table owns; their contents stay the same. Its
-            // result is ignored on purpose: a refusal only leaves the pages small.
-            unsafe {
-                madvise(start as *mut std::ffi::c_void, end - start, MADV_HUGEPAGE);
-            }
-        }
-    }
-    #[cfg(not(all(
-        target_os = "linux",
-        any(target_arch = "x86_64", target_arch = "aarch64")
-    )))]
-    let _ = table;
-}
 
 /// Which fault budget a transition spends: two that spend the same one can disable each other.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -461,7 +319,7 @@ pub fn explore_with(
     };
     search.seen.find_or_add(root.digest, 0);
     root.push(None, &mut search.next_level);
-    // The queue holds states packed into bytes (see `crate::pack`), one stride at a time, read
+    // The queue holds states packed into bytes (see `crate::explore::pack`), one stride at a time, read
     // in order. Each is unpacked into the first frame of `path`; deeper frames hold the states
     // of the depth-first walk below it, each a copy of the one above made in its own
     // allocations.

@@ -1,0 +1,414 @@
+//! The playground: one run the page plays, pauses, scrubs and changes, with time travel.
+//!
+//! It keeps the simulation at the time cursor, snapshots taken on the way forward, and the
+//! scenario with the person's interventions. Moving back restores the latest snapshot before
+//! the target and runs forward; runs are deterministic, so this recreates exactly the same
+//! events. Acting in the past forks the timeline: the person's own interventions after that
+//! point are discarded (those the scenario came with stay), as in RaftScope.
+//!
+//! Everything the page shows comes from [`Playground::view`] and [`Playground::events_since`]:
+//! labels, colours, sentences. This module is plain Rust (tested natively); `wasm/` only
+//! passes its results across.
+
+use crate::protocols::paxos::check::Violation;
+use crate::protocols::paxos::describe::describe_message;
+use crate::protocols::paxos::{Ballot, Config, Msg, NodeId, Note, Phase, Roles};
+use crate::quorum::members;
+use crate::scenario::{Compiled, Intervention, Scenario, ScenarioError};
+use crate::sim::event::{EventKind, LossReason};
+use crate::sim::Simulation;
+use serde::Serialize;
+use std::num::NonZeroU64;
+use std::sync::Arc;
+
+mod view;
+
+pub use view::*;
+
+pub struct Playground {
+    scenario: Scenario,
+    /// `scenario.schedule[..authored]` came with the scenario; later entries are the person's.
+    authored: usize,
+    config: Arc<Config>,
+    schedule: Arc<Vec<(u64, crate::scenario::Action)>>,
+    sim: Simulation,
+    snapshots: Vec<Simulation>,
+    snapshot_ticks: u64,
+    /// The furthest tick the run has been computed to.
+    reached: u64,
+    markers: Vec<Marker>,
+    /// Events before this index have been scanned for markers.
+    markers_scanned: u64,
+}
+
+/// A point on the timeline worth marking.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Marker {
+    pub index: u64,
+    pub tick: u64,
+    pub kind: &'static str,
+    pub text: String,
+}
+
+impl Playground {
+    pub fn new(json: &str) -> Result<Playground, ScenarioError> {
+        let scenario = Scenario::from_json(json)?;
+        Playground::from_scenario(scenario)
+    }
+
+    pub fn from_scenario(scenario: Scenario) -> Result<Playground, ScenarioError> {
+        let compiled = scenario.compile()?;
+        let mut sim = Simulation::new(&compiled);
+        let snapshot = sim.snapshot();
+        Ok(Playground {
+            authored: scenario.schedule.len(),
+            config: Arc::clone(&compiled.config),
+            schedule: Arc::new(compiled.schedule.clone()),
+            // Enough snapshots that any seek replays at most a few hundred ticks, and few enough
+            // that a long run does not fill memory.
+            snapshot_ticks: (compiled.until_ticks / 1000).max(50),
+            scenario,
+            sim,
+            snapshots: vec![snapshot],
+            reached: 0,
+            markers: Vec::new(),
+            markers_scanned: 0,
+        })
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+    pub fn sim(&self) -> &Simulation {
+        &self.sim
+    }
+    pub fn markers(&self) -> &[Marker] {
+        &self.markers
+    }
+
+    /// Moves the time cursor to `tick` (clamped to the run's length), forward or back.
+    pub fn seek(&mut self, tick: u64) {
+        let tick = tick.min(self.sim.until_ticks());
+        if tick < self.sim.now() {
+            let i = self.snapshots.partition_point(|s| s.now() <= tick) - 1;
+            self.restore(i);
+        }
+        self.forward(tick);
+    }
+
+    fn restore(&mut self, index: usize) {
+        self.sim.restore(&self.snapshots[index]);
+        self.sim.set_schedule(Arc::clone(&self.schedule));
+    }
+
+    fn forward(&mut self, tick: u64) {
+        while self.sim.now() < tick {
+            let boundary = (self.sim.now() / self.snapshot_ticks + 1) * self.snapshot_ticks;
+            if boundary <= tick {
+                self.sim.advance_to(boundary);
+                if self
+                    .snapshots
+                    .last()
+                    .is_some_and(|s| s.now() < self.sim.now())
+                {
+                    let snapshot = self.sim.snapshot();
+                    self.snapshots.push(snapshot);
+                }
+            } else {
+                self.sim.advance_to(tick);
+            }
+        }
+        // The cursor at tick t shows the interventions scheduled at t as done: that is where a
+        // person who acted at t saw them, and they come before everything else at t.
+        while self.sim.now() == tick && self.sim.next_intervention_tick() == Some(tick) {
+            if !self.sim.step() {
+                break;
+            }
+        }
+        self.scan_markers();
+    }
+
+    /// Moves to tick `tick`, then performs single events until `actions` have happened in all:
+    /// the state someone reached by stepping, which a link records as both numbers.
+    pub fn seek_actions(&mut self, tick: u64, actions: u64) {
+        self.seek(tick);
+        // Never past `tick`: a link with too large a count stops at the end of its tick.
+        while self.sim.actions() < actions && self.sim.next_tick().is_some_and(|t| t <= tick) {
+            if !self.step() {
+                break;
+            }
+        }
+    }
+
+    /// Performs the next single event (an intervention, a delivery or a timer). False at the end.
+    pub fn step(&mut self) -> bool {
+        let stepped = self.sim.step();
+        self.scan_markers();
+        stepped
+    }
+
+    /// Goes back to just before the most recent event.
+    pub fn step_back(&mut self) {
+        let Some(target) = self.sim.actions().checked_sub(1) else {
+            return;
+        };
+        let i = self.snapshots.partition_point(|s| s.actions() <= target) - 1;
+        self.restore(i);
+        while self.sim.actions() < target && self.sim.step() {}
+    }
+
+    /// Applies an intervention now, given as a scenario schedule entry without `at` (for example
+    /// `{"crash": "a1"}`). Returns the tick it was recorded at. When the cursor is in the past,
+    /// the person's interventions after it are discarded first. A bad entry changes nothing.
+    pub fn intervene(&mut self, json: &str) -> Result<u64, ScenarioError> {
+        let at = self.sim.intervention_tick();
+        if at >= self.sim.until_ticks() {
+            return Err(ScenarioError {
+                field: "intervention".into(),
+                message: format!(
+                    "the run ends at tick {}; move back in time to act",
+                    self.sim.until_ticks()
+                ),
+            });
+        }
+        let item = Intervention::from_json_at(json, at)?;
+        let mut scenario = self.scenario.clone();
+        let mut index = 0;
+        scenario.schedule.retain(|entry| {
+            index += 1;
+            index <= self.authored || entry.at < at
+        });
+        scenario.schedule.push(item);
+        let compiled: Compiled = scenario.compile()?;
+        self.scenario = scenario;
+        self.config = compiled.config;
+        self.schedule = Arc::new(compiled.schedule);
+        // Snapshots after the fork belong to a future that no longer exists.
+        self.snapshots.retain(|s| s.now() <= at);
+        self.sim.set_schedule(Arc::clone(&self.schedule));
+        self.sim.set_config(Arc::clone(&self.config));
+        for s in &mut self.snapshots {
+            s.set_config(Arc::clone(&self.config));
+        }
+        self.sim.advance_to(at);
+        self.markers.retain(|m| m.tick < at);
+        self.markers_scanned = self.markers_scanned.min(self.sim.events());
+        self.reached = at;
+        while self.sim.next_intervention_tick() == Some(at) {
+            if !self.sim.step() {
+                break;
+            }
+        }
+        self.scan_markers();
+        Ok(at)
+    }
+
+    fn scan_markers(&mut self) {
+        self.reached = self.reached.max(self.sim.now());
+        let log = self.sim.log();
+        let config = &self.config;
+        for (index, event) in log.iter().enumerate().skip(self.markers_scanned as usize) {
+            let kind = match event.kind {
+                EventKind::Propose { .. } => "propose",
+                EventKind::Crash { .. } => "crash",
+                EventKind::Restart { .. } => "restart",
+                EventKind::Partition { .. } | EventKind::Heal => "partition",
+                EventKind::Chosen { .. } => "chosen",
+                EventKind::Protocol(Note::Learned { .. }) => "learn",
+                EventKind::Violation { .. } => "violation",
+                _ => continue,
+            };
+            self.markers.push(Marker {
+                index: index as u64,
+                tick: event.tick,
+                kind,
+                text: event.explain(config, self.sim.violations()),
+            });
+        }
+        self.markers_scanned = self.markers_scanned.max(log.len() as u64);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::ToJson;
+
+    const HAPPY: &str = include_str!("../../../scenarios/happy-path.json");
+
+    /// What two moments must share to be the same state: the clock, the log and every node's
+    /// badge (which sums up its protocol state).
+    fn digest(p: &Playground) -> (u64, u64, u64, Vec<String>) {
+        let view = p.view();
+        (
+            view.now,
+            view.events,
+            p.sim().trace_hash(),
+            view.nodes.into_iter().map(|n| n.badge).collect(),
+        )
+    }
+
+    #[test]
+    fn seeking_back_and_forth_reaches_the_same_state() {
+        let mut p = Playground::new(HAPPY).unwrap();
+        p.seek(45);
+        let at_45 = digest(&p);
+        p.seek(300);
+        p.seek(12);
+        p.seek(45);
+        assert_eq!(digest(&p), at_45);
+    }
+
+    #[test]
+    fn step_back_then_step_returns_to_the_same_state() {
+        let mut p = Playground::new(HAPPY).unwrap();
+        for _ in 0..10 {
+            p.step();
+        }
+        let after_ten = digest(&p);
+        p.step_back();
+        assert_eq!(p.sim().actions(), 9);
+        p.step();
+        assert_eq!(digest(&p), after_ten);
+    }
+
+    #[test]
+    fn an_intervention_replays_from_the_scenario_exactly() {
+        let mut p = Playground::new(HAPPY).unwrap();
+        p.seek(20);
+        p.intervene(r#"{"crash": "a1"}"#).unwrap();
+        p.seek(400);
+        let live = (p.sim().trace_hash(), p.sim().events());
+        let replay = crate::run_scenario(&p.scenario().to_json()).unwrap();
+        // The replay runs to until_ticks; the live run was also sought to its end.
+        assert_eq!((replay.trace_hash(), replay.events()), live);
+        assert!(p.view().nodes[1].crashed);
+    }
+
+    #[test]
+    fn acting_in_the_past_discards_the_persons_later_interventions() {
+        let mut p = Playground::new(HAPPY).unwrap();
+        p.seek(50);
+        p.intervene(r#"{"crash": "a2"}"#).unwrap();
+        p.seek(10);
+        p.intervene(r#"{"crash": "a3"}"#).unwrap();
+        let crashes: Vec<_> = p
+            .scenario()
+            .schedule
+            .iter()
+            .filter_map(|s| s.crash.clone())
+            .collect();
+        assert_eq!(crashes, vec!["a3".to_string()]);
+        p.seek(400);
+        let replay = crate::run_scenario(&p.scenario().to_json()).unwrap();
+        assert_eq!(replay.trace_hash(), p.sim().trace_hash());
+    }
+
+    #[test]
+    fn a_reopened_scenario_shows_an_intervention_at_the_cursor_as_done() {
+        let mut p = Playground::new(HAPPY).unwrap();
+        p.seek(20);
+        p.intervene(r#"{"crash": "a1"}"#).unwrap();
+        let live = digest(&p);
+        let mut reopened = Playground::new(&p.scenario().to_json()).unwrap();
+        reopened.seek(20);
+        assert_eq!(digest(&reopened), live);
+        assert!(reopened.view().nodes[1].crashed);
+    }
+
+    #[test]
+    fn a_stepped_state_is_reached_again_from_its_tick_and_action_count() {
+        let mut p = Playground::new(HAPPY).unwrap();
+        for _ in 0..7 {
+            p.step();
+        }
+        let stepped = digest(&p);
+        let (tick, actions) = (p.sim().now(), p.sim().actions());
+        let mut reopened = Playground::new(&p.scenario().to_json()).unwrap();
+        reopened.seek_actions(tick, actions);
+        assert_eq!(digest(&reopened), stepped);
+    }
+
+    #[test]
+    fn a_bad_intervention_changes_nothing() {
+        let mut p = Playground::new(HAPPY).unwrap();
+        p.seek(20);
+        let before = digest(&p);
+        let error = p.intervene(r#"{"crash": "a9"}"#).unwrap_err();
+        assert!(error.to_string().contains("unknown node"), "{error}");
+        assert!(p.intervene("[1]").is_err());
+        p.seek(10_000);
+        let end = digest(&p);
+        let error = p.intervene(r#"{"crash": "a1"}"#).unwrap_err();
+        assert!(
+            error.to_string().contains("the run ends at tick 400"),
+            "{error}"
+        );
+        assert_eq!(digest(&p), end);
+        p.seek(20);
+        assert!(p.intervene(r#"{"explode": true}"#).is_err());
+        assert_eq!(digest(&p), before);
+    }
+
+    #[test]
+    fn the_view_reports_the_chosen_value_and_its_quorum() {
+        let mut p = Playground::new(HAPPY).unwrap();
+        p.seek(400);
+        let view = p.view();
+        let chosen = view.chosen.expect("happy path chooses");
+        assert_eq!(chosen.value, "A");
+        assert_eq!(chosen.quorum.len(), 2);
+        assert!(view.status.starts_with("“A” is chosen"), "{}", view.status);
+        assert!(p.markers().iter().any(|m| m.kind == "chosen"));
+    }
+
+    /// The views' JSON is what serde_json writes from their serde derive, less the `null`s of
+    /// `None` fields (left out, so that JavaScript reads `undefined` as before), over every
+    /// library scenario at many moments: partitions, cuts, losses, duplicates, violations.
+    #[test]
+    fn views_are_written_as_serde_writes_them_without_nulls() {
+        fn without_nulls(value: serde_json::Value) -> serde_json::Value {
+            match value {
+                serde_json::Value::Object(map) => map
+                    .into_iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (k, without_nulls(v)))
+                    .collect(),
+                serde_json::Value::Array(items) => items.into_iter().map(without_nulls).collect(),
+                other => other,
+            }
+        }
+        fn same<T: ToJson + Serialize>(value: &T) {
+            let ours: serde_json::Value =
+                serde_json::from_str(&value.to_json_text()).expect("valid JSON");
+            assert_eq!(ours, without_nulls(serde_json::to_value(value).unwrap()));
+        }
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios");
+        let mut seen = std::collections::BTreeSet::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let Ok(mut p) = Playground::new(&text) else {
+                continue;
+            };
+            let until = p.sim().until_ticks().min(3000);
+            for tick in (0..=until).step_by(25) {
+                p.seek(tick);
+                let view = p.view();
+                same(&view);
+                seen.extend(view.nodes.iter().filter_map(|n| n.group.map(|_| "group")));
+                seen.extend(view.violations.first().map(|_| "violation"));
+                seen.extend(view.cuts.first().map(|_| "cut"));
+                seen.extend(view.chosen.as_ref().map(|_| "chosen"));
+                seen.extend(view.messages.iter().find_map(|m| m.copy_of.map(|_| "copy")));
+            }
+            let events = p.events_since(0, usize::MAX);
+            seen.extend(events.iter().filter_map(|e| e.lost.map(|_| "lost")));
+            same(&events);
+            same(&p.markers().to_vec());
+        }
+        for feature in ["group", "violation", "cut", "chosen", "copy", "lost"] {
+            assert!(seen.contains(feature), "no scenario shows a {feature}");
+        }
+    }
+}
