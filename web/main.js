@@ -35,6 +35,8 @@ const app = {
   speed: 20,
   selectedNode: null,
   selectedMessage: null,
+  /** The log entry the cursor was moved to, by its index, kept marked in the log. */
+  selectedEvent: null,
   entries: [],
   /** The log index of `entries[0]`. */
   entriesBase: 0,
@@ -135,7 +137,7 @@ function load(text, { push = false, errorSuffix = '' } = {}) {
   app.pg?.free();
   stage.forgetMessages();
   Object.assign(app, {
-    pg, time: 0, playing: false, selectedMessage: null, entries: [], entriesBase: 0,
+    pg, time: 0, playing: false, selectedMessage: null, selectedEvent: null, entries: [], entriesBase: 0,
     seenViolations: 0, markersKey: '', tour: null,
   });
   library?.showStep();
@@ -279,7 +281,7 @@ function renderMarkers(view) {
   replace($('markers'), markers.map((m) => h('button', {
     type: 'button', class: `marker ${m.kind}`, style: `left:${(100 * m.tick) / view.until_ticks}%`,
     title: `tick ${m.tick}: ${m.text}`, 'aria-label': `Jump to tick ${m.tick}: ${m.text}`,
-    'data-kind': m.kind, onclick: () => seekTo(m.tick),
+    'data-kind': m.kind, onclick: () => seekTo(m.tick, { event: m.index }),
   })));
 }
 
@@ -335,11 +337,14 @@ function pause() {
   updateLink();
 }
 
-/** Moves the cursor to `tick`; with `actions`, on to the state someone reached by stepping. */
-function seekTo(tick, { quiet = false, actions = null } = {}) {
+/** Moves the cursor to `tick`; with `actions`, on to the state someone reached by stepping;
+ *  with `event` (an index in the log), to just after that event, which stays selected. */
+function seekTo(tick, { quiet = false, actions = null, event = null } = {}) {
   pause();
   app.time = Math.max(0, Math.min(app.view.until_ticks, Math.floor(tick)));
-  if (actions === null) app.pg.seek(app.time);
+  app.selectedEvent = event;
+  if (event !== null) app.pg.seekEvent(app.time, event);
+  else if (actions === null) app.pg.seek(app.time);
   else app.pg.seekActions(app.time, actions);
   refresh();
   library?.syncTo(app.time);
@@ -349,6 +354,7 @@ function seekTo(tick, { quiet = false, actions = null } = {}) {
 
 function step() {
   pause();
+  app.selectedEvent = null;
   if (app.pg.step()) {
     refresh();
     app.time = app.view.now;
@@ -359,6 +365,7 @@ function step() {
 
 function stepBack() {
   pause();
+  app.selectedEvent = null;
   app.pg.stepBack();
   refresh();
   app.time = app.view.now;

@@ -162,13 +162,21 @@ export class Panels {
       items.push(h('li', {
         class: `${e.kind}${this.involved.has(e.index) ? ' involved' : ''}`, tabindex: 0, 'data-index': e.index,
         title: 'Jump to this moment',
-        onclick: () => this.seekTo(e.tick),
-        onkeydown: (event) => { if (event.key === 'Enter') this.seekTo(e.tick); },
+        onclick: () => this.seekTo(e.tick, { event: e.index }),
+        onkeydown: (event) => { if (event.key === 'Enter') this.seekTo(e.tick, { event: e.index }); },
       }, h('span', { class: 'tick' }, `t=${e.tick}`), e.text));
     }
     list.append(...items);
     while (list.childElementCount > LOG_LINES_MAX) list.firstElementChild.remove();
     this.logCount = end;
-    if (items.length && !this.involved.size) list.lastElementChild?.scrollIntoView({ block: 'nearest' });
+    // The entry the cursor was moved to (from the log or a timeline marker) stays marked.
+    const chosen = this.app.selectedEvent ?? null;
+    for (const li of list.querySelectorAll('li[aria-current]')) {
+      if (Number(li.dataset.index) !== chosen) li.removeAttribute('aria-current');
+    }
+    const selected = chosen === null ? null : list.querySelector(`li[data-index="${chosen}"]`);
+    selected?.setAttribute('aria-current', 'true');
+    if (selected) selected.scrollIntoView({ block: 'nearest' });
+    else if (items.length && !this.involved.size) list.lastElementChild?.scrollIntoView({ block: 'nearest' });
   }
 }

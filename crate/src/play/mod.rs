@@ -140,6 +140,18 @@ impl Playground {
         }
     }
 
+    /// Moves to just after event `index`, which happened at tick `tick`: the state a timeline
+    /// marker or a log entry names. The cursor lands inside the tick, with that event and the
+    /// ones before it done and nothing after it, so "“B” is chosen" shows “B” chosen.
+    pub fn seek_event(&mut self, tick: u64, index: u64) {
+        self.seek(tick);
+        while self.sim.events() <= index && self.sim.next_tick().is_some_and(|t| t <= tick) {
+            if !self.step() {
+                break;
+            }
+        }
+    }
+
     /// Performs the next single event (an intervention, a delivery or a timer). False at the end.
     pub fn step(&mut self) -> bool {
         let stepped = self.sim.step();
@@ -257,6 +269,40 @@ mod tests {
         p.seek(12);
         p.seek(45);
         assert_eq!(digest(&p), at_45);
+    }
+
+    #[test]
+    fn seeking_an_event_lands_just_after_it() {
+        let mut p = Playground::new(HAPPY).unwrap();
+        p.seek(p.sim().until_ticks());
+        let all: Vec<(u64, u64, &'static str)> = p
+            .sim()
+            .log()
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (i as u64, e.tick, e.kind.name()))
+            .collect();
+        let (index, tick, _) = *all.iter().find(|(_, _, kind)| *kind == "chosen").unwrap();
+        // Seek from both sides: from the end (back) and from the start (forward). One step can
+        // make several events (a delivery, what it caused, the value chosen), so the cursor is
+        // after the step that made the event, and one step back is before it.
+        for from in [p.sim().until_ticks(), 0] {
+            p.seek(from);
+            p.seek_event(tick, index);
+            assert!(p.sim().events() > index, "from tick {from}");
+            assert_eq!(p.sim().now(), tick);
+            assert!(p.view().chosen.is_some(), "the chosen value shows");
+            p.step_back();
+            assert!(p.sim().events() <= index, "from tick {from}");
+            assert!(p.view().chosen.is_none());
+        }
+        // Every seventh event of the run: the cursor stops right after it, within its tick.
+        for &(index, tick, _) in all.iter().step_by(7) {
+            p.seek_event(tick, index);
+            assert!(p.sim().events() > index && p.sim().now() == tick);
+            p.step_back();
+            assert!(p.sim().events() <= index);
+        }
     }
 
     #[test]

@@ -162,6 +162,14 @@ impl WasmPlayground {
             .seek_actions(tick.max(0.0) as u64, actions.max(0.0) as u64);
     }
 
+    /// Moves to just after event `index`, which happened at `tick`: where a timeline marker or
+    /// a log entry points.
+    #[wasm_bindgen(js_name = seekEvent)]
+    pub fn seek_event(&mut self, tick: f64, index: f64) {
+        self.inner
+            .seek_event(tick.max(0.0) as u64, index.max(0.0) as u64);
+    }
+
     /// The number of single events performed so far (a link records it with the tick).
     pub fn actions(&self) -> f64 {
         self.inner.sim().actions() as f64

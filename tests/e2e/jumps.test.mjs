@@ -1,0 +1,64 @@
+// Jumping to an event, as a teacher does from a timeline marker or a log entry: the page shows
+// the state just after the event it names, and the entry stays in the log, marked.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start } from './helpers.mjs';
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env.stop(); });
+
+async function openAtEnd() {
+  const page = await env.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(env.url);
+  await page.waitForSelector('body[data-ready=true]');
+  // The markers of a run appear as far as it has been computed: go to its end, then back.
+  await page.locator('#scrubber').fill('1500');
+  await page.locator('#scrubber').fill('0');
+  return page;
+}
+
+test('clicking the “is chosen” marker shows the value chosen', async () => {
+  const page = await openAtEnd();
+  const marker = page.locator('#markers .marker.chosen').first();
+  const label = await marker.getAttribute('aria-label');
+  const [, value] = label.match(/"(\w+)" is chosen/);
+  await marker.click();
+  assert.equal(await page.locator('[data-chosen]').getAttribute('data-chosen'), value, label);
+  assert.match(await page.locator('#clock').textContent(), new RegExp(`^tick ${label.match(/tick (\d+)/)[1]} of`));
+  await page.close();
+});
+
+test('clicking the “learned” marker shows the learner as having learned it', async () => {
+  const page = await openAtEnd();
+  const marker = page.locator('#markers .marker.learn').first();
+  const label = await marker.getAttribute('aria-label');
+  const [, learner, value] = label.match(/(l\d) learned "(\w+)"/);
+  await marker.click();
+  assert.equal(await page.locator(`[data-node=${learner}] .badge`).textContent(), `learned “${value}”`, label);
+  await page.close();
+});
+
+test('a log entry jumped to stays in the log, marked, and its step is done', async () => {
+  const page = await openAtEnd();
+  await page.locator('#scrubber').fill('1500');
+  await page.locator('#tab-log').click();
+  const entry = page.locator('#log li', { hasText: 'has a phase-1 quorum' }).first();
+  const index = await entry.getAttribute('data-index');
+  const text = await entry.textContent();
+  await entry.click();
+  const same = page.locator(`#log li[data-index="${index}"]`);
+  assert.equal(await same.count(), 1, `${text} is still in the log`);
+  assert.equal(await same.getAttribute('aria-current'), 'true');
+  assert.equal(await page.locator('#log li[aria-current]').count(), 1);
+  // The next log entry was not reached: the cursor is just after this one's step.
+  const proposer = text.match(/(p\d) has a phase-1 quorum/)[1];
+  await page.locator(`[data-node=${proposer}]`).click();
+  await page.locator('#tab-details').click();
+  assert.doesNotMatch(await page.locator('#panel-details').textContent(), /waiting for \d+ more promise/);
+  await page.close();
+});
+
+test('the console stayed clean through every jump', () => {
+  assert.deepEqual(env.problems, []);
+});
