@@ -185,10 +185,14 @@ impl Playground {
         }
         let item = Intervention::from_json_at(json, at)?;
         let mut scenario = self.scenario.clone();
+        // The person's own entries that are done at the cursor stay: those before it, and those
+        // at its tick, which the cursor shows as done (a second action while paused keeps the
+        // first). The rest belong to a future this action replaces.
+        let done_at = |entry_at: u64| entry_at < at || (entry_at == at && at == self.sim.now());
         let mut index = 0;
         scenario.schedule.retain(|entry| {
             index += 1;
-            index <= self.authored || entry.at < at
+            index <= self.authored || done_at(entry.at)
         });
         scenario.schedule.push(item);
         let compiled: Compiled = scenario.compile()?;
@@ -329,6 +333,45 @@ mod tests {
         // The replay runs to until_ticks; the live run was also sought to its end.
         assert_eq!((replay.trace_hash(), replay.events()), live);
         assert!(p.view().nodes[1].crashed);
+    }
+
+    #[test]
+    fn actions_taken_while_paused_happen_at_the_cursor_in_order() {
+        let mut p = Playground::new(HAPPY).unwrap();
+        p.seek(50);
+        let events = p.sim().events();
+        let mut ticks = Vec::new();
+        for node in ["a1", "a2", "a3"] {
+            ticks.push(p.intervene(&format!(r#"{{"crash": "{node}"}}"#)).unwrap());
+        }
+        assert_eq!(ticks, [50, 50, 50]);
+        assert_eq!(p.sim().now(), 50);
+        // Three crashes and nothing else: no acceptor handled a message in between.
+        assert_eq!(p.sim().events(), events + 3);
+        let kinds: Vec<&str> = p.sim().log()[events as usize..]
+            .iter()
+            .map(|e| e.kind.name())
+            .collect();
+        assert_eq!(kinds, ["crash", "crash", "crash"]);
+        // The scenario replays them where they were taken.
+        p.seek(p.sim().until_ticks());
+        let replay = crate::run_scenario(&p.scenario().to_json()).unwrap();
+        assert_eq!(replay.trace_hash(), p.sim().trace_hash());
+        // After a step inside a tick, a delivery has happened at it: an action now belongs
+        // after it, at the next tick, as a replay would order it.
+        let delivery = p
+            .sim()
+            .log()
+            .iter()
+            .find(|e| e.kind.name() == "deliver")
+            .unwrap();
+        let tick = delivery.tick;
+        let mut q = Playground::new(HAPPY).unwrap();
+        q.seek(tick);
+        q.step();
+        let at_tick = q.sim().log().iter().rev().take_while(|e| e.tick == tick);
+        assert!(at_tick.map(|e| e.kind.name()).any(|kind| kind == "deliver"));
+        assert_eq!(q.intervene(r#"{"crash": "a1"}"#).unwrap(), tick + 1);
     }
 
     #[test]

@@ -71,8 +71,10 @@ pub struct Simulation {
     seed: u64,
     nodes: Vec<Node>,
     now: u64,
-    /// Whether an event at tick `now` has already happened; a new intervention then goes to the
-    /// next tick, so that replaying the scenario puts it in the same place.
+    /// Whether a delivery or a timer has already happened at tick `now`; a new intervention
+    /// then goes to the next tick, so that replaying the scenario puts it in the same place.
+    /// Interventions do not count: one added at `now` replays after them, in the order taken,
+    /// and before the tick's deliveries, which is where the person saw it happen.
     acted_at_now: bool,
     inflight: Vec<InFlight>,
     next_message_id: u64,
@@ -369,7 +371,9 @@ impl Simulation {
     /// Applies one action now: an intervention, or (for the script scheduler and the explorer)
     /// the delivery of a message or the firing of a timer.
     pub fn apply(&mut self, action: &Action) {
-        self.acted_at_now = true;
+        if matches!(action, Action::Deliver(_) | Action::Timeout(_)) {
+            self.acted_at_now = true;
+        }
         self.actions += 1;
         match *action {
             Action::Propose { node, value } => {
