@@ -194,7 +194,9 @@ function refresh() {
   const count = app.view.violations.length;
   if (count > app.seenViolations) {
     app.seenViolations = count;
-    pause();
+    // A tour's steps say where its run stops, and the step after a violation is written to
+    // explain it: stopping short of that step would leave the tour a step behind.
+    if (!(app.playing && (library?.nextStop() ?? null) !== null)) pause();
     const violation = app.view.violations[0];
     const banner = $('violation');
     banner.hidden = false;
