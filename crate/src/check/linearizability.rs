@@ -142,7 +142,7 @@ enum Outcome {
 }
 
 /// What placing an operation does, on values numbered by [`Values`].
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Effect {
     /// A read that returned this value: the state must hold it.
     Read(u32),
@@ -241,15 +241,24 @@ const NONE: u32 = u32::MAX;
 /// One part's search. Calls and returns are entries of a doubly linked list in time order;
 /// placing an operation lifts its two entries out of the list, and backtracking puts them back
 /// in the reverse order, so each costs a few pointer writes (Knuth's dancing links).
+///
+/// The search's operations are numbered with those that returned first (`0..returned`), then
+/// those that never returned, because the memo treats the two kinds differently.
 struct Search {
     values: Values,
     /// Per operation of the search (not every operation of the part: see [`effect`]).
     effects: Vec<Effect>,
     /// The operation's index in the history's `ops`.
     ops: Vec<usize>,
+    /// How many of the search's operations returned.
+    returned: usize,
     /// Whether the operation may be left out: its outcome is unknown, so it may not have taken
     /// effect at all.
     optional: Vec<bool>,
+    /// For an operation that never returned, an identical one called no later that never
+    /// returned either, or `NONE`. Two such operations are interchangeable, so the search
+    /// places the later only after the earlier, which halves the orders it tries for each pair.
+    twin: Vec<u32>,
     call_entry: Vec<u32>,
     return_entry: Vec<u32>,
     /// Per entry, in time order: the operation, and whether the entry is its return.
@@ -258,8 +267,8 @@ struct Search {
     prev: Vec<u32>,
     /// The list's head sentinel, the entry before the first.
     head: u32,
-    /// A random word per operation; a set's hash is the XOR of its members', kept up to date
-    /// as operations are placed and taken back (Zobrist hashing).
+    /// A random word per operation that returned; a set's hash is the XOR of its members',
+    /// kept up to date as operations are placed and taken back (Zobrist hashing).
     zobrist: Vec<u64>,
     steps: u64,
 }
@@ -270,6 +279,18 @@ struct Frame {
     state_before: u32,
     /// Left out (an unknown outcome that did not take effect) rather than placed.
     left_out: bool,
+    /// Whether the other choices at the configuration this left need no try: the operation
+    /// kept the state, or was left out, which is tried after every placement there.
+    last_choice: bool,
+}
+
+/// A set of operations as bits.
+fn has(set: &[u64], i: usize) -> bool {
+    set[i / 64] & (1 << (i % 64)) != 0
+}
+
+fn flip(set: &mut [u64], i: usize) {
+    set[i / 64] ^= 1 << (i % 64);
 }
 
 impl Search {
@@ -280,15 +301,30 @@ impl Search {
             appended: HashMap::new(),
         };
         values.number(&history.init);
-        let (mut effects, mut ops, mut optional) = (Vec::new(), Vec::new(), Vec::new());
-        for &i in part {
+        let mut kept: Vec<(usize, Effect)> = part
+            .iter()
+            .filter_map(|&i| Some((i, effect(&mut values, &history.ops[i])?)))
+            .collect();
+        // Returned operations first, each kind by call.
+        kept.sort_by_key(|&(i, _)| {
             let op = &history.ops[i];
-            if let Some(effect) = effect(&mut values, op) {
-                effects.push(effect);
-                ops.push(i);
-                optional.push(op.known_output().is_none());
-            }
-        }
+            (op.return_time.is_none(), op.call, i)
+        });
+        let (ops, effects): (Vec<usize>, Vec<Effect>) = kept.into_iter().unzip();
+        let returned = ops
+            .iter()
+            .filter(|&&i| history.ops[i].return_time.is_some())
+            .count();
+        let optional = ops
+            .iter()
+            .map(|&i| history.ops[i].known_output().is_none())
+            .collect();
+        let twin = (0..ops.len())
+            .map(|o| {
+                let earlier = (returned..o).rev().find(|&t| effects[t] == effects[o]);
+                earlier.map_or(NONE, |t| t as u32)
+            })
+            .collect();
         // Calls before returns at the same time: intervals are closed, so an operation that
         // returns at the moment another is called may still be ordered after it.
         let mut times: Vec<(u64, bool, u32)> = Vec::new();
@@ -324,12 +360,14 @@ impl Search {
             .map(|e| e.checked_sub(1).unwrap_or(head))
             .collect();
         prev.push(NONE);
-        let zobrist = (0..ops.len() as u64).map(|i| stable_hash(&i)).collect();
+        let zobrist = (0..returned as u64).map(|i| stable_hash(&i)).collect();
         Search {
             values,
             effects,
             ops,
+            returned,
             optional,
+            twin,
             call_entry,
             return_entry,
             entries,
@@ -372,16 +410,18 @@ impl Search {
     }
 
     fn run(&mut self, steps_max: u64) -> Outcome {
-        let count = self.ops.len();
-        let words = count.div_ceil(64).max(1);
-        let mut memo = Memo::new(words);
-        let mut done = vec![0u64; words];
+        let pending = self.ops.len() - self.returned;
+        let mut memo = Memo::new(self.returned.div_ceil(64), pending.div_ceil(64));
+        // What is placed (or left out): the operations that returned, then those that never
+        // did, as two sets, with the hash of the first.
+        let mut placed = vec![0u64; self.returned.div_ceil(64)];
+        let mut placed_pending = vec![0u64; pending.div_ceil(64)];
         let mut hash = 0u64;
         let mut state = 0u32;
         let mut stack: Vec<Frame> = Vec::new();
         // Operations that returned and are not placed yet: the search is over when none is
         // left, since one that never returned may always take effect after all the others.
-        let mut remaining = self.return_entry.iter().filter(|&&e| e != NONE).count();
+        let mut remaining = self.returned;
         // The latest return the search reached with every earlier return placed: where the
         // smallest failing prefix ends.
         let mut furthest: u32 = 0;
@@ -393,49 +433,84 @@ impl Search {
             self.steps += 1;
             let (op, is_return) = self.entries[entry as usize];
             let o = op as usize;
-            let (word, bit) = (o / 64, 1u64 << (o % 64));
             if !is_return {
-                if let Some(after) = self.values.apply(state, self.effects[o]) {
-                    done[word] |= bit;
-                    if memo.insert(&done, hash ^ self.zobrist[o], after) {
+                let twin = self.twin[o];
+                let waits = twin != NONE && !has(&placed_pending, twin as usize - self.returned);
+                let after = if waits {
+                    None
+                } else {
+                    self.values.apply(state, self.effects[o])
+                };
+                let Some(after) = after else {
+                    entry = self.next[entry as usize];
+                    continue;
+                };
+                // An operation that leaves the state as it is (a read, a cas that did not
+                // swap) and fits here can be moved here from later in any linearization:
+                // nothing that must come before it is unplaced, since it has been called and
+                // no unplaced operation has returned. So if placing it here fails, so does
+                // every other choice here, and the search does not try them.
+                let keeps_state =
+                    matches!(self.effects[o], Effect::Read(_) | Effect::NotSwapped { .. });
+                let fresh = if o < self.returned {
+                    flip(&mut placed, o);
+                    let fresh =
+                        memo.insert(&placed, hash ^ self.zobrist[o], after, &placed_pending);
+                    if fresh {
+                        hash ^= self.zobrist[o];
+                    } else {
+                        flip(&mut placed, o);
+                    }
+                    fresh
+                } else {
+                    flip(&mut placed_pending, o - self.returned);
+                    let fresh = memo.insert(&placed, hash, after, &placed_pending);
+                    if !fresh {
+                        flip(&mut placed_pending, o - self.returned);
+                    }
+                    fresh
+                };
+                if fresh {
+                    stack.push(Frame {
+                        op,
+                        state_before: state,
+                        left_out: false,
+                        last_choice: keeps_state,
+                    });
+                    state = after;
+                    self.lift(op);
+                    remaining -= (o < self.returned) as usize;
+                    entry = self.next[self.head as usize];
+                    continue;
+                }
+                if !keeps_state {
+                    entry = self.next[entry as usize];
+                    continue;
+                }
+            } else {
+                // The first return in the list: this operation must be placed before
+                // anything later, and every try to place it from here has failed.
+                furthest = furthest.max(entry);
+                if self.optional[o] {
+                    flip(&mut placed, o);
+                    if memo.insert(&placed, hash ^ self.zobrist[o], state, &placed_pending) {
                         hash ^= self.zobrist[o];
                         stack.push(Frame {
                             op,
                             state_before: state,
-                            left_out: false,
+                            left_out: true,
+                            last_choice: true,
                         });
-                        state = after;
                         self.lift(op);
-                        remaining -= (self.return_entry[o] != NONE) as usize;
+                        remaining -= 1;
                         entry = self.next[self.head as usize];
                         continue;
                     }
-                    done[word] &= !bit;
+                    flip(&mut placed, o);
                 }
-                entry = self.next[entry as usize];
-                continue;
             }
-            // The first return in the list: this operation must be placed before anything
-            // later, and every try to place it from here has failed.
-            furthest = furthest.max(entry);
-            if self.optional[o] {
-                done[word] |= bit;
-                if memo.insert(&done, hash ^ self.zobrist[o], state) {
-                    hash ^= self.zobrist[o];
-                    stack.push(Frame {
-                        op,
-                        state_before: state,
-                        left_out: true,
-                    });
-                    self.lift(op);
-                    remaining -= 1;
-                    entry = self.next[self.head as usize];
-                    continue;
-                }
-                done[word] &= !bit;
-            }
-            // Take back the latest placement and try the next call after it. A left-out
-            // operation was tried last, at its return, so taking it back goes one further.
+            // Take back the latest placement and try the next call after it, unless it was
+            // the last choice at its configuration.
             loop {
                 let Some(frame) = stack.pop() else {
                     let (op, _) = self.entries[furthest as usize];
@@ -443,11 +518,15 @@ impl Search {
                 };
                 let o = frame.op as usize;
                 self.unlift(frame.op);
-                done[o / 64] &= !(1u64 << (o % 64));
-                hash ^= self.zobrist[o];
+                if o < self.returned {
+                    flip(&mut placed, o);
+                    hash ^= self.zobrist[o];
+                    remaining += 1;
+                } else {
+                    flip(&mut placed_pending, o - self.returned);
+                }
                 state = frame.state_before;
-                remaining += (self.return_entry[o] != NONE) as usize;
-                if !frame.left_out {
+                if !frame.last_choice {
                     entry = self.next[self.call_entry[o] as usize];
                     break;
                 }
@@ -462,32 +541,53 @@ impl Search {
     }
 }
 
-/// The configurations the search has seen: (set of operations placed, state) pairs. From a
-/// configuration the rest of the search is always the same, so the second visit is skipped;
-/// this is what makes the search practical. Keys are stored exactly, side by side in one
-/// vector, and found through an open-addressing table of their numbers.
+/// The configurations the search has seen, each (operations placed, state): from a
+/// configuration the rest of the search is always the same, so a second visit is skipped. This
+/// is what makes the search practical.
+///
+/// Operations that never returned are kept apart, because they are never due: a configuration
+/// that has placed fewer of them, and otherwise the same, can do everything this one can (it
+/// may place the others later, or never). So for each (returned operations placed, state) the
+/// memo keeps the sets of never-returned operations placed, and a configuration is skipped
+/// when one of them is a subset of its own. With no such operations this is the plain memo.
+///
+/// Keys are stored exactly, side by side in one vector, and found through an open-addressing
+/// table of their numbers; a hash alone could collide and skip the only way to linearize.
 struct Memo {
     words: usize,
-    /// Per configuration: the set's words, then the state.
+    pending_words: usize,
+    /// Per key: the set's words, then the state.
     keys: Vec<u64>,
     hashes: Vec<u64>,
-    /// Configuration number + 1, or 0 for an empty slot; a power of two long, at most half
-    /// full.
+    /// Per key, its latest set of never-returned operations.
+    latest: Vec<u32>,
+    /// The sets of never-returned operations, `pending_words` each, and for each the one
+    /// stored before it for the same key, or `NONE`.
+    pending_sets: Vec<u64>,
+    earlier: Vec<u32>,
+    /// Key number + 1, or 0 for an empty slot; a power of two long, at most half full.
     slots: Vec<u32>,
 }
 
 impl Memo {
-    fn new(words: usize) -> Memo {
+    fn new(words: usize, pending_words: usize) -> Memo {
         Memo {
             words,
+            pending_words,
             keys: Vec::new(),
             hashes: Vec::new(),
+            latest: Vec::new(),
+            pending_sets: Vec::new(),
+            earlier: Vec::new(),
             slots: vec![0; 1024],
         }
     }
 
     fn words_used(&self) -> usize {
-        self.keys.len() + self.hashes.len() + self.slots.len() / 2
+        self.keys.len()
+            + self.hashes.len()
+            + self.pending_sets.len()
+            + (self.latest.len() + self.earlier.len() + self.slots.len()) / 2
     }
 
     fn slot(&self, hash: u64) -> usize {
@@ -496,25 +596,34 @@ impl Memo {
         (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
     }
 
-    /// Adds the configuration; false if it was already there.
-    fn insert(&mut self, set: &[u64], set_hash: u64, state: u32) -> bool {
+    /// Adds the configuration; false if it, or one that can do all it can, was there already.
+    fn insert(&mut self, set: &[u64], set_hash: u64, state: u32, pending: &[u64]) -> bool {
         let hash = set_hash ^ u64::from(state).wrapping_mul(0xD6E8_FEB8_6659_FD93);
         let stride = self.words + 1;
         let mask = self.slots.len() - 1;
         let mut slot = self.slot(hash);
-        loop {
-            match self.slots[slot] {
-                0 => break,
-                number => {
-                    let n = number as usize - 1;
-                    let key = &self.keys[n * stride..(n + 1) * stride];
-                    if self.hashes[n] == hash
-                        && key[self.words] == u64::from(state)
-                        && &key[..self.words] == set
-                    {
+        while self.slots[slot] != 0 {
+            let n = self.slots[slot] as usize - 1;
+            let key = &self.keys[n * stride..(n + 1) * stride];
+            if self.hashes[n] == hash
+                && key[self.words] == u64::from(state)
+                && &key[..self.words] == set
+            {
+                let mut stored = self.latest[n];
+                while stored != NONE {
+                    let at = stored as usize * self.pending_words;
+                    let subset = self.pending_sets[at..at + self.pending_words]
+                        .iter()
+                        .zip(pending)
+                        .all(|(old, new)| old & !new == 0);
+                    if subset {
                         return false;
                     }
+                    stored = self.earlier[stored as usize];
                 }
+                self.earlier.push(self.latest[n]);
+                self.latest[n] = self.add_pending(pending);
+                return true;
             }
             slot = (slot + 1) & mask;
         }
@@ -522,11 +631,19 @@ impl Memo {
         self.keys.extend_from_slice(set);
         self.keys.push(u64::from(state));
         self.hashes.push(hash);
+        self.earlier.push(NONE);
+        let first = self.add_pending(pending);
+        self.latest.push(first);
         self.slots[slot] = number as u32 + 1;
         if self.hashes.len() * 2 > self.slots.len() {
             self.grow();
         }
         true
+    }
+
+    fn add_pending(&mut self, pending: &[u64]) -> u32 {
+        self.pending_sets.extend_from_slice(pending);
+        (self.earlier.len() - 1) as u32
     }
 
     fn grow(&mut self) {
