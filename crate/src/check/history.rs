@@ -270,15 +270,17 @@ fn model_value(model: Model, value: &json::Value, path: &str) -> Result<Value, H
     match (model, value) {
         (Model::Register, json::Value::String(s)) if s == "nil" => Ok(Value::Nil),
         (_, json::Value::String(s)) => Ok(Value::Text(s.clone())),
-        (Model::Register, json::Value::Number(text)) => text.parse().map(Value::Integer).map_err(|_| {
-            error(
-                path,
-                format!(
-                    "invalid value: {}, expected an integer from -2^63 to 2^63 - 1, a string, or \"nil\"",
-                    value.describe()
-                ),
-            )
-        }),
+        (Model::Register, json::Value::Number(text)) if json::is_integer(text) => {
+            text.parse().map(Value::Integer).map_err(|_| {
+                error(
+                    path,
+                    format!(
+                        "invalid value: {}, expected an integer from -2^63 to 2^63 - 1",
+                        value.describe()
+                    ),
+                )
+            })
+        }
         (Model::Register, other) => Err(invalid_type(
             path,
             other,

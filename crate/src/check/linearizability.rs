@@ -880,7 +880,7 @@ fn reason(
                 }
             }
             Needs::HoldsNot(value) => {
-                format!("{claim}, but {what} still held {value}, its initial value: {nothing} before it returned")
+                format!("{who} failed, but {what} still held its initial value, {value}: {nothing} before it returned")
             }
         };
         return Some((Vec::new(), format!("{start}.")));
