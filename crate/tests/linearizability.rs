@@ -575,6 +575,14 @@ fn the_search_gives_up_at_its_step_bound() {
     let report = check(&history, 1000);
     assert_eq!(report.verdict, Verdict::Unknown);
     assert_eq!(report.steps, 1000);
+    // A search that needs exactly its bound finishes.
+    let easy = self::history(&shared("handmade_h05_cas_chain.json").to_string());
+    let needed = check(&easy, STEPS_MAX_DEFAULT).steps;
+    assert!(matches!(
+        check(&easy, needed).verdict,
+        Verdict::Linearizable { .. }
+    ));
+    assert_eq!(check(&easy, needed - 1).verdict, Verdict::Unknown);
     // A kv store shares the bound among its keys.
     let kv: Vec<String> = (0..4)
         .map(|key| {

@@ -245,10 +245,19 @@ fn cmd_lin(args: &[String]) -> Result<(), String> {
             Verdict::NotLinearizable(violation) => {
                 (Some(false), Some(violation.explanation.clone()))
             }
-            Verdict::Unknown => (
+            // The search stops at the step bound, or before it at its memory bound.
+            Verdict::Unknown if report.steps >= steps_max => (
                 None,
                 Some(format!(
                     "unknown: gave up after {} steps; raise --max-steps to search further",
+                    report.steps
+                )),
+            ),
+            Verdict::Unknown => (
+                None,
+                Some(format!(
+                    "unknown: gave up after {} steps, when the search had filled the memory it \
+                     may use",
                     report.steps
                 )),
             ),

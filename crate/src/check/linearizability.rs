@@ -12,10 +12,11 @@ use std::fmt;
 /// (the hardest, etcd_002, about 124,000), and this stops a hopeless one after about a second.
 pub const STEPS_MAX_DEFAULT: u64 = 10_000_000;
 
-/// The memo gives up past this many words (8 bytes each) of stored configurations, so that a
-/// history of many thousand operations in one register, whose every configuration is a long
-/// bitset, gives up rather than fill the memory before it reaches its step bound.
-const MEMO_WORDS_MAX: usize = 1 << 25;
+/// The search gives up past this many words (8 bytes each, 256 MB) of memo and values, so that
+/// a history that fills the memory faster than it spends steps gives up rather than run out:
+/// one of many thousand operations in one register, whose every configuration is a long
+/// bitset, or of thousands of appends to one key, whose every order makes a new string.
+const WORDS_MAX: usize = 1 << 25;
 
 /// The outcome of a check, and the work it took.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,6 +62,8 @@ pub fn check(history: &History, steps_max: u64) -> Report {
     let mut orders = Vec::new();
     let mut failure: Option<usize> = None;
     let mut gave_up = false;
+    // Each part gets what the parts before it left of the bound, and gives up at once if that
+    // is nothing and it has anything to search.
     for part in parts(history) {
         let budget = steps_max - steps;
         let mut search = Search::new(history, &part);
@@ -76,10 +79,6 @@ pub fn check(history: &History, steps_max: u64) -> Report {
                 }
             }
             Outcome::GaveUp => gave_up = true,
-        }
-        if steps >= steps_max {
-            gave_up = true;
-            break;
         }
     }
     let verdict = match failure {
@@ -173,6 +172,9 @@ struct Values {
     /// The value an append makes from a value, remembered so that each concatenation is made
     /// once however often the search tries it.
     appended: HashMap<(u32, u32), u32>,
+    /// About how much memory the values take, since appends make new strings as the search
+    /// goes, and a few thousand appends to one key make long ones.
+    bytes: usize,
 }
 
 impl Values {
@@ -181,6 +183,12 @@ impl Values {
             return number;
         }
         let number = self.values.len() as u32;
+        // Two copies (the list and the map's key), and the entries around them.
+        let text_len = match value {
+            Value::Text(text) => text.len(),
+            _ => 0,
+        };
+        self.bytes += 2 * text_len + 96;
         self.values.push(value.clone());
         self.numbers.insert(value.clone(), number);
         number
@@ -197,6 +205,7 @@ impl Values {
         let joined = text(&self.values[state as usize]) + &text(&self.values[suffix as usize]);
         let number = self.number(&Value::Text(joined));
         self.appended.insert((state, suffix), number);
+        self.bytes += 32;
         number
     }
 
@@ -300,6 +309,7 @@ impl Search {
             values: Vec::new(),
             numbers: HashMap::new(),
             appended: HashMap::new(),
+            bytes: 0,
         };
         values.number(&history.init);
         let mut kept: Vec<(usize, Effect)> = part
@@ -429,7 +439,7 @@ impl Search {
         let mut furthest: u32 = 0;
         let mut entry = self.next[self.head as usize];
         while remaining > 0 {
-            if self.steps >= steps_max || memo.words_used() > MEMO_WORDS_MAX {
+            if self.steps >= steps_max || memo.words_used() + self.values.bytes / 8 > WORDS_MAX {
                 return Outcome::GaveUp;
             }
             self.steps += 1;
