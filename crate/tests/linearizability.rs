@@ -671,12 +671,13 @@ fn step(state: &mut Value, op: &Operation) -> bool {
     }
 }
 
-/// The obviously correct search, for small register histories: try every operation that may
-/// come next, in every order. Operations called no later than `bound` take part; those with a
+/// The obviously correct search, for small histories: try every operation that may come next,
+/// in every order, keeping one state per key (a register's one key is `None`). Operations called no later than `bound` take part; those with a
 /// known output that returned by `bound` must be placed, the others may be. Placing one rules
 /// out, for good, every unplaced operation that returned before it was called.
 fn brute_force(history: &History, bound: u64) -> bool {
-    fn go(history: &History, bound: u64, placed: u32, excluded: u32, state: &Value) -> bool {
+    type States = Vec<(Option<String>, Value)>;
+    fn go(history: &History, bound: u64, placed: u32, excluded: u32, states: &States) -> bool {
         let ops = &history.ops;
         let open = |i: usize| placed & (1 << i) == 0 && excluded & (1 << i) == 0;
         let must =
@@ -695,12 +696,17 @@ fn brute_force(history: &History, bound: u64) -> bool {
                 if before.iter().any(|&j| must(j)) {
                     return false;
                 }
-                let mut next = state.clone();
+                let mut next = states.clone();
+                let key = &ops[i].key;
+                if !next.iter().any(|(k, _)| k == key) {
+                    next.push((key.clone(), history.init.clone()));
+                }
+                let (_, state) = next.iter_mut().find(|(k, _)| k == key).unwrap();
                 let excluded = before.iter().fold(excluded, |set, &j| set | 1 << j);
-                step(&mut next, &ops[i]) && go(history, bound, placed | 1 << i, excluded, &next)
+                step(state, &ops[i]) && go(history, bound, placed | 1 << i, excluded, &next)
             })
     }
-    go(history, bound, 0, 0, &history.init)
+    go(history, bound, 0, 0, &Vec::new())
 }
 
 /// A small pseudo-random generator, so that the cases are the same on every run.
@@ -817,12 +823,113 @@ fn random_history(cases: &mut Cases) -> History {
     }
 }
 
+/// A random kv history of up to seven operations on keys x and y, made like
+/// [`random_history`]'s: half of them from a sequential run, one output of those changed half
+/// the time.
+fn random_kv_history(cases: &mut Cases) -> History {
+    let count = 1 + cases.below(7) as usize;
+    let mut times: Vec<u64> = (0..2 * count as u64).collect();
+    for i in (1..times.len()).rev() {
+        times.swap(i, cases.below(i as u64 + 1) as usize);
+    }
+    let text = |cases: &mut Cases| {
+        let texts = ["", "a", "b", "ab", "ba"];
+        Value::Text(texts[cases.below(5) as usize].to_string())
+    };
+    let mut ops: Vec<Operation> = (0..count)
+        .map(|i| {
+            let (a, b) = (times[2 * i], times[2 * i + 1]);
+            let action = match cases.below(4) {
+                0 => Action::Read,
+                1 => Action::Write(text(cases)),
+                2 => Action::Append(["a", "b"][cases.below(2) as usize].to_string()),
+                _ => Action::Cas {
+                    from: text(cases),
+                    to: text(cases),
+                },
+            };
+            Operation {
+                client: i as u64,
+                key: Some(["x", "y"][cases.below(2) as usize].to_string()),
+                action,
+                output: None,
+                call: a.min(b),
+                return_time: Some(a.max(b)),
+            }
+        })
+        .collect();
+    let sequential = cases.below(2) == 0;
+    let mut points: Vec<(u64, usize)> = (ops.iter().enumerate())
+        .map(|(i, op)| {
+            let length = op.return_time.unwrap() - op.call;
+            (op.call * 8 + 1 + cases.below(8 * length), i)
+        })
+        .collect();
+    points.sort();
+    let mut states: std::collections::HashMap<Option<String>, Value> = Default::default();
+    for (_, i) in points {
+        let op = &mut ops[i];
+        let state = states
+            .entry(op.key.clone())
+            .or_insert(Value::Text(String::new()));
+        let random = text(cases);
+        op.output = Some(match &op.action {
+            Action::Read if sequential => Output::Value(state.clone()),
+            Action::Read => Output::Value(random),
+            Action::Cas { from, .. } => {
+                let holds = from == state;
+                step(state, op);
+                Output::Swapped(if sequential {
+                    holds
+                } else {
+                    cases.below(2) == 0
+                })
+            }
+            _ => {
+                step(state, op);
+                Output::Ok
+            }
+        });
+    }
+    if sequential && cases.below(2) == 0 {
+        let op = &mut ops[cases.below(count as u64) as usize];
+        op.output = match op.output {
+            Some(Output::Value(_)) => Some(Output::Value(text(cases))),
+            Some(Output::Swapped(s)) => Some(Output::Swapped(!s)),
+            ref other => other.clone(),
+        };
+    }
+    for op in &mut ops {
+        match cases.below(10) {
+            0 => op.output = None,
+            1 | 2 => {
+                op.output = None;
+                op.return_time = None;
+            }
+            _ => {}
+        }
+    }
+    History {
+        model: Model::Kv,
+        init: Value::Text(String::new()),
+        ops,
+        expected: None,
+        source: None,
+        name: None,
+        description: None,
+    }
+}
+
 #[test]
-fn the_search_agrees_with_brute_force_on_random_small_histories() {
+fn the_search_agrees_with_brute_force_on_random_small_register_and_kv_histories() {
     let mut cases = Cases(7);
     let (mut linearizable, mut not) = (0, 0);
     for case in 0..20_000 {
-        let history = random_history(&mut cases);
+        let history = if case % 2 == 0 {
+            random_history(&mut cases)
+        } else {
+            random_kv_history(&mut cases)
+        };
         let report = check(&history, STEPS_MAX_DEFAULT);
         // The operation that cannot be placed ends the smallest failing prefix: the first
         // return, in time, at which the brute force fails.
