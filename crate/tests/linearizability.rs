@@ -457,6 +457,14 @@ fn a_failed_cas_ran_and_found_another_value() {
 }
 
 #[test]
+fn a_client_may_move_on_from_an_operation_that_never_returned() {
+    // Client 0's write(1) never returned, and the client went on to read nil: the write may
+    // take effect later, or never.
+    let json = register(&["0; write; 1; null; 0; null", "0; read; null; \"nil\"; 1; 2"]);
+    assert!(is_linearizable(&json));
+}
+
+#[test]
 fn an_empty_history_and_one_of_only_pending_operations_are_linearizable() {
     assert!(is_linearizable(&register(&[])));
     assert!(is_linearizable(&register(&[
