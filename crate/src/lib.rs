@@ -8,6 +8,7 @@
 //! same scenario gives the same run natively and in WebAssembly. Only [`wasm`] knows about
 //! JavaScript.
 
+pub mod check;
 pub mod explore;
 pub mod hash;
 pub mod json;

@@ -205,3 +205,85 @@ fn check_returns_a_counterexample_the_run_command_replays() {
     let replay = json_output(&paxoscope(&["run", path.to_str().unwrap()]));
     assert_eq!(replay["violations"][0]["kind"], "learned_not_chosen");
 }
+
+fn history_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/histories")
+        .join(format!("{name}.json"))
+}
+
+#[test]
+fn lin_prints_one_line_per_history() {
+    let good = history_path("handmade_h02_concurrent_reads_old_then_new");
+    let bad = history_path("handmade_h01_stale_read");
+    let output = paxoscope(&["lin", good.to_str().unwrap(), bad.to_str().unwrap()]);
+    assert!(output.status.success(), "{output:?}");
+    let lines: Vec<Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["file"], good.to_str().unwrap());
+    assert_eq!(lines[0]["linearizable"], true);
+    assert_eq!(lines[0]["ops"], 3);
+    assert_eq!(lines[0].get("explanation"), None);
+    assert!(lines[0]["seconds"].as_f64().unwrap() >= 0.0);
+    assert_eq!(lines[1]["linearizable"], false);
+    assert_eq!(
+        lines[1]["explanation"],
+        "c1's read returned nil after c0's write(1) had completed, and nothing wrote nil since."
+    );
+}
+
+#[test]
+fn lin_says_null_when_it_gave_up() {
+    let path = history_path("etcd_002");
+    let output = json_output(&paxoscope(&[
+        "lin",
+        path.to_str().unwrap(),
+        "--max-steps",
+        "10",
+    ]));
+    assert_eq!(output["linearizable"], Value::Null);
+    let explanation = output["explanation"].as_str().unwrap();
+    assert!(
+        explanation.starts_with("unknown: gave up after 10 steps"),
+        "{explanation}"
+    );
+}
+
+#[test]
+fn lin_rejects_a_malformed_history_naming_the_file_and_field() {
+    let text = std::fs::read_to_string(history_path("handmade_h01_stale_read"))
+        .unwrap()
+        .replace("\"return\": 3", "\"return\": 1");
+    let path = temporary_file("malformed-history.json", &text);
+    let good = history_path("handmade_h02_concurrent_reads_old_then_new");
+    let output = paxoscope(&["lin", good.to_str().unwrap(), path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    // Nothing is checked when any file is bad.
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with(&format!(
+            "paxoscope: {}: ops[1].return: must not be before call (2)",
+            path.display()
+        )),
+        "{stderr}"
+    );
+    for args in [
+        vec!["lin"],
+        vec!["lin", "/no/such/history.json"],
+        vec!["lin", good.to_str().unwrap(), "--max-steps", "many"],
+        vec!["lin", good.to_str().unwrap(), "--max-states", "5"],
+    ] {
+        let output = paxoscope(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(!output.stderr.is_empty(), "{args:?}");
+    }
+    let garbage = temporary_file("garbage-history.json", &"{[\u{1}".repeat(1_000_000));
+    let output = paxoscope(&["lin", garbage.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not valid JSON"));
+}

@@ -1,6 +1,8 @@
-//! The command-line front end of the consensus core: run a scenario, swarm-test many seeds, or
-//! explore every interleaving. Exit code 0 when it ran (violations are results), 2 on bad input.
+//! The command-line front end of the consensus core: run a scenario, swarm-test many seeds,
+//! explore every interleaving, or check client histories for linearizability. Exit code 0 when
+//! it ran (violations are results), 2 on bad input.
 
+use paxoscope::check::{check, History, Verdict, STEPS_MAX_DEFAULT};
 use paxoscope::explore::{explore, Bounds};
 use paxoscope::scenario::Scenario;
 use paxoscope::swarm::{is_known_bug, swarm};
@@ -12,7 +14,8 @@ use std::time::Instant;
 const USAGE: &str = "usage:
   paxoscope run SCENARIO.json [--trace FILE]
   paxoscope swarm --seeds N [--from S] [--bug NAME] [--log on|off]
-  paxoscope check SCENARIO.json [--max-crashes K] [--max-drops K] [--max-duplicates K] [--max-rounds K] [--max-states K]";
+  paxoscope check SCENARIO.json [--max-crashes K] [--max-drops K] [--max-duplicates K] [--max-rounds K] [--max-states K]
+  paxoscope lin HISTORY.json... [--max-steps K]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,6 +34,7 @@ fn run(args: &[String]) -> Result<(), String> {
         "run" => cmd_run(rest),
         "swarm" => cmd_swarm(rest),
         "check" => cmd_check(rest),
+        "lin" => cmd_lin(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -212,6 +216,62 @@ fn cmd_check(args: &[String]) -> Result<(), String> {
              --max-drops, --max-duplicates or --max-rounds so that the search can finish",
             bounds.max_states
         );
+    }
+    Ok(())
+}
+
+fn cmd_lin(args: &[String]) -> Result<(), String> {
+    let (paths, options) = parse(args, &["max-steps"])?;
+    if paths.is_empty() {
+        return Err(format!("lin takes one or more history files\n{USAGE}"));
+    }
+    let steps_max = number(&options, "max-steps", STEPS_MAX_DEFAULT)?;
+    // Every file is read before any is checked, so that bad input stops the command before it
+    // prints anything, as for the other commands.
+    let histories = paths
+        .iter()
+        .map(|path| {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            History::from_json(&text).map_err(|e| format!("{path}: {e}"))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    for (path, history) in paths.iter().zip(&histories) {
+        let started = Instant::now();
+        let report = check(history, steps_max);
+        let seconds = started.elapsed().as_secs_f64();
+        let (linearizable, explanation) = match &report.verdict {
+            Verdict::Linearizable { .. } => (Some(true), None),
+            Verdict::NotLinearizable(violation) => {
+                (Some(false), Some(violation.explanation.clone()))
+            }
+            // The search stops at the step bound, or before it at its memory bound.
+            Verdict::Unknown if report.steps >= steps_max => (
+                None,
+                Some(format!(
+                    "unknown: gave up after {} steps; raise --max-steps to search further",
+                    report.steps
+                )),
+            ),
+            Verdict::Unknown => (
+                None,
+                Some(format!(
+                    "unknown: gave up after {} steps, when the search had filled the memory it \
+                     may use",
+                    report.steps
+                )),
+            ),
+        };
+        let mut line = json!({
+            "file": path,
+            "linearizable": linearizable,
+            "ops": history.ops.len(),
+            "seconds": seconds,
+        });
+        if let Some(explanation) = explanation {
+            line["explanation"] = json!(explanation);
+        }
+        println!("{line}");
     }
     Ok(())
 }

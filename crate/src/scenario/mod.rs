@@ -20,6 +20,7 @@ use crate::quorum::{AcceptorSet, QuorumSystem};
 pub use crate::sim::network::NetworkSpec;
 
 mod read;
+pub(crate) use read::path_at;
 mod write;
 
 use read::read_text;

@@ -432,7 +432,7 @@ impl FromJson for MessageDelay {
 /// The path (`schedule[2].crash`) of the JSON value being read at byte `offset` of `text`. A
 /// small scanner in place of a path-tracking deserializer, which would double the size of the
 /// parser in the page's wasm.
-fn path_at(text: &str, offset: usize) -> String {
+pub(crate) fn path_at(text: &str, offset: usize) -> String {
     enum Frame {
         Object {
             key: Option<String>,
