@@ -5,12 +5,12 @@
 
 use crate::protocols::paxos::check::Violation;
 use crate::protocols::paxos::{Bugs, NodeId, MAX_NODES};
+use crate::protocols::paxos::{Propose, Simulation};
 use crate::rng::{Rng, Stream};
 use crate::scenario::{
     Action, ClusterSpec, Compiled, Intervention, Link, NetworkSpec, Proposal, QuorumSpec, Scenario,
     SchedulerKind,
 };
-use crate::sim::Simulation;
 use std::sync::Arc;
 
 /// The pseudo-bug that makes swarm draw flexible quorums whose phases need not intersect.
@@ -260,9 +260,11 @@ impl Draw {
             .iter()
             .map(|&(at, planned)| {
                 let action = match planned {
-                    Planned::Propose { node, value } => Action::Propose {
+                    Planned::Propose { node, value } => Action::Input {
                         node,
-                        value: config.intern_value(VALUES[value]).expect("a valid value"),
+                        input: Propose {
+                            value: config.intern_value(VALUES[value]).expect("a valid value"),
+                        },
                     },
                     Planned::Crash(node) => Action::Crash(node),
                     Planned::Restart(node) => Action::Restart(node),

@@ -163,7 +163,7 @@ fn every_entry_reaches_its_claimed_outcome() {
                 entry.id, expect.chosen
             ));
         }
-        let kinds: BTreeSet<&str> = sim.violations().iter().map(|v| v.kind.name()).collect();
+        let kinds: BTreeSet<&str> = sim.violations().iter().map(|v| v.kind).collect();
         let expected: BTreeSet<&str> = expect.violations.iter().map(String::as_str).collect();
         if kinds != expected {
             failures.push(format!(

@@ -84,8 +84,7 @@ fn swarm_catches_every_bug_within_a_bounded_number_of_seeds() {
         };
         println!(
             "{bug}: first caught at seed {seed} ({}), {} of {BUG_SEEDS_MAX} runs violating",
-            violation.kind.name(),
-            report.violating_runs
+            violation.kind, report.violating_runs
         );
         // The local invariants catch some bugs early; what matters to users is that two
         // values can really be chosen or learned, so look for an agreement violation too.
@@ -93,7 +92,7 @@ fn swarm_catches_every_bug_within_a_bounded_number_of_seeds() {
             run_seed(*seed, Some(bug), false)
                 .violations()
                 .iter()
-                .any(|v| v.kind == ViolationKind::Agreement)
+                .any(|v| v.kind == ViolationKind::Agreement.name())
         });
         let agreement = agreement.unwrap_or_else(|| {
             panic!("{bug} never broke agreement in {AGREEMENT_SEEDS_MAX} seeds")

@@ -9,9 +9,8 @@
 //! read the diff before committing it.
 
 use paxoscope::protocols::paxos::check::ViolationKind;
-use paxoscope::protocols::paxos::Note;
+use paxoscope::protocols::paxos::{EventKind, Note};
 use paxoscope::scenario::{QuorumSpec, Scenario};
-use paxoscope::sim::event::EventKind;
 use paxoscope::Simulation;
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -32,7 +31,7 @@ impl Run {
         self.sim.outcome().decided
     }
 
-    fn violation_kinds(&self) -> Vec<ViolationKind> {
+    fn violation_kinds(&self) -> Vec<&'static str> {
         kinds(&self.sim)
     }
 
@@ -51,8 +50,8 @@ impl Run {
             .log()
             .iter()
             .filter_map(|e| match e.kind {
-                EventKind::Chosen { value, .. } => {
-                    Some((e.tick, config.value_name(value).to_string()))
+                EventKind::Derived(chosen) => {
+                    Some((e.tick, config.value_name(chosen.value).to_string()))
                 }
                 _ => None,
             })
@@ -68,7 +67,7 @@ impl Run {
     }
 }
 
-fn kinds(sim: &Simulation) -> Vec<ViolationKind> {
+fn kinds(sim: &Simulation) -> Vec<&'static str> {
     sim.violations().iter().map(|v| v.kind).collect()
 }
 
@@ -151,10 +150,10 @@ fn transcript(story: &str, sim: &Simulation) -> String {
         .log()
         .iter()
         .filter_map(|e| match e.kind {
-            EventKind::Chosen { ballot, value, .. } => Some(format!(
+            EventKind::Derived(chosen) => Some(format!(
                 "{:?} in {}",
-                config.value_name(value),
-                config.ballot(ballot)
+                config.value_name(chosen.value),
+                config.ballot(chosen.ballot)
             )),
             _ => None,
         })
@@ -173,7 +172,7 @@ fn transcript(story: &str, sim: &Simulation) -> String {
         })
         .collect();
     writeln!(text, "decided: {}", decided.join(" ")).unwrap();
-    let violations: Vec<&str> = outcome.violations.iter().map(|v| v.kind.name()).collect();
+    let violations: Vec<&str> = outcome.violations.iter().map(|v| v.kind).collect();
     if violations.is_empty() {
         writeln!(text, "violations: none").unwrap();
     } else {
@@ -362,11 +361,12 @@ fn lossy_network() {
 /// A bug scenario must break safety in the expected ways, and the same scenario with Paxos
 /// repaired must not break it at all.
 fn assert_bug(run: &Run, expected: &[ViolationKind]) {
+    let expected: Vec<&str> = expected.iter().map(|kind| kind.name()).collect();
     assert_eq!(run.violation_kinds(), expected);
     let repaired = corrected(&run.scenario);
     assert_eq!(
         kinds(&repaired),
-        vec![],
+        Vec::<&str>::new(),
         "the repaired scenario still breaks safety"
     );
 }

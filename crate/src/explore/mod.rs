@@ -30,8 +30,9 @@ mod visited;
 use visited::{Found, Visited};
 
 use crate::protocols::paxos::NodeId;
+use crate::protocols::paxos::Simulation;
 use crate::scenario::{intervention, Action, Compiled, Scenario, SchedulerKind};
-use crate::sim::{message_digest, Simulation};
+use crate::sim::message_digest;
 use pack::{Unpacker, RAW_BYTES, WORD_BYTES};
 use serde::Serialize;
 use std::hash::Hasher;
@@ -293,7 +294,7 @@ pub fn explore_with(
     let proposals: Vec<Action> = compiled
         .schedule
         .iter()
-        .filter(|(_, a)| matches!(a, Action::Propose { .. }))
+        .filter(|(_, a)| matches!(a, Action::Input { .. }))
         .map(|(_, a)| a.clone())
         .collect();
     for p in &proposals {
@@ -626,7 +627,7 @@ fn enabled(node: &Node, bounds: &Bounds, interner: &mut Interner, out: &mut Vec<
     }
     for &p in &sim.config().proposers {
         let armed = sim.timers()[p as usize].is_some() && !sim.nodes()[p as usize].crashed;
-        if armed && sim.proposer_round(p).unwrap_or(0) < bounds.max_rounds {
+        if armed && sim.progress(p).unwrap_or(0) < bounds.max_rounds {
             push(
                 Action::Timeout(p),
                 transition_key(3, p as u64),

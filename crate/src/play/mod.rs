@@ -13,10 +13,10 @@
 use crate::protocols::paxos::check::Violation;
 use crate::protocols::paxos::describe::describe_message;
 use crate::protocols::paxos::{Ballot, Config, Msg, NodeId, Note, Phase, Roles};
+use crate::protocols::paxos::{EventKind, Simulation};
 use crate::quorum::members;
 use crate::scenario::{Compiled, Intervention, Scenario, ScenarioError};
-use crate::sim::event::{EventKind, LossReason};
-use crate::sim::Simulation;
+use crate::sim::event::LossReason;
 use serde::Serialize;
 use std::num::NonZeroU64;
 use std::sync::Arc;
@@ -225,11 +225,11 @@ impl Playground {
         let config = &self.config;
         for (index, event) in log.iter().enumerate().skip(self.markers_scanned as usize) {
             let kind = match event.kind {
-                EventKind::Propose { .. } => "propose",
+                EventKind::Input { .. } => "propose",
                 EventKind::Crash { .. } => "crash",
                 EventKind::Restart { .. } => "restart",
                 EventKind::Partition { .. } | EventKind::Heal => "partition",
-                EventKind::Chosen { .. } => "chosen",
+                EventKind::Derived(_) => "chosen",
                 EventKind::Protocol(Note::Learned { .. }) => "learn",
                 EventKind::Violation { .. } => "violation",
                 _ => continue,

@@ -558,7 +558,7 @@ impl ToJson for QuorumView {
 impl ToJson for Violation {
     fn write(&self, out: &mut String) {
         out.push('{');
-        field(out, "kind", self.kind.name());
+        field(out, "kind", self.kind);
         field(out, "tick", &self.tick);
         field(out, "events", &self.events);
         field(out, "explanation", &self.explanation);

@@ -15,8 +15,12 @@
 
 use crate::json::{self, ToJson};
 use crate::protocols;
-use crate::protocols::paxos::{Bugs, Config, NodeId, Roles, MAX_NODES};
+use crate::protocols::paxos::{Bugs, Config, NodeId, Paxos, Propose, Roles, MAX_NODES};
 use crate::quorum::{AcceptorSet, QuorumSystem};
+pub use crate::sim::action::SchedulerKind;
+/// The scenario format compiles into the engine's forms for Paxos, the one protocol it names today.
+pub type Action = crate::sim::action::Action<Paxos>;
+pub type Compiled = crate::sim::action::Compiled<Paxos>;
 pub use crate::sim::network::NetworkSpec;
 
 mod read;
@@ -89,20 +93,6 @@ pub struct Scenario {
 
 /// How long a run lasts when the scenario does not say.
 const UNTIL_TICKS_DEFAULT: u64 = 2000;
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SchedulerKind {
-    #[default]
-    Timed,
-    Script,
-}
-
-impl SchedulerKind {
-    fn is_timed(&self) -> bool {
-        *self == SchedulerKind::Timed
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ClusterSpec {
@@ -249,49 +239,6 @@ fn error(field: impl Into<String>, message: impl Into<String>) -> ScenarioError 
         field: field.into(),
         message: message.into(),
     }
-}
-
-/// What the simulation does at an intervention, with names resolved to node indices.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Action {
-    Propose {
-        node: NodeId,
-        value: u8,
-    },
-    Crash(NodeId),
-    Restart(NodeId),
-    /// The group of each node; nodes in different groups cannot reach each other.
-    Partition([u8; MAX_NODES]),
-    Heal,
-    Cut {
-        from: NodeId,
-        to: NodeId,
-    },
-    Restore {
-        from: NodeId,
-        to: NodeId,
-    },
-    Drop(u64),
-    Duplicate(u64),
-    Delay {
-        message: u64,
-        ticks: u64,
-    },
-    Deliver(u64),
-    Timeout(NodeId),
-}
-
-/// A scenario checked and resolved: what a simulation is built from.
-#[derive(Clone, Debug)]
-pub struct Compiled {
-    /// Shared, not copied, by every simulation built from this: a swarm run builds one
-    /// simulation per compiled scenario, and copying the names cost it 15 allocations.
-    pub config: Arc<Config>,
-    pub seed: u64,
-    pub scheduler: SchedulerKind,
-    /// Interventions in the order they apply: by tick, then by their order in the file.
-    pub schedule: Vec<(u64, Action)>,
-    pub until_ticks: u64,
 }
 
 impl Scenario {
@@ -601,7 +548,10 @@ impl Scenario {
             let value = config
                 .intern_value(&p.value)
                 .map_err(|m| error(field("propose.value"), m))?;
-            actions.push(Action::Propose { node: id, value });
+            actions.push(Action::Input {
+                node: id,
+                input: Propose { value },
+            });
         }
         if let Some(n) = &item.crash {
             actions.push(Action::Crash(node(config, "crash", n)?));
@@ -719,7 +669,10 @@ pub fn intervention(config: &Config, at: u64, action: &Action) -> Intervention {
         ..Intervention::default()
     };
     match *action {
-        Action::Propose { node, value } => {
+        Action::Input {
+            node,
+            input: Propose { value },
+        } => {
             item.propose = Some(Proposal {
                 node: name(node),
                 value: config.value_name(value).to_string(),

@@ -7,7 +7,7 @@
 //! the front for free. A binary heap costs a logarithmic sift on every push and pop, and
 //! `VecDeque::insert` a general shift for what is nearly always a move of a slot or two.
 
-use crate::protocols::paxos::NodeId;
+use super::NodeId;
 
 /// Something the timed scheduler will do at a tick.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,15 +3,16 @@
 //! Events are small `Copy` values recorded as they happen; the sentence is made only when
 //! someone reads it ([`Event::explain`]), so a run with the log on stays fast.
 
-use crate::protocols::paxos::{describe, Ballot, Config, Msg, NodeId, Note, Value, MAX_NODES};
-use crate::quorum::AcceptorSet;
+use super::violation::Violation;
+use super::{NodeId, MAX_NODES};
+use crate::protocols::{Describe, Protocol};
 use serde::Serialize;
 use std::fmt::Write;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Event {
+pub struct Event<P: Protocol> {
     pub tick: u64,
-    pub kind: EventKind,
+    pub kind: EventKind<P>,
 }
 
 /// Why a message never arrived.
@@ -43,34 +44,38 @@ impl LossReason {
     }
 }
 
+// The variants' order and fields are what the trace hash reads: a change here changes every
+// run's hash. A protocol's own types hash as the fields they replaced did (Paxos's `Propose`
+// input hashes as its value; its `Chosen` as ballot, value and quorum; its `Retry` timer as
+// nothing), so that every hash in `crate/tests/trace_hashes.txt` stays what it was.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum EventKind {
-    Propose {
+pub enum EventKind<P: Protocol> {
+    Input {
         node: NodeId,
-        value: Value,
+        input: P::Input,
     },
-    /// A proposal to a crashed proposer, which cannot act on it.
-    ProposeIgnored {
+    /// An input to a crashed node, which cannot act on it.
+    InputIgnored {
         node: NodeId,
-        value: Value,
+        input: P::Input,
     },
     Send {
         id: u64,
         from: NodeId,
         to: NodeId,
-        msg: Msg,
+        msg: P::Msg,
     },
     Deliver {
         id: u64,
         from: NodeId,
         to: NodeId,
-        msg: Msg,
+        msg: P::Msg,
     },
     Lost {
         id: u64,
         from: NodeId,
         to: NodeId,
-        msg: Msg,
+        msg: P::Msg,
         reason: LossReason,
     },
     /// A second copy of message `id` is on its way, as message `copy`.
@@ -110,29 +115,27 @@ pub enum EventKind {
         from: NodeId,
         to: NodeId,
     },
-    /// A proposer's timer fired.
+    /// A node's timer fired.
     Timer {
         node: NodeId,
+        timer: P::Timer,
     },
-    Protocol(Note),
-    /// A phase-2 quorum of acceptors has accepted `value` in `ballot`: it is chosen.
-    Chosen {
-        ballot: Ballot,
-        value: Value,
-        quorum: AcceptorSet,
-    },
+    /// A fact a handler established.
+    Protocol(P::Note),
+    /// A fact the checker derived from notes (Paxos: a value is chosen).
+    Derived(P::Derived),
     /// The safety checker found a violation; `index` is its place in the run's violation list.
     Violation {
         index: u32,
     },
 }
 
-impl EventKind {
+impl<P: Describe> EventKind<P> {
     /// A short machine-readable name, used in traces and by the page for styling.
     pub fn name(&self) -> &'static str {
         match self {
-            EventKind::Propose { .. } => "propose",
-            EventKind::ProposeIgnored { .. } => "propose_ignored",
+            EventKind::Input { input, .. } => P::input_name(input, false),
+            EventKind::InputIgnored { input, .. } => P::input_name(input, true),
             EventKind::Send { .. } => "send",
             EventKind::Deliver { .. } => "deliver",
             EventKind::Lost { .. } => "drop",
@@ -147,19 +150,8 @@ impl EventKind {
             EventKind::Cut { .. } => "cut",
             EventKind::Restore { .. } => "restore",
             EventKind::Timer { .. } => "timeout",
-            EventKind::Protocol(note) => match note {
-                Note::Prepared { .. } => "prepare",
-                Note::Promised { .. } => "promise",
-                Note::Refused { .. } => "nack",
-                Note::AcceptedValue { .. } => "accept",
-                Note::Proposed { .. } => "phase2",
-                Note::Abandoned { .. } => "abandon",
-                Note::TimedOut { .. } => "retry",
-                Note::SawChosen { .. } => "proposer_done",
-                Note::Learned { .. } => "learn",
-                Note::Forgot { .. } => "forget",
-            },
-            EventKind::Chosen { .. } => "chosen",
+            EventKind::Protocol(note) => P::note_name(note),
+            EventKind::Derived(derived) => P::derived_name(derived),
             EventKind::Violation { .. } => "violation",
         }
     }
@@ -172,49 +164,26 @@ impl EventKind {
             | EventKind::Lost { from, to, .. }
             | EventKind::Cut { from, to }
             | EventKind::Restore { from, to } => (Some(from), Some(to)),
-            EventKind::Propose { node, .. }
-            | EventKind::ProposeIgnored { node, .. }
+            EventKind::Input { node, .. }
+            | EventKind::InputIgnored { node, .. }
             | EventKind::Crash { node }
             | EventKind::Restart { node }
             | EventKind::NoEffect { node }
-            | EventKind::Timer { node } => (Some(node), None),
-            EventKind::Protocol(note) => match note {
-                Note::Prepared { proposer, .. }
-                | Note::Proposed { proposer, .. }
-                | Note::Abandoned { proposer, .. }
-                | Note::TimedOut { proposer, .. }
-                | Note::SawChosen { proposer, .. } => (Some(proposer), None),
-                Note::Promised { acceptor, .. }
-                | Note::Refused { acceptor, .. }
-                | Note::AcceptedValue { acceptor, .. }
-                | Note::Forgot { acceptor, .. } => (Some(acceptor), None),
-                Note::Learned { learner, .. } => (Some(learner), None),
-            },
+            | EventKind::Timer { node, .. } => (Some(node), None),
+            EventKind::Protocol(note) => (P::note_node(&note), None),
             _ => (None, None),
         }
     }
 }
 
-impl Event {
+impl<P: Describe> Event<P> {
     /// One plain-language sentence about this event.
-    pub fn explain(
-        &self,
-        config: &Config,
-        violations: &[crate::protocols::paxos::check::Violation],
-    ) -> String {
-        let n = |id: NodeId| config.name(id).to_string();
-        let b = |b: Ballot| config.ballot(b).to_string();
-        let v = |v: Value| format!("\"{}\"", config.value_name(v));
-        let m = |msg: &Msg| describe::describe_message(config, msg);
+    pub fn explain(&self, config: &P::Config, violations: &[Violation]) -> String {
+        let n = |id: NodeId| P::node_name(config, id).to_string();
+        let m = |msg: &P::Msg| P::describe_message(config, msg);
         match self.kind {
-            EventKind::Propose { node, value } => {
-                format!("{} was asked to propose {}", n(node), v(value))
-            }
-            EventKind::ProposeIgnored { node, value } => format!(
-                "{} was asked to propose {} but is crashed, so nothing happens",
-                n(node),
-                v(value)
-            ),
+            EventKind::Input { node, input } => P::explain_input(config, node, &input, false),
+            EventKind::InputIgnored { node, input } => P::explain_input(config, node, &input, true),
             EventKind::Send { id, from, to, msg } => {
                 format!("{} sent {} to {} (message {id})", n(from), m(&msg), n(to))
             }
@@ -280,7 +249,7 @@ impl Event {
             }
             EventKind::Partition { groups } => {
                 let mut text = String::from("the network split into groups:");
-                let count = config.names.len();
+                let count = P::node_count(config);
                 let max_group = groups[..count].iter().copied().max().unwrap_or(0);
                 for g in 0..=max_group {
                     let members: Vec<String> = (0..count)
@@ -302,18 +271,9 @@ impl Event {
             EventKind::Restore { from, to } => {
                 format!("the link {} → {} was restored", n(from), n(to))
             }
-            EventKind::Timer { node } => format!("{}'s timer fired", n(node)),
-            EventKind::Protocol(note) => describe::explain_note(config, &note),
-            EventKind::Chosen {
-                ballot,
-                value,
-                quorum,
-            } => format!(
-                "{} is chosen: {} accepted it in ballot {}, a phase-2 quorum",
-                v(value),
-                config.acceptor_list(quorum),
-                b(ballot)
-            ),
+            EventKind::Timer { node, .. } => format!("{}'s timer fired", n(node)),
+            EventKind::Protocol(note) => P::explain_note(config, &note),
+            EventKind::Derived(derived) => P::explain_derived(config, &derived),
             EventKind::Violation { index } => match violations.get(index as usize) {
                 Some(violation) => format!("SAFETY VIOLATED: {}", violation.explanation),
                 None => "SAFETY VIOLATED".to_string(),

@@ -14,7 +14,7 @@ pub(super) struct Digests {
 }
 
 impl Digests {
-    pub(super) fn of(sim: &Simulation) -> Digests {
+    pub(super) fn of<P: Protocol>(sim: &Simulation<P>) -> Digests {
         let mut nodes = [0; MAX_NODES];
         for (digest, node) in nodes.iter_mut().zip(&sim.nodes) {
             *digest = stable_hash(node);
@@ -30,18 +30,18 @@ impl Digests {
 }
 
 /// What of a message in flight matters for what can happen next: not its number or ticks.
-pub(crate) fn message_digest(m: &InFlight) -> u64 {
+pub(crate) fn message_digest<P: Protocol>(m: &InFlight<P>) -> u64 {
     // The message's exact two-word form (as the explorer's queue packs it) costs a few mixes
     // where hashing the enum field by field cost several times more.
-    let [ballot, kind_and_rest] = msg_words(&m.msg);
+    let [first, second] = P::msg_words(&m.msg);
     let mut hasher = StableHasher::default();
-    hasher.write_u64(ballot);
-    hasher.write_u64(kind_and_rest);
+    hasher.write_u64(first);
+    hasher.write_u64(second);
     hasher.write_u64((m.from as u64) << 8 | m.to as u64);
     hasher.finish()
 }
 
-impl Simulation {
+impl<P: Protocol> Simulation<P> {
     /// A digest of the state that matters for what can happen next: nodes, messages in flight
     /// (as a multiset: numbers and ticks aside), armed timers, partition, cuts and what the
     /// checker knows. The explorer treats two states with the same digest as one.
@@ -76,14 +76,20 @@ impl Simulation {
         if cut {
             self.cuts.hash(hasher);
         }
-        self.checker.state_hash(hasher);
+        // A protocol with one kind of timer (Paxos) hashes nothing here.
+        for (kind, timer) in self.timer_kinds[..nodes].iter().zip(&self.timers) {
+            if timer.is_some() {
+                kind.hash(hasher);
+            }
+        }
+        P::checker_digest(&self.checker, hasher);
     }
 
     /// Overwrites this state with `other`'s, reusing this state's allocations: everything that
     /// differs between states of one exploration, as [`Simulation::pack`] does. The explorer
     /// copies its parent state for every transition it takes; a clone would allocate a dozen
     /// times, and unpacking again costs several times more.
-    pub fn copy_from(&mut self, other: &Simulation) {
+    pub fn copy_from(&mut self, other: &Simulation<P>) {
         debug_assert!(Arc::ptr_eq(&self.config, &other.config));
         debug_assert!(self.queue.is_empty() && other.queue.is_empty());
         self.nodes.clone_from(&other.nodes);
@@ -92,6 +98,7 @@ impl Simulation {
         self.now = other.now;
         self.acted_at_now = other.acted_at_now;
         self.timers = other.timers;
+        self.timer_kinds = other.timer_kinds;
         self.timer_generation = other.timer_generation;
         self.partition = other.partition;
         self.cuts = other.cuts;
@@ -113,7 +120,11 @@ impl Simulation {
 
     /// At most how many bytes [`Simulation::pack`] writes.
     pub fn packed_bound(&self) -> usize {
-        let nodes: usize = self.nodes.iter().map(Pack::bound).sum();
+        let nodes: usize = self.nodes.iter().map(Pack::bound).sum::<usize>()
+            + self.timer_kinds[..self.nodes.len()]
+                .iter()
+                .map(Pack::bound)
+                .sum::<usize>();
         let partition = if self.partition.is_some() {
             MAX_NODES
         } else {
@@ -141,7 +152,7 @@ impl Simulation {
         }
         out.word(self.inflight.len() as u64);
         for m in &self.inflight {
-            let [msg, msg_more] = msg_words(&m.msg);
+            let [msg, msg_more] = P::msg_words(&m.msg);
             let flags = m.from as u64
                 | (m.to as u64) << 4
                 | (m.lost as u64) << 8
@@ -155,6 +166,7 @@ impl Simulation {
         for node in 0..self.nodes.len() {
             let timer = self.timers[node].map_or(0, |tick| tick + 1);
             out.words(&[timer, self.timer_generation[node] as u64]);
+            self.timer_kinds[node].pack(out);
         }
         // Partitions and cuts are rare: one word says whether either follows.
         let cut = self.cuts.iter().any(|&c| c != 0);
@@ -191,7 +203,7 @@ impl Simulation {
         self.inflight.extend((0..count).map(|_| {
             let id = input.word();
             let flags = input.word();
-            let msg = words_msg([input.word(), input.word()]);
+            let msg = P::words_msg([input.word(), input.word()]);
             InFlight {
                 id,
                 from: (flags & 0xf) as NodeId,
@@ -211,6 +223,7 @@ impl Simulation {
         for node in 0..self.nodes.len() {
             self.timers[node] = input.word().checked_sub(1);
             self.timer_generation[node] = input.word() as u32;
+            self.timer_kinds[node].unpack_into(input);
         }
         let flags = input.word();
         self.partition = (flags & 1 != 0).then(|| {

@@ -14,27 +14,33 @@
 //! scheduled. A cut or partition drops a message when it would be delivered. A message already
 //! sent survives its sender's crash. Messages are numbered in send order from 1.
 
+pub mod action;
 pub(crate) mod due;
 pub mod event;
 mod explored;
 pub mod network;
+pub mod violation;
 
 pub(crate) use explored::message_digest;
 use explored::Digests;
 
 use crate::explore::pack::{self, Pack, Packer, Unpacker};
 use crate::hash::{stable_hash, StableHasher};
-use crate::protocols::paxos::check::{Checker, Violation};
-use crate::protocols::paxos::pack::{msg_words, words_msg};
-use crate::protocols::paxos::{Config, Effects, Msg, Node, NodeId, TimerCommand, MAX_NODES};
+use crate::protocols::{Describe, Effects, Protocol, TimerCommand};
 use crate::rng::{Rng, Stream};
-use crate::scenario::{Action, Compiled, SchedulerKind};
 use crate::sim::due::{DueQueue, Pending};
 use crate::sim::event::{Event, EventKind, LossReason};
-use serde::Serialize;
+use action::{Action, Compiled, SchedulerKind};
 use std::hash::{Hash, Hasher};
 use std::num::NonZeroU64;
 use std::sync::Arc;
+use violation::Violation;
+
+/// The largest cluster a scenario may describe; keeps node sets in one machine word.
+pub const MAX_NODES: usize = 15;
+
+/// A node's index in the cluster, from 0.
+pub type NodeId = u8;
 
 /// The most events one run may have. A scenario that asks for more (a long run with heavy
 /// faults can reach a hundred million) stops there, the same way natively and in the page, so
@@ -43,45 +49,45 @@ pub const EVENTS_MAX: u64 = 2_000_000;
 
 /// A message on its way.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct InFlight {
+pub struct InFlight<P: Protocol> {
     pub id: u64,
     pub from: NodeId,
     pub to: NodeId,
-    pub msg: Msg,
+    pub msg: P::Msg,
     pub sent_tick: u64,
     pub deliver_tick: u64,
     /// The network decided at send time to lose it; it still travels, visibly, and vanishes on
     /// arrival.
     pub lost: bool,
     /// The message this one is a copy of, when duplicated. Message numbers start at 1, so a
-    /// `NonZeroU64` keeps this struct at 64 bytes: a copy of it is then eight word moves in
-    /// WebAssembly, where 72 bytes took a `memory.copy`, which V8 runs as a call.
+    /// `NonZeroU64` keeps this struct at 64 bytes for a protocol whose messages take 24: a copy
+    /// of it is then eight word moves in WebAssembly, where 72 bytes took a `memory.copy`, which
+    /// V8 runs as a call.
     pub copy_of: Option<NonZeroU64>,
 }
 
-// A field added to a message must not quietly bring back the `memory.copy` on every send.
-const _: () = assert!(std::mem::size_of::<InFlight>() <= 64);
-
 #[derive(Clone, Debug)]
-pub struct Simulation {
-    config: Arc<Config>,
-    schedule: Arc<Vec<(u64, Action)>>,
+pub struct Simulation<P: Protocol> {
+    config: Arc<P::Config>,
+    schedule: Arc<Vec<(u64, Action<P>)>>,
     scheduler: SchedulerKind,
     until_ticks: u64,
     seed: u64,
-    nodes: Vec<Node>,
+    nodes: Vec<P::Node>,
     now: u64,
     /// Whether a delivery or a timer has already happened at tick `now`; a new intervention
     /// then goes to the next tick, so that replaying the scenario puts it in the same place.
     /// Interventions do not count: one added at `now` replays after them, in the order taken,
     /// and before the tick's deliveries, which is where the person saw it happen.
     acted_at_now: bool,
-    inflight: Vec<InFlight>,
+    inflight: Vec<InFlight<P>>,
     next_message_id: u64,
-    /// For each node, when its retry timer fires (the timed scheduler), or that it is armed.
+    /// For each node, when its timer fires (the timed scheduler), or that it is armed.
     // Fixed-size arrays rather than vectors: the explorer clones a simulation per step, and
     // these then cost no allocation.
     timers: [Option<u64>; MAX_NODES],
+    /// Which timer each node has armed (or had last); empty for a protocol with one kind.
+    timer_kinds: [P::Timer; MAX_NODES],
     timer_generation: [u32; MAX_NODES],
     /// What is due and when, in the order it happens (the timed scheduler only).
     queue: DueQueue,
@@ -91,8 +97,8 @@ pub struct Simulation {
     cuts: [u16; MAX_NODES],
     network_rng: Rng,
     timer_rng: Rng,
-    checker: Checker,
-    log: Vec<Event>,
+    checker: P::Checker,
+    log: Vec<Event<P>>,
     log_enabled: bool,
     events: u64,
     /// Scheduler steps taken (interventions, deliveries, timers): the unit of "step back".
@@ -102,27 +108,16 @@ pub struct Simulation {
     trace_enabled: bool,
     /// Digests of the parts of the state, kept up to date as they change (the explorer only).
     digests: Option<Digests>,
-    effects: Effects,
+    effects: Effects<P>,
 }
 
-/// The result of a run, as the CLI prints it.
-#[derive(Clone, Debug, Serialize)]
-pub struct Outcome {
-    /// Each learner's learned value, in learner order.
-    pub decided: Vec<(String, Option<String>)>,
-    pub chosen: Option<String>,
-    pub violations: Vec<Violation>,
-    pub events: u64,
-    /// True when the run reached [`EVENTS_MAX`] and stopped before `until_ticks`.
-    pub stopped_early: bool,
-    pub trace_hash: String,
-}
-
-impl Simulation {
-    pub fn new(compiled: &Compiled) -> Simulation {
+impl<P: Protocol> Simulation<P> {
+    pub fn new(compiled: &Compiled<P>) -> Simulation<P> {
         let config = Arc::clone(&compiled.config);
         Simulation {
-            nodes: config.roles.iter().map(|r| Node::new(*r)).collect(),
+            nodes: (0..P::node_count(&config))
+                .map(|node| P::new_node(&config, node as NodeId))
+                .collect(),
             schedule: Arc::new(compiled.schedule.clone()),
             scheduler: compiled.scheduler,
             until_ticks: compiled.until_ticks,
@@ -134,6 +129,7 @@ impl Simulation {
             inflight: Vec::with_capacity(32),
             next_message_id: 1,
             timers: [None; MAX_NODES],
+            timer_kinds: [P::Timer::default(); MAX_NODES],
             timer_generation: [0; MAX_NODES],
             queue: DueQueue::with_capacity(32),
             next_intervention: 0,
@@ -141,7 +137,7 @@ impl Simulation {
             cuts: [0; MAX_NODES],
             network_rng: Rng::new(compiled.seed, Stream::Network),
             timer_rng: Rng::new(compiled.seed, Stream::Timers),
-            checker: Checker::default(),
+            checker: P::Checker::default(),
             // Room for most runs' logs: a swarm run logs about 260 events, and growing the log
             // past its first allocation copied it (2% of a swarm run's instructions).
             log: Vec::with_capacity(1024),
@@ -158,7 +154,7 @@ impl Simulation {
 
     /// Keeps the event count and trace hash but not the events themselves: for swarm runs and
     /// the explorer, which only need the outcome.
-    pub fn without_log(mut self) -> Simulation {
+    pub fn without_log(mut self) -> Simulation<P> {
         self.log_enabled = false;
         self.log = Vec::new();
         self
@@ -166,17 +162,17 @@ impl Simulation {
 
     /// Set up for the explorer: no event log and no trace hash (it reports neither), and digests
     /// of the state's parts kept up to date, which makes [`Simulation::state_hash`] cheap.
-    pub fn for_exploring(mut self) -> Simulation {
+    pub fn for_exploring(mut self) -> Simulation<P> {
         self = self.without_log();
         self.trace_enabled = false;
         self.digests = Some(Digests::of(&self));
         self
     }
 
-    pub fn config(&self) -> &Config {
+    pub fn config(&self) -> &P::Config {
         &self.config
     }
-    pub fn nodes(&self) -> &[Node] {
+    pub fn nodes(&self) -> &[P::Node] {
         &self.nodes
     }
     pub fn now(&self) -> u64 {
@@ -191,10 +187,10 @@ impl Simulation {
     pub fn scheduler(&self) -> SchedulerKind {
         self.scheduler
     }
-    pub fn inflight(&self) -> &[InFlight] {
+    pub fn inflight(&self) -> &[InFlight<P>] {
         &self.inflight
     }
-    pub fn log(&self) -> &[Event] {
+    pub fn log(&self) -> &[Event<P>] {
         &self.log
     }
     pub fn events(&self) -> u64 {
@@ -208,9 +204,9 @@ impl Simulation {
         self.actions
     }
     pub fn violations(&self) -> &[Violation] {
-        self.checker.violations()
+        P::violations(&self.checker)
     }
-    pub fn checker(&self) -> &Checker {
+    pub fn checker(&self) -> &P::Checker {
         &self.checker
     }
     pub fn partition(&self) -> Option<&[u8; MAX_NODES]> {
@@ -222,6 +218,10 @@ impl Simulation {
     /// When each node's timer fires (timed scheduler) or whether it is armed (script).
     pub fn timers(&self) -> &[Option<u64>] {
         &self.timers[..self.nodes.len()]
+    }
+    /// Which timer each node has armed, where [`Simulation::timers`] says one is.
+    pub fn timer_kinds(&self) -> &[P::Timer] {
+        &self.timer_kinds[..self.nodes.len()]
     }
     pub fn trace_hash(&self) -> u64 {
         self.trace.finish()
@@ -239,7 +239,7 @@ impl Simulation {
 
     /// Adds an intervention to the schedule, after every scheduled one at the same or an earlier
     /// tick (where a scenario file with it appended would put it). `at` must not be in the past.
-    pub fn schedule_intervention(&mut self, at: u64, action: Action) {
+    pub fn schedule_intervention(&mut self, at: u64, action: Action<P>) {
         debug_assert!(at >= self.intervention_tick());
         let schedule = Arc::make_mut(&mut self.schedule);
         let position = schedule.partition_point(|(t, _)| *t <= at);
@@ -248,7 +248,7 @@ impl Simulation {
 
     /// A copy of this state without the event log, for time travel: restoring it and running
     /// forward recreates the log's later part exactly, since runs are deterministic.
-    pub fn snapshot(&mut self) -> Simulation {
+    pub fn snapshot(&mut self) -> Simulation<P> {
         let log = std::mem::take(&mut self.log);
         let snapshot = self.clone();
         self.log = log;
@@ -257,7 +257,7 @@ impl Simulation {
 
     /// Goes back to `snapshot` (taken earlier in this same run), keeping the matching prefix of
     /// this state's log.
-    pub fn restore(&mut self, snapshot: &Simulation) {
+    pub fn restore(&mut self, snapshot: &Simulation<P>) {
         let mut log = std::mem::take(&mut self.log);
         log.truncate(snapshot.events as usize);
         *self = snapshot.clone();
@@ -266,7 +266,7 @@ impl Simulation {
 
     /// Replaces the schedule. The new one must equal the old one up to the interventions not yet
     /// applied; the time-travel code uses this to add or discard future interventions.
-    pub fn set_schedule(&mut self, schedule: Arc<Vec<(u64, Action)>>) {
+    pub fn set_schedule(&mut self, schedule: Arc<Vec<(u64, Action<P>)>>) {
         debug_assert!(
             schedule[..self.next_intervention] == self.schedule[..self.next_intervention]
         );
@@ -275,7 +275,7 @@ impl Simulation {
 
     /// Replaces the configuration with one that differs only in its interned values (a new
     /// proposal may bring a new value).
-    pub fn set_config(&mut self, config: Arc<Config>) {
+    pub fn set_config(&mut self, config: Arc<P::Config>) {
         self.config = config;
     }
 
@@ -370,37 +370,40 @@ impl Simulation {
 
     /// Applies one action now: an intervention, or (for the script scheduler and the explorer)
     /// the delivery of a message or the firing of a timer.
-    pub fn apply(&mut self, action: &Action) {
+    pub fn apply(&mut self, action: &Action<P>) {
         if matches!(action, Action::Deliver(_) | Action::Timeout(_)) {
             self.acted_at_now = true;
         }
         self.actions += 1;
         match *action {
-            Action::Propose { node, value } => {
-                if self.nodes[node as usize].crashed {
-                    self.record(EventKind::ProposeIgnored { node, value });
+            Action::Input { node, input } => {
+                if P::is_crashed(&self.nodes[node as usize]) {
+                    self.record(EventKind::InputIgnored { node, input });
                 } else {
-                    // Only a proposal a live proposer received makes its value valid.
-                    self.checker.on_propose(value);
-                    self.record(EventKind::Propose { node, value });
-                    self.nodes[node as usize].propose(node, value, &self.config, &mut self.effects);
+                    // Only an input a live node received counts for the checker (for Paxos:
+                    // only a proposal a live proposer received makes its value valid).
+                    P::check_input(&mut self.checker, input);
+                    self.record(EventKind::Input { node, input });
+                    let state = &mut self.nodes[node as usize];
+                    P::on_input(state, node, input, &self.config, &mut self.effects);
                     self.process_effects(node);
                 }
             }
             Action::Crash(node) => {
-                if self.nodes[node as usize].crashed {
+                if P::is_crashed(&self.nodes[node as usize]) {
                     self.record(EventKind::NoEffect { node });
                 } else {
-                    self.nodes[node as usize].crashed = true;
+                    P::crash(&mut self.nodes[node as usize]);
                     self.node_changed(node);
                     self.set_timer(node, None);
                     self.record(EventKind::Crash { node });
                 }
             }
             Action::Restart(node) => {
-                if self.nodes[node as usize].crashed {
+                if P::is_crashed(&self.nodes[node as usize]) {
                     self.record(EventKind::Restart { node });
-                    self.nodes[node as usize].restart(node, &self.config, &mut self.effects);
+                    let state = &mut self.nodes[node as usize];
+                    P::on_restart(state, node, &self.config, &mut self.effects);
                     self.process_effects(node);
                 } else {
                     self.record(EventKind::NoEffect { node });
@@ -441,8 +444,8 @@ impl Simulation {
                     let original = self.inflight[i];
                     // The copy trails the original by the minimum delay, drawing no random number,
                     // so that duplicating a message changes nothing else in the run.
-                    let deliver_tick =
-                        original.deliver_tick.max(self.now) + self.config.network.delay_ticks_min;
+                    let deliver_tick = original.deliver_tick.max(self.now)
+                        + P::network(&self.config).delay_ticks_min;
                     let copy = self.enqueue(InFlight {
                         deliver_tick,
                         sent_tick: self.now,
@@ -478,7 +481,9 @@ impl Simulation {
                 }
             }
             Action::Timeout(node) => {
-                if self.timers[node as usize].is_some() && !self.nodes[node as usize].crashed {
+                if self.timers[node as usize].is_some()
+                    && !P::is_crashed(&self.nodes[node as usize])
+                {
                     self.fire_timer(node);
                 } else {
                     self.record(EventKind::NoEffect { node });
@@ -499,7 +504,7 @@ impl Simulation {
     }
 
     #[inline]
-    fn take_inflight(&mut self, id: u64) -> Option<InFlight> {
+    fn take_inflight(&mut self, id: u64) -> Option<InFlight<P>> {
         let i = self.find_inflight(id)?;
         let message = self.inflight.remove(i);
         if self.digests.is_some() {
@@ -514,7 +519,7 @@ impl Simulation {
 
     /// Adds a message's digest to the in-flight digest, or takes it away.
     #[inline(never)]
-    fn message_digest_changed(&mut self, message: &InFlight, change: fn(u64, u64) -> u64) {
+    fn message_digest_changed(&mut self, message: &InFlight<P>, change: fn(u64, u64) -> u64) {
         if let Some(digests) = &mut self.digests {
             digests.inflight = change(digests.inflight, message_digest(message));
         }
@@ -551,7 +556,7 @@ impl Simulation {
         let Some(m) = self.take_inflight(id) else {
             return;
         };
-        let reason = if self.nodes[m.to as usize].crashed {
+        let reason = if P::is_crashed(&self.nodes[m.to as usize]) {
             Some(LossReason::Crashed)
         } else if let Some(reason) = self.separated(m.from, m.to) {
             Some(reason)
@@ -576,14 +581,17 @@ impl Simulation {
             to: m.to,
             msg: m.msg,
         });
-        self.nodes[m.to as usize].on_message(m.to, m.from, m.msg, &self.config, &mut self.effects);
+        let state = &mut self.nodes[m.to as usize];
+        P::on_message(state, m.to, m.from, m.msg, &self.config, &mut self.effects);
         self.process_effects(m.to);
     }
 
     fn fire_timer(&mut self, node: NodeId) {
         self.timers[node as usize] = None;
-        self.record(EventKind::Timer { node });
-        self.nodes[node as usize].on_timer(node, &self.config, &mut self.effects);
+        let timer = self.timer_kinds[node as usize];
+        self.record(EventKind::Timer { node, timer });
+        let state = &mut self.nodes[node as usize];
+        P::on_timer(state, node, timer, &self.config, &mut self.effects);
         self.process_effects(node);
     }
 
@@ -609,46 +617,29 @@ impl Simulation {
         let mut effects = std::mem::take(&mut self.effects);
         for note in effects.notes.iter() {
             let index = self.record(EventKind::Protocol(*note));
-            let before = self.checker.violations().len();
-            match note {
-                crate::protocols::paxos::Note::Forgot { .. } => {
-                    self.checker.on_forgot(&self.config, self.now, index, note);
-                }
-                crate::protocols::paxos::Note::AcceptedValue { .. }
-                | crate::protocols::paxos::Note::Learned { .. } => {
-                    let (chosen, _) = self.checker.on_note(&self.config, self.now, index, note);
-                    self.log_violations(before);
-                    if let Some(chosen) = chosen {
-                        let before = self.checker.violations().len();
-                        let index = self.record(EventKind::Chosen {
-                            ballot: chosen.ballot,
-                            value: chosen.value,
-                            quorum: chosen.quorum,
-                        });
-                        self.checker
-                            .on_chosen(&self.config, self.now, index, &chosen);
-                        self.log_violations(before);
-                    }
-                    continue;
-                }
-                _ => {}
-            }
+            let before = P::violations(&self.checker).len();
+            let derived = P::check_note(&mut self.checker, &self.config, self.now, index, note);
             self.log_violations(before);
+            if let Some(derived) = derived {
+                let before = P::violations(&self.checker).len();
+                let index = self.record(EventKind::Derived(derived));
+                P::check_derived(&mut self.checker, &self.config, self.now, index, &derived);
+                self.log_violations(before);
+            }
         }
         for &(to, msg) in effects.sends.iter() {
             self.send(node, to, msg);
         }
         match effects.timer {
-            Some(TimerCommand::Set) => {
+            Some(TimerCommand::Set(timer)) => {
                 let fire_at = match self.scheduler {
                     SchedulerKind::Timed => {
-                        self.now
-                            + self
-                                .timer_rng
-                                .between(self.config.retry_ticks_min, self.config.retry_ticks_max)
+                        let (min, max) = P::timer_ticks(&self.config, timer);
+                        self.now + self.timer_rng.between(min, max)
                     }
                     SchedulerKind::Script => self.now,
                 };
+                self.timer_kinds[node as usize] = timer;
                 self.set_timer(node, Some(fire_at));
             }
             Some(TimerCommand::Cancel) => self.set_timer(node, None),
@@ -659,15 +650,15 @@ impl Simulation {
     }
 
     fn log_violations(&mut self, before: usize) {
-        for index in before..self.checker.violations().len() {
+        for index in before..P::violations(&self.checker).len() {
             self.record(EventKind::Violation {
                 index: index as u32,
             });
         }
     }
 
-    fn send(&mut self, from: NodeId, to: NodeId, msg: Msg) {
-        let network = &self.config.network;
+    fn send(&mut self, from: NodeId, to: NodeId, msg: P::Msg) {
+        let network = P::network(&self.config);
         let (delay, lost, duplicate, copy_delay) = match self.scheduler {
             // Always four draws, whatever the probabilities, so that turning on loss or
             // duplication leaves every delay of the run as it was.
@@ -711,7 +702,7 @@ impl Simulation {
 
     /// Puts a message in flight with the next message number, and returns that number.
     #[inline]
-    fn enqueue(&mut self, mut message: InFlight) -> u64 {
+    fn enqueue(&mut self, mut message: InFlight<P>) -> u64 {
         message.id = self.next_message_id;
         self.next_message_id += 1;
         self.inflight.push(message);
@@ -726,7 +717,7 @@ impl Simulation {
     // memory, where reading it back whole waited on those small stores (a fifth of a swarm run's
     // time in `perf`). Inline, the event stays in registers.
     #[inline(always)]
-    fn record(&mut self, kind: EventKind) -> u32 {
+    fn record(&mut self, kind: EventKind<P>) -> u32 {
         let event = Event {
             tick: self.now,
             kind,
@@ -741,36 +732,14 @@ impl Simulation {
         (self.events - 1) as u32
     }
 
-    /// The first value chosen by a phase-2 quorum, if any.
-    pub fn chosen(&self) -> Option<&str> {
-        self.checker
-            .chosen()
-            .map(|(_, value)| self.config.value_name(value))
+    /// How far node `node` has gone in the protocol ([`Protocol::progress`]): the explorer
+    /// bounds it.
+    pub fn progress(&self, node: NodeId) -> Option<u32> {
+        P::progress(&self.nodes[node as usize])
     }
+}
 
-    pub fn outcome(&self) -> Outcome {
-        Outcome {
-            decided: self
-                .config
-                .learners
-                .iter()
-                .map(|&l| {
-                    let learned = self.nodes[l as usize]
-                        .learner
-                        .as_ref()
-                        .and_then(|learner| learner.learned)
-                        .map(|(_, v)| self.config.value_name(v).to_string());
-                    (self.config.name(l).to_string(), learned)
-                })
-                .collect(),
-            chosen: self.chosen().map(str::to_string),
-            violations: self.violations().to_vec(),
-            events: self.events,
-            stopped_early: self.stopped_early(),
-            trace_hash: format!("{:016x}", self.trace_hash()),
-        }
-    }
-
+impl<P: Describe> Simulation<P> {
     /// The event log as JSON lines, one object per event: `index`, `tick`, `kind`, and `text`
     /// (the sentence the page shows). The CLI's `--trace` and the page's trace download use it.
     /// Written by hand, as serde_json wrote it, so that the page's wasm need not carry
@@ -786,10 +755,5 @@ impl Simulation {
             out.push_str("}\n");
         }
         out
-    }
-
-    /// The highest round proposer `node` has used or heard of: the explorer bounds ballots by it.
-    pub fn proposer_round(&self, node: NodeId) -> Option<u32> {
-        self.nodes[node as usize].proposer.as_ref().map(|p| p.round)
     }
 }

@@ -14,11 +14,13 @@ use crate::explore::pack::{Pack, Packer, Unpacker, WORD_BYTES};
 use crate::hash::stable_hash;
 use crate::protocols::paxos::{Ballot, Config, NodeId, Note, Value};
 use crate::quorum::AcceptorSet;
+pub use crate::sim::violation::Violation;
 use serde::Serialize;
 use std::hash::{Hash, Hasher};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+/// The properties this checker reports, by [`ViolationKind::name`] in a [`Violation`].
 pub enum ViolationKind {
     Agreement,
     Validity,
@@ -37,15 +39,6 @@ impl ViolationKind {
             ViolationKind::LearnedNotChosen => "learned_not_chosen",
         }
     }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
-pub struct Violation {
-    pub kind: ViolationKind,
-    pub tick: u64,
-    /// Indices into the event log of the events that together break the property.
-    pub events: Vec<u32>,
-    pub explanation: String,
 }
 
 /// Accepts seen in one ballot, to know when a value becomes chosen.
@@ -153,7 +146,9 @@ impl Pack for Checker {
     }
 }
 
-/// What the checker concluded from one event, beyond violations: a value became chosen.
+/// What the checker concluded from one event, beyond violations: a value became chosen. The
+/// log shows it as an event of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Chosen {
     pub ballot: Ballot,
     pub value: Value,
@@ -357,11 +352,11 @@ impl Checker {
 
     /// Records a violation, once per kind: the first one is the one worth explaining.
     fn report(&mut self, kind: ViolationKind, tick: u64, events: Vec<u32>, explanation: String) {
-        if self.violations.iter().any(|v| v.kind == kind) {
+        if self.violations.iter().any(|v| v.kind == kind.name()) {
             return;
         }
         self.violations.push(Violation {
-            kind,
+            kind: kind.name(),
             tick,
             events,
             explanation,

@@ -1,6 +1,8 @@
 //! Single-decree Paxos in words: its messages and notes as the log and the page write them.
 
-use super::{Ballot, Config, Msg, NodeId, Note, Value};
+use super::check::Chosen;
+use super::{Ballot, Config, Msg, NodeId, Note, Paxos, Propose, Value};
+use crate::protocols::Describe;
 
 /// A message written for the log: `Promise(3.p2, accepted 2.p1 "A")`.
 pub fn describe_message(config: &Config, msg: &Msg) -> String {
@@ -177,5 +179,82 @@ pub fn explain_note(config: &Config, note: &Note) -> String {
             b(promised),
             acc(accepted)
         ),
+    }
+}
+
+impl Describe for Paxos {
+    fn node_name(config: &Config, node: NodeId) -> &str {
+        config.name(node)
+    }
+
+    fn describe_message(config: &Config, msg: &Msg) -> String {
+        describe_message(config, msg)
+    }
+
+    fn input_name(_: &Propose, ignored: bool) -> &'static str {
+        if ignored {
+            "propose_ignored"
+        } else {
+            "propose"
+        }
+    }
+
+    fn note_name(note: &Note) -> &'static str {
+        match note {
+            Note::Prepared { .. } => "prepare",
+            Note::Promised { .. } => "promise",
+            Note::Refused { .. } => "nack",
+            Note::AcceptedValue { .. } => "accept",
+            Note::Proposed { .. } => "phase2",
+            Note::Abandoned { .. } => "abandon",
+            Note::TimedOut { .. } => "retry",
+            Note::SawChosen { .. } => "proposer_done",
+            Note::Learned { .. } => "learn",
+            Note::Forgot { .. } => "forget",
+        }
+    }
+
+    fn derived_name(_: &Chosen) -> &'static str {
+        "chosen"
+    }
+
+    fn note_node(note: &Note) -> Option<NodeId> {
+        Some(match *note {
+            Note::Prepared { proposer, .. }
+            | Note::Proposed { proposer, .. }
+            | Note::Abandoned { proposer, .. }
+            | Note::TimedOut { proposer, .. }
+            | Note::SawChosen { proposer, .. } => proposer,
+            Note::Promised { acceptor, .. }
+            | Note::Refused { acceptor, .. }
+            | Note::AcceptedValue { acceptor, .. }
+            | Note::Forgot { acceptor, .. } => acceptor,
+            Note::Learned { learner, .. } => learner,
+        })
+    }
+
+    fn explain_input(config: &Config, node: NodeId, input: &Propose, ignored: bool) -> String {
+        let value = config.value_name(input.value);
+        if ignored {
+            format!(
+                "{} was asked to propose \"{value}\" but is crashed, so nothing happens",
+                config.name(node)
+            )
+        } else {
+            format!("{} was asked to propose \"{value}\"", config.name(node))
+        }
+    }
+
+    fn explain_note(config: &Config, note: &Note) -> String {
+        explain_note(config, note)
+    }
+
+    fn explain_derived(config: &Config, chosen: &Chosen) -> String {
+        format!(
+            "\"{}\" is chosen: {} accepted it in ballot {}, a phase-2 quorum",
+            config.value_name(chosen.value),
+            config.acceptor_list(chosen.quorum),
+            config.ballot(chosen.ballot)
+        )
     }
 }

@@ -8,11 +8,17 @@ pub const VALUE_LEN_MAX: usize = 32;
 /// The most distinct values one run may propose: a value is a byte in every message.
 pub const VALUES_MAX: usize = 64;
 
-/// The largest cluster a scenario may describe; keeps node sets in one machine word.
-pub const MAX_NODES: usize = 15;
-
 /// A node's index in the cluster: proposers first, then acceptors, then learners (or servers).
-pub type NodeId = u8;
+pub use crate::sim::{NodeId, MAX_NODES};
+
+/// What a handler wants done: messages, the retry timer, notes.
+pub type Effects = crate::protocols::Effects<super::Paxos>;
+pub type TimerCommand = crate::protocols::TimerCommand<Retry>;
+
+/// The one timer a Paxos node has: a proposer's retry, which starts a higher ballot when the
+/// current one has not finished in time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Retry;
 
 /// Which roles a node plays.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -205,29 +211,6 @@ impl Clone for Node {
         self.acceptor = source.acceptor;
         self.learner.clone_from(&source.learner);
     }
-}
-
-/// What a protocol step wants done, and what it did, for the log.
-#[derive(Clone, Debug, Default)]
-pub struct Effects {
-    pub sends: Vec<(NodeId, Msg)>,
-    pub timer: Option<TimerCommand>,
-    pub notes: Vec<Note>,
-}
-
-impl Effects {
-    pub fn clear(&mut self) {
-        self.sends.clear();
-        self.timer = None;
-        self.notes.clear();
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TimerCommand {
-    /// Arm the proposer's retry timer (replacing any armed one).
-    Set,
-    Cancel,
 }
 
 /// Protocol-level facts a step established. The simulation turns each into a log event and the
@@ -433,7 +416,7 @@ fn start_ballot(p: &mut Proposer, me: NodeId, config: &Config, out: &mut Effects
     for &a in &config.acceptors {
         out.sends.push((a, Msg::Prepare { ballot: p.ballot }));
     }
-    out.timer = Some(TimerCommand::Set);
+    out.timer = Some(TimerCommand::Set(Retry));
 }
 
 fn on_prepare(a: &mut Acceptor, me: NodeId, from: NodeId, ballot: Ballot, out: &mut Effects) {
@@ -566,7 +549,7 @@ fn on_nack(p: &mut Proposer, me: NodeId, ballot: Ballot, promised: Ballot, out: 
         ballot,
         higher: promised,
     });
-    out.timer = Some(TimerCommand::Set);
+    out.timer = Some(TimerCommand::Set(Retry));
 }
 
 fn on_accepted_proposer(

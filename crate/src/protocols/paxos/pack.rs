@@ -1,6 +1,6 @@
 //! Single-decree Paxos's states and messages in the explorer's packed form ([`crate::explore::pack`]).
 
-use super::{Acceptor, Ballot, Learner, Msg, Node, Phase, Proposer, Tally};
+use super::{Acceptor, Ballot, Learner, Msg, Node, Phase, Proposer, Retry, Tally};
 use crate::explore::pack::{Pack, Packer, Unpacker, WORD_BYTES};
 
 // Fields are laid out in words smallest first and in as few bits as they can take, so that the
@@ -175,4 +175,17 @@ impl Pack for Node {
             }
         }));
     }
+}
+
+// A Paxos node has one kind of timer: nothing to pack.
+impl Pack for Retry {
+    fn bound(&self) -> usize {
+        0
+    }
+
+    #[inline(always)]
+    fn pack(&self, _: &mut Packer) {}
+
+    #[inline(always)]
+    fn unpack_into(&mut self, _: &mut Unpacker) {}
 }
