@@ -23,16 +23,18 @@
 //! explorer's own bounded faults.
 
 use crate::hash::StableHasher;
-use crate::protocols::paxos::check::Violation;
+use crate::sim::violation::Violation;
 pub mod pack;
 mod visited;
 
 use visited::{Found, Visited};
 
-use crate::protocols::paxos::NodeId;
-use crate::protocols::paxos::Simulation;
-use crate::scenario::{intervention, Action, Compiled, Scenario, SchedulerKind};
+use crate::scenario::{intervention, Scenario};
+use crate::sim::action::{Action, Compiled, SchedulerKind};
 use crate::sim::message_digest;
+use crate::sim::protocol::Protocol;
+use crate::sim::NodeId;
+use crate::sim::Simulation;
 use pack::{Unpacker, RAW_BYTES, WORD_BYTES};
 use serde::Serialize;
 use std::hash::Hasher;
@@ -72,8 +74,8 @@ pub struct Report {
 
 /// The state being expanded or tried: the simulation and the fault budgets spent on the way.
 #[derive(Clone)]
-struct Node {
-    sim: Simulation,
+struct Node<P: Protocol> {
+    sim: Simulation<P>,
     crashes: u32,
     drops: u32,
     duplicates: u32,
@@ -82,7 +84,7 @@ struct Node {
     digest: u64,
 }
 
-impl Node {
+impl<P: Protocol> Node<P> {
     /// The state's digest, with the fault budgets spent: the same protocol state with more
     /// faults left to inject has more futures, so it is a different state to the search.
     fn compute_digest(&self) -> u64 {
@@ -119,7 +121,7 @@ impl Node {
 
     /// Overwrites this state with the one `mv` leads to from `parent`, reusing this one's
     /// allocations, and computes its digest.
-    fn take_move(&mut self, parent: &Node, mv: &Move) {
+    fn take_move(&mut self, parent: &Node<P>, mv: &Move<P>) {
         self.copy_from(parent);
         match mv.budget {
             Budget::Crash => self.crashes += 1,
@@ -132,7 +134,7 @@ impl Node {
     }
 
     /// Overwrites this state with `other`, reusing this one's allocations.
-    fn copy_from(&mut self, other: &Node) {
+    fn copy_from(&mut self, other: &Node<P>) {
         self.sim.copy_from(&other.sim);
         self.crashes = other.crashes;
         self.drops = other.drops;
@@ -182,8 +184,8 @@ enum Budget {
 }
 
 /// A transition the search can take from a state, with what tells whether two commute.
-struct Move {
-    action: Action,
+struct Move<P: Protocol> {
+    action: Action<P>,
     /// The one node whose state the transition reads or changes. A drop or a duplicate counts
     /// as touching the message's destination: that is more than it does, which only makes the
     /// search treat fewer pairs as commuting.
@@ -196,7 +198,7 @@ struct Move {
 /// Two transitions commute, and neither disables the other, when they touch different nodes
 /// and do not spend the same fault budget. Messages are compared by content and digests leave
 /// message numbers out, so delivering to a1 then a2 reaches the same state as a2 then a1.
-fn independent(a: &Move, b: &Move) -> bool {
+fn independent<P: Protocol>(a: &Move<P>, b: &Move<P>) -> bool {
     a.node != b.node && (a.budget == Budget::None || a.budget != b.budget)
 }
 
@@ -258,7 +260,11 @@ pub enum Reduction {
 }
 
 /// Explores `scenario` (already checked) within `bounds`, with sleep sets.
-pub fn explore(scenario: &Scenario, compiled: &Compiled, bounds: Bounds) -> Report {
+pub fn explore(
+    scenario: &Scenario,
+    compiled: &crate::scenario::Compiled,
+    bounds: Bounds,
+) -> Report {
     explore_with(scenario, compiled, bounds, Reduction::SleepSets)
 }
 
@@ -280,10 +286,41 @@ pub fn explore(scenario: &Scenario, compiled: &Compiled, bounds: Bounds) -> Repo
 /// skipped.
 pub fn explore_with(
     scenario: &Scenario,
-    compiled: &Compiled,
+    compiled: &crate::scenario::Compiled,
     bounds: Bounds,
     reduction: Reduction,
 ) -> Report {
+    let found = search(compiled, bounds, reduction);
+    Report {
+        states: found.states,
+        transitions: found.transitions,
+        complete: found.complete,
+        counterexample: found
+            .path
+            .map(|(sim, path)| counterexample(scenario, &sim, &found.inputs, &path)),
+        violations: found.violations,
+    }
+}
+
+/// What a search found, for any protocol: the counts, and for a violation the state that broke
+/// safety and the steps that lead to it from the start (after the scenario's inputs).
+pub struct Searched<P: Protocol> {
+    pub states: usize,
+    pub transitions: u64,
+    pub complete: bool,
+    pub violations: Vec<Violation>,
+    /// The scenario's inputs, all applied at the start.
+    pub inputs: Vec<Action<P>>,
+    pub path: Option<(Simulation<P>, Vec<Action<P>>)>,
+}
+
+/// The search of [`explore_with`], for any protocol: from `compiled`'s start with its inputs
+/// applied, every interleaving within `bounds`.
+pub fn search<P: Protocol>(
+    compiled: &Compiled<P>,
+    bounds: Bounds,
+    reduction: Reduction,
+) -> Searched<P> {
     let mut start = Compiled {
         scheduler: SchedulerKind::Script,
         schedule: Vec::new(),
@@ -291,14 +328,14 @@ pub fn explore_with(
     };
     start.until_ticks = u64::MAX;
     let mut sim = Simulation::new(&start).for_exploring();
-    let proposals: Vec<Action> = compiled
+    let inputs: Vec<Action<P>> = compiled
         .schedule
         .iter()
         .filter(|(_, a)| matches!(a, Action::Input { .. }))
         .map(|(_, a)| a.clone())
         .collect();
-    for p in &proposals {
-        sim.apply(p);
+    for input in &inputs {
+        sim.apply(input);
     }
     let mut root = Node {
         sim,
@@ -324,7 +361,7 @@ pub fn explore_with(
     // in order. Each is unpacked into the first frame of `path`; deeper frames hold the states
     // of the depth-first walk below it, each a copy of the one above made in its own
     // allocations.
-    let mut path: Vec<Frame> = (0..=STRIDE_LEVELS).map(|_| Frame::new(&root)).collect();
+    let mut path: Vec<Frame<P>> = (0..=STRIDE_LEVELS).map(|_| Frame::new(&root)).collect();
     let mut level = Vec::new();
     let mut interner = Interner::new();
     let mut stop = None;
@@ -336,7 +373,7 @@ pub fn explore_with(
             let (length, again) = path[0].node.load(&level[at..]);
             at += length;
             if at < level.len() {
-                search.seen.prefetch(Node::peek_digest(&level[at..]));
+                search.seen.prefetch(Node::<P>::peek_digest(&level[at..]));
             }
             let known = search.seen.bits_mut(path[0].node.digest);
             let asleep = *known & !EXPANDED;
@@ -378,22 +415,24 @@ pub fn explore_with(
     }
     let complete = stop.is_none();
     if let Some((Stop::Violation, depth)) = stop {
-        let sim = &path[depth].node.sim;
+        let sim = path[depth].node.sim.clone();
         let steps = path_to(&search.steps, path[depth].node.step);
-        return Report {
+        return Searched {
             states: search.seen.len,
             transitions: search.transitions,
             complete: false,
             violations: sim.violations().to_vec(),
-            counterexample: Some(counterexample(scenario, sim, &proposals, &steps)),
+            inputs,
+            path: Some((sim, steps)),
         };
     }
-    Report {
+    Searched {
         states: search.seen.len,
         transitions: search.transitions,
         complete,
         violations: Vec::new(),
-        counterexample: None,
+        inputs,
+        path: None,
     }
 }
 
@@ -413,9 +452,9 @@ enum Stop {
 
 /// What a search keeps besides the states it is exploring: the visited set, the path to every
 /// state, and the next stride's queue.
-struct Search {
+struct Search<P: Protocol> {
     /// `steps[i]` is (previous step, action); step 0 is the start.
-    steps: Vec<(u32, Option<Action>)>,
+    steps: Vec<(u32, Option<Action<P>>)>,
     seen: Visited,
     next_level: Vec<u8>,
     max_states: usize,
@@ -423,7 +462,7 @@ struct Search {
     transitions: u64,
 }
 
-impl Search {
+impl<P: Protocol> Search<P> {
     /// Records a child reached by `action` with sleep set `sleep`. Returns what to explore
     /// from it now — all its transitions but those asleep, or, for a state seen before and
     /// explored with a larger sleep set, the ones that one skipped (with the sleep set to
@@ -432,9 +471,9 @@ impl Search {
     /// stops the search.
     fn settle(
         &mut self,
-        child: &mut Node,
+        child: &mut Node<P>,
         sleep: Bits,
-        action: &Action,
+        action: &Action<P>,
         queue: bool,
     ) -> Result<Option<(Option<Bits>, Bits)>, Stop> {
         let expanded = if queue { 0 } else { EXPANDED };
@@ -472,17 +511,17 @@ impl Search {
 
 /// A transition made from a frame's state: the state it leads to, the transition (an index
 /// into the frame's moves), and the sleep set it starts with.
-struct Child {
-    node: Node,
+struct Child<P: Protocol> {
+    node: Node<P>,
     mv: usize,
     sleep: Bits,
 }
 
 /// A state being explored depth first below one taken from the queue, with the transitions it
 /// has left to take.
-struct Frame {
-    node: Node,
-    moves: Vec<Move>,
+struct Frame<P: Protocol> {
+    node: Node<P>,
+    moves: Vec<Move<P>>,
     /// The index in `moves` of the next transition to consider.
     next: usize,
     /// Transitions not to take from here: the sleep set, then each one as it is taken.
@@ -493,14 +532,14 @@ struct Frame {
     /// The states this one's transitions lead to, all made before any is looked up in the
     /// visited set (see [`Frame::expand`]); the first `made` are this state's. Kept from state
     /// to state so that their allocations are reused.
-    children: Vec<Child>,
+    children: Vec<Child<P>>,
     made: usize,
     /// How many of the children were looked up (and explored, if new) so far.
     settled: usize,
 }
 
-impl Frame {
-    fn new(node: &Node) -> Frame {
+impl<P: Protocol> Frame<P> {
+    fn new(node: &Node<P>) -> Frame<P> {
         Frame {
             node: node.clone(),
             moves: Vec::new(),
@@ -527,7 +566,7 @@ impl Frame {
         asleep: Bits,
         bounds: &Bounds,
         interner: &mut Interner,
-        search: &Search,
+        search: &Search<P>,
     ) {
         enabled(&self.node, bounds, interner, &mut self.moves);
         self.next = 0;
@@ -584,11 +623,16 @@ impl Frame {
 
 /// The transitions enabled in `node`'s state, each distinct one once: two messages in flight
 /// with the same content lead to the same state.
-fn enabled(node: &Node, bounds: &Bounds, interner: &mut Interner, out: &mut Vec<Move>) {
+fn enabled<P: Protocol>(
+    node: &Node<P>,
+    bounds: &Bounds,
+    interner: &mut Interner,
+    out: &mut Vec<Move<P>>,
+) {
     out.clear();
     let sim = &node.sim;
     let mut taken: Bits = 0;
-    let mut push = |action: Action, key: u64, node: NodeId, budget: Budget| {
+    let mut push = |action: Action<P>, key: u64, node: NodeId, budget: Budget| {
         let bit = interner.bit(key);
         if bit == 0 || bit & taken == 0 {
             taken |= bit;
@@ -625,8 +669,10 @@ fn enabled(node: &Node, bounds: &Bounds, interner: &mut Interner, out: &mut Vec<
             );
         }
     }
-    for &p in &sim.config().proposers {
-        let armed = sim.timers()[p as usize].is_some() && !sim.nodes()[p as usize].crashed;
+    // Nodes in id order, as the protocol numbered them (Paxos: proposers first, and only they
+    // arm timers).
+    for p in 0..sim.nodes().len() as NodeId {
+        let armed = sim.timers()[p as usize].is_some() && !P::is_crashed(&sim.nodes()[p as usize]);
         if armed && sim.progress(p).unwrap_or(0) < bounds.max_rounds {
             push(
                 Action::Timeout(p),
@@ -638,7 +684,7 @@ fn enabled(node: &Node, bounds: &Bounds, interner: &mut Interner, out: &mut Vec<
     }
     for (i, n) in sim.nodes().iter().enumerate() {
         let i = i as NodeId;
-        if n.crashed {
+        if P::is_crashed(n) {
             push(
                 Action::Restart(i),
                 transition_key(4, i as u64),
@@ -656,7 +702,7 @@ fn enabled(node: &Node, bounds: &Bounds, interner: &mut Interner, out: &mut Vec<
     }
 }
 
-fn path_to(steps: &[(u32, Option<Action>)], mut step: u32) -> Vec<Action> {
+fn path_to<P: Protocol>(steps: &[(u32, Option<Action<P>>)], mut step: u32) -> Vec<Action<P>> {
     let mut path = Vec::new();
     while let (previous, Some(action)) = &steps[step as usize] {
         path.push(action.clone());
@@ -668,9 +714,9 @@ fn path_to(steps: &[(u32, Option<Action>)], mut step: u32) -> Vec<Action> {
 
 fn counterexample(
     scenario: &Scenario,
-    sim: &Simulation,
-    proposals: &[Action],
-    path: &[Action],
+    sim: &crate::protocols::paxos::Simulation,
+    proposals: &[crate::scenario::Action],
+    path: &[crate::scenario::Action],
 ) -> Scenario {
     let config = sim.config();
     let mut schedule: Vec<_> = proposals

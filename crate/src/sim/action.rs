@@ -1,8 +1,8 @@
 //! What a simulation is built from: a run's configuration, seed and scheduler, and the actions
 //! its interventions resolve to. The scenario format compiles into these.
 
+use super::protocol::Protocol;
 use super::{NodeId, MAX_NODES};
-use crate::protocols::Protocol;
 use serde::Serialize;
 use std::sync::Arc;
 

@@ -3,9 +3,9 @@
 //! Events are small `Copy` values recorded as they happen; the sentence is made only when
 //! someone reads it ([`Event::explain`]), so a run with the log on stays fast.
 
+use super::protocol::{Describe, Protocol};
 use super::violation::Violation;
 use super::{NodeId, MAX_NODES};
-use crate::protocols::{Describe, Protocol};
 use serde::Serialize;
 use std::fmt::Write;
 

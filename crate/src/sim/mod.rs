@@ -19,6 +19,7 @@ pub(crate) mod due;
 pub mod event;
 mod explored;
 pub mod network;
+pub mod protocol;
 pub mod violation;
 
 pub(crate) use explored::message_digest;
@@ -26,11 +27,11 @@ use explored::Digests;
 
 use crate::explore::pack::{self, Pack, Packer, Unpacker};
 use crate::hash::{stable_hash, StableHasher};
-use crate::protocols::{Describe, Effects, Protocol, TimerCommand};
 use crate::rng::{Rng, Stream};
 use crate::sim::due::{DueQueue, Pending};
 use crate::sim::event::{Event, EventKind, LossReason};
 use action::{Action, Compiled, SchedulerKind};
+use protocol::{Describe, Effects, Protocol, TimerCommand};
 use std::hash::{Hash, Hasher};
 use std::num::NonZeroU64;
 use std::sync::Arc;
