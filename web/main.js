@@ -1,9 +1,10 @@
 // The playground page: owns the run (a wasm `Playground`), the display clock and the person's
 // selection; draws the core's view each frame while playing and only on change while paused,
 // so that a paused page costs no CPU. No protocol logic lives here.
-import init, { Playground, version, bugNames } from './pkg/paxoscope.js';
+import init, { Playground, version, bugNames, legend } from './pkg/paxoscope.js';
 import { h, replace } from './dom.js';
-import { Stage } from './stage.js';
+import { Stage, legendShape } from './stage.js';
+import { s } from './dom.js';
 import { Lamport } from './lamport.js';
 import { Panels } from './panels.js';
 import { speedFromSlider, sliderFromSpeed, thinMarkers } from './timeline.js';
@@ -25,7 +26,7 @@ const DEFAULT_SCENARIO = {
 
 const $ = (id) => document.getElementById(id);
 const PALETTE = Array.from({ length: 8 }, (_, i) =>
-  getComputedStyle(document.documentElement).getPropertyValue(`--ballot-${i}`).trim());
+  getComputedStyle(document.documentElement).getPropertyValue(`--hue-${i}`).trim());
 
 const app = {
   pg: null,
@@ -458,7 +459,7 @@ function onKey(event) {
     case '-': setSpeed(app.speed / 2); break;
     case 'c': if (app.selectedNode) act({ crash: app.selectedNode }); break;
     case 'r': if (app.selectedNode) act({ restart: app.selectedNode }); break;
-    case 'p': if (app.selectedNode) { event.preventDefault(); panels.focusPropose(); } break;
+    case 'p': if (app.selectedNode) { event.preventDefault(); panels.focusInput(); } break;
     default:
   }
 }
@@ -504,6 +505,8 @@ try {
   // dist/ bundles the glue into this module (scripts/build.sh); both lie beside web/pkg/.
   await init({ module_or_path: new URL('./pkg/paxoscope_bg.wasm', import.meta.url) });
   $('version').textContent = `Paxoscope core ${version()}`;
+  // The legend is the core's: which shape stands for what.
+  replace($('legend'), legend().map((entry) => h('span', {}, s('svg', { width: 14, height: 14 }, legendShape(entry.shape)), ` ${entry.label}`)));
   const embed = await embedding;
   app.embed = embed?.embedOptions(location.search) ?? null;
   wire();

@@ -67,9 +67,10 @@ export class Panels {
     first?.focus();
   }
 
-  focusPropose() {
+  /** Focuses the selected node's input field (the `p` key), if it takes one. */
+  focusInput() {
     this.showDetails();
-    $('propose-value')?.focus();
+    document.querySelector('#panel-details input[id^="input-"]')?.focus();
   }
 
   update(view) {
@@ -109,12 +110,16 @@ export class Panels {
             ? h('button', { type: 'button', class: 'primary', 'data-focus-key': 'restart', 'aria-keyshortcuts': 'r', onclick: () => this.act({ restart: node.name }) }, 'Restart (r)')
             : h('button', { type: 'button', class: 'danger', 'data-focus-key': 'crash', 'aria-keyshortcuts': 'c', onclick: () => this.act({ crash: node.name }) }, 'Crash (c)')),
       ];
-      if (node.role === 'proposer' || node.role === 'server') {
-        const input = h('input', { id: 'propose-value', type: 'text', value: 'X', maxlength: 32, 'aria-label': 'Value to propose', 'data-focus-key': 'propose-value' });
-        const propose = () => this.act({ propose: { node: node.name, value: input.value } });
-        input.addEventListener('keydown', (event) => { if (event.key === 'Enter') propose(); });
-        parts.push(h('div', { class: 'field' }, h('label', { for: 'propose-value' }, 'Propose value'), input,
-          h('button', { type: 'button', 'data-focus-key': 'propose', disabled: !node.can_propose, onclick: propose }, 'Propose')));
+      // The input this node takes, as the core describes it: a field and a button that send
+      // the schedule entry it names.
+      const given = node.input;
+      if (given) {
+        const id = `input-${given.intervention}`;
+        const input = h('input', { id, type: 'text', value: given.default, maxlength: 32, 'aria-label': given.field_label, 'data-focus-key': id });
+        const send = () => this.act({ [given.intervention]: { node: node.name, value: input.value } });
+        input.addEventListener('keydown', (event) => { if (event.key === 'Enter') send(); });
+        parts.push(h('div', { class: 'field' }, h('label', { for: id }, given.field_label), input,
+          h('button', { type: 'button', 'data-focus-key': given.intervention, disabled: !given.enabled, onclick: send }, given.button)));
       }
       const target = h('select', { 'aria-label': 'Other end of the link', 'data-focus-key': 'cut-target' }, others.map((n) => h('option', { value: n.name }, n.name)));
       const direction = h('select', { 'aria-label': 'Direction', 'data-focus-key': 'cut-direction' },

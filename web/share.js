@@ -56,7 +56,7 @@ export class SharePanel {
         copied.textContent = 'Copy the selected link with Ctrl+C (the browser did not allow copying).';
       }
     };
-    const pasteArea = h('textarea', { id: 'paste-scenario', rows: 5, 'aria-label': 'Scenario JSON to load', placeholder: '{ "version": 1, "protocol": "paxos", … }' });
+    const pasteArea = h('textarea', { id: 'paste-scenario', rows: 5, 'aria-label': 'Scenario JSON to load', placeholder: '{ "version": 1, "protocol": …, "schedule": […] }' });
     const fileInput = h('input', { type: 'file', accept: '.json,application/json', id: 'scenario-file', 'aria-label': 'Scenario file to load' });
     fileInput.addEventListener('change', async () => {
       const file = fileInput.files?.[0];
@@ -90,7 +90,7 @@ export class SharePanel {
         stop: Number(data.get('stop')),
         speed: Number(data.get('speed')),
         height: Number(data.get('height')),
-        title: 'Paxoscope: a Paxos run',
+        title: 'Paxoscope: a run',
       });
       snippet.select();
     });

@@ -86,7 +86,7 @@ export class Stage {
   }
 
   ensureNodes(nodes) {
-    const key = nodes.map((n) => `${n.name}:${n.role}`).join(',');
+    const key = nodes.map((n) => `${n.name}:${n.shape}`).join(',');
     if (key === this.nodeKey) return;
     this.nodeKey = key;
     this.positions = ringLayout(nodes.length, CENTER, CENTER, RING_RADIUS);
@@ -104,7 +104,7 @@ export class Stage {
   }
 
   createNode(node, p) {
-    const shape = nodeShape(node.role, p);
+    const shape = nodeShape(node.shape, p);
     const badge = s('text', { class: 'badge', x: p.x, y: p.y + NODE_RADIUS + 15 });
     const group = s('g', { class: 'group-marker', style: 'display:none' },
       s('circle', { class: 'group-ring', cx: p.x + NODE_RADIUS - 2, cy: p.y - NODE_RADIUS + 2, r: 9 }),
@@ -113,7 +113,7 @@ export class Stage {
       s('line', { x1: p.x - 14, y1: p.y - 14, x2: p.x + 14, y2: p.y + 14 }),
       s('line', { x1: p.x + 14, y1: p.y - 14, x2: p.x - 14, y2: p.y + 14 }));
     const element = s('g', {
-      class: `node role-${node.role}`, tabindex: 0, role: 'button', 'data-node': node.name,
+      class: `node shape-${node.shape}`, tabindex: 0, role: 'button', 'data-node': node.name,
       onclick: () => this.onSelectNode(node.name),
       onkeydown: (event) => {
         if (event.key === 'Enter' || event.key === ' ') {
@@ -132,14 +132,14 @@ export class Stage {
     if (element.parts.key === key) return;
     element.parts.key = key;
     element.classList.toggle('crashed', node.crashed);
-    element.classList.toggle('quorum', node.in_quorum);
+    element.classList.toggle('highlight', node.in_quorum);
     element.classList.toggle('selected', selected);
     element.dataset.crashed = String(node.crashed);
     element.setAttribute('aria-pressed', String(selected));
     element.setAttribute('aria-label', `${node.name}, ${node.role}${node.crashed ? ', crashed' : ''}${node.badge ? `: ${node.badge}` : ''}`);
     element.parts.crash.style.display = node.crashed ? '' : 'none';
     element.parts.shape.style.fill = node.color === null || node.color === undefined || node.crashed
-      ? '' : `color-mix(in srgb, var(--ballot-${node.color}) 22%, white)`;
+      ? '' : `color-mix(in srgb, var(--hue-${node.color}) 22%, white)`;
     const lines = node.badge ? node.badge.split(' · ').slice(0, 3) : [];
     const { x } = element.parts.badge.attributes;
     replace(element.parts.badge, lines.map((line, i) => s('tspan', { x: x.value, dy: i === 0 ? 0 : 13 }, line)));
@@ -212,7 +212,7 @@ export class Stage {
    *  per SVG unit: copying a small bitmap costs the main thread far less than filling and
    *  stroking a path for each of hundreds of messages every frame. */
   sprite(m, copy, selected, k) {
-    const key = `${m.kind}|${m.color}|${copy}|${selected}`;
+    const key = `${m.glyph}|${m.color}|${copy}|${selected}`;
     let sprite = this.sprites.get(key);
     if (sprite) return sprite;
     const side = Math.ceil(2 * SPRITE_HALF * k);
@@ -221,7 +221,7 @@ export class Stage {
     g.setTransform(k, 0, 0, k, SPRITE_HALF * k, SPRITE_HALF * k);
     g.fillStyle = this.palette[m.color];
     g.beginPath();
-    const round = messagePath(g, m.kind);
+    const round = messagePath(g, m.glyph);
     g.fill();
     // Round shapes have an outline: white to stand out from the links, dashed for a copy.
     if (round) outline(g, selected || copy ? this.ink : '#fff', selected ? 3 : 1.5, copy);
@@ -303,34 +303,30 @@ export class Stage {
   }
 
   renderCenter(view) {
-    const violated = view.violations.length > 0;
-    const key = `${violated}|${view.chosen?.value}|${view.quorum.safe}`;
+    const summary = view.summary;
+    const key = JSON.stringify(summary);
     if (key === this.centerKey) return;
     this.centerKey = key;
     const parts = [];
-    if (violated) {
-      parts.push(s('text', { class: 'center-text bad', x: CENTER, y: CENTER - 6 }, 'SAFETY VIOLATED'));
-      parts.push(s('text', { class: 'center-sub', x: CENTER, y: CENTER + 14 }, view.violations[0].kind.replaceAll('_', ' ')));
-    } else if (view.chosen) {
-      parts.push(s('text', { class: 'center-text good', x: CENTER, y: CENTER - 6, 'data-chosen': view.chosen.value }, `Chosen: “${view.chosen.value}”`));
-      parts.push(s('text', { class: 'center-sub', x: CENTER, y: CENTER + 14 }, `ballot ${view.chosen.ballot} · quorum ${view.chosen.quorum.join(', ')}`));
+    if (summary.detail === undefined) {
+      parts.push(s('text', { class: 'center-sub', x: CENTER, y: CENTER }, summary.headline));
     } else {
-      parts.push(s('text', { class: 'center-sub', x: CENTER, y: CENTER }, 'nothing chosen yet'));
+      parts.push(s('text', { class: `center-text ${summary.tone}`, x: CENTER, y: CENTER - 6, 'data-chosen': summary.decided }, summary.headline));
+      parts.push(s('text', { class: 'center-sub', x: CENTER, y: CENTER + 14 }, summary.detail));
     }
-    if (!view.quorum.safe) parts.push(s('text', { class: 'quorum-warning', x: CENTER, y: CENTER + 40 }, '⚠ quorums do not intersect'));
+    if (summary.warning) parts.push(s('text', { class: 'quorum-warning', x: CENTER, y: CENTER + 40 }, summary.warning));
     replace(this.layers.center, parts);
   }
 }
 
-/** Adds a message's shape, centred on the origin, to the path, by kind: a rounded square for
- *  the replies (Promise, Accepted), a diamond for a Nack, a circle for the rest. Says whether it
- *  drew the circle. */
-function messagePath(g, kind) {
-  if (kind === 'Promise' || kind === 'Accepted') {
+/** Adds a message's glyph, centred on the origin, to the path: the core says which (`square`,
+ *  drawn with rounded corners, `diamond` or `circle`). Says whether it drew the circle. */
+function messagePath(g, glyph) {
+  if (glyph === 'square') {
     g.roundRect(-7, -7, 14, 14, 3);
     return false;
   }
-  if (kind === 'Nack') {
+  if (glyph === 'diamond') {
     g.moveTo(0, -9);
     g.lineTo(9, 0);
     g.lineTo(0, 9);
@@ -351,12 +347,23 @@ function outline(g, colour, width, dashed) {
   g.setLineDash([]);
 }
 
-function nodeShape(role, p) {
+/** A node's shape at `p`, by the token the core gives (see the legend). */
+function nodeShape(shape, p) {
   const r = NODE_RADIUS;
-  switch (role) {
-    case 'proposer': return s('rect', { class: 'shape', x: p.x - r, y: p.y - r, width: 2 * r, height: 2 * r });
-    case 'learner': return s('polygon', { class: 'shape', points: `${p.x},${p.y - r - 6} ${p.x + r + 4},${p.y + r - 2} ${p.x - r - 4},${p.y + r - 2}` });
-    case 'server': return s('rect', { class: 'shape', x: p.x - r, y: p.y - r, width: 2 * r, height: 2 * r, rx: 12 });
+  switch (shape) {
+    case 'square': return s('rect', { class: 'shape', x: p.x - r, y: p.y - r, width: 2 * r, height: 2 * r });
+    case 'triangle': return s('polygon', { class: 'shape', points: `${p.x},${p.y - r - 6} ${p.x + r + 4},${p.y + r - 2} ${p.x - r - 4},${p.y + r - 2}` });
+    case 'rounded': return s('rect', { class: 'shape', x: p.x - r, y: p.y - r, width: 2 * r, height: 2 * r, rx: 12 });
     default: return s('circle', { class: 'shape', cx: p.x, cy: p.y, r });
+  }
+}
+
+/** The legend's small version of each shape. */
+export function legendShape(shape) {
+  switch (shape) {
+    case 'square': return s('rect', { x: 2, y: 2, width: 10, height: 10, class: 'legend-shape' });
+    case 'triangle': return s('polygon', { points: '7,1 13,13 1,13', class: 'legend-shape' });
+    case 'rounded': return s('rect', { x: 1, y: 1, width: 12, height: 12, rx: 4, class: 'legend-shape' });
+    default: return s('circle', { cx: 7, cy: 7, r: 5, class: 'legend-shape' });
   }
 }

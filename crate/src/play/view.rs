@@ -23,6 +23,8 @@ pub struct View {
     pub violations: Vec<Violation>,
     pub status: String,
     pub quorum: QuorumView,
+    /// The centre of the drawing: what the run has decided, or that safety broke.
+    pub summary: SummaryView,
     pub cuts: Vec<(String, String)>,
     pub partitioned: bool,
     pub bugs: Vec<&'static str>,
@@ -34,6 +36,8 @@ pub struct View {
 pub struct NodeView {
     pub name: String,
     pub role: &'static str,
+    /// What the page draws it as: `square`, `circle`, `triangle` or `rounded`.
+    pub shape: &'static str,
     pub crashed: bool,
     /// The partition group this node is in, when the network is partitioned.
     pub group: Option<u8>,
@@ -50,7 +54,79 @@ pub struct NodeView {
     pub badge: String,
     /// Sentences for the detail panel.
     pub detail: Vec<String>,
-    pub can_propose: bool,
+    /// The input this node takes from a person, if any (Paxos: a value to propose).
+    pub input: Option<InputView>,
+}
+
+/// An input a person can give a node: the page shows a text field and a button, and sends the
+/// schedule entry `{intervention: {"node": NAME, "value": TEXT}}`.
+#[derive(Serialize)]
+pub struct InputView {
+    pub intervention: &'static str,
+    pub button: &'static str,
+    pub field_label: &'static str,
+    pub default: &'static str,
+    pub enabled: bool,
+}
+
+/// The centre of the drawing.
+#[derive(Serialize)]
+pub struct SummaryView {
+    pub headline: String,
+    pub detail: Option<String>,
+    /// `good`, `bad` or `neutral`: the page colours the headline by it.
+    pub tone: &'static str,
+    /// The value the run decided, for the page to mark (`data-chosen`).
+    pub decided: Option<String>,
+    /// A warning under the rest (unsafe quorums).
+    pub warning: Option<&'static str>,
+}
+
+/// One entry of the legend under the drawing: a shape and what it stands for.
+#[derive(Serialize)]
+pub struct LegendEntry {
+    pub shape: &'static str,
+    pub label: &'static str,
+}
+
+/// The page's legend: the shapes nodes are drawn as, and what each stands for.
+pub const LEGEND: [LegendEntry; 4] = [
+    LegendEntry {
+        shape: "square",
+        label: "proposer",
+    },
+    LegendEntry {
+        shape: "circle",
+        label: "acceptor",
+    },
+    LegendEntry {
+        shape: "triangle",
+        label: "learner",
+    },
+    LegendEntry {
+        shape: "rounded",
+        label: "server (all three)",
+    },
+];
+
+/// The shape a node is drawn as, by the roles it plays (see [`LEGEND`]).
+fn node_shape(roles: Roles) -> &'static str {
+    match roles.name() {
+        "proposer" => "square",
+        "acceptor" => "circle",
+        "learner" => "triangle",
+        _ => "rounded",
+    }
+}
+
+/// The glyph a message is drawn as: the replies (Promise, Accepted) a rounded square, a Nack a
+/// diamond, the requests a circle.
+fn message_glyph(msg: &Msg) -> &'static str {
+    match msg {
+        Msg::Promise { .. } | Msg::Accepted { .. } => "square",
+        Msg::Nack { .. } => "diamond",
+        Msg::Prepare { .. } | Msg::Accept { .. } => "circle",
+    }
 }
 
 #[derive(Serialize)]
@@ -59,6 +135,8 @@ pub struct MessageView {
     pub from: u8,
     pub to: u8,
     pub kind: &'static str,
+    /// What the page draws it as: `circle`, `square` or `diamond`.
+    pub glyph: &'static str,
     pub label: String,
     /// A compact label for drawing on the wire: `Prep 1.p1`, `Acc 2.p2 “B”`.
     pub short: String,
@@ -175,6 +253,7 @@ impl Playground {
                 from: m.from,
                 to: m.to,
                 kind: m.msg.kind(),
+                glyph: message_glyph(&m.msg),
                 label: describe_message(config, &m.msg),
                 short: short_label(config, &m.msg),
                 color: ballot_color(config, m.msg.ballot()),
@@ -212,6 +291,7 @@ impl Playground {
             }),
             violations: sim.violations().to_vec(),
             status: self.status(),
+            summary: self.summary(),
             quorum: QuorumView {
                 description: config.quorum.describe(),
                 safe: config.quorum.check_intersection().is_ok(),
@@ -345,6 +425,7 @@ impl Playground {
         NodeView {
             name: name.to_string(),
             role: config.roles[id as usize].name(),
+            shape: node_shape(config.roles[id as usize]),
             crashed: node.crashed,
             group: sim.partition().map(|groups| groups[id as usize]),
             promised,
@@ -356,11 +437,64 @@ impl Playground {
             in_quorum,
             badge: badge.join(" · "),
             detail,
-            can_propose: config.roles[id as usize].contains(Roles::PROPOSER) && !node.crashed,
+            input: config.roles[id as usize]
+                .contains(Roles::PROPOSER)
+                .then_some(InputView {
+                    intervention: "propose",
+                    button: "Propose",
+                    field_label: "Propose value",
+                    default: "X",
+                    enabled: !node.crashed,
+                }),
         }
     }
 
     /// One line that says what is happening now.
+    /// The centre of the drawing: a violation first, else the value chosen, else nothing yet.
+    fn summary(&self) -> SummaryView {
+        let sim = &self.sim;
+        let config = &self.config;
+        let warning = config
+            .quorum
+            .check_intersection()
+            .is_err()
+            .then_some("⚠ quorums do not intersect");
+        if let Some(violation) = sim.violations().first() {
+            return SummaryView {
+                headline: "SAFETY VIOLATED".to_string(),
+                detail: Some(violation.kind.replace('_', " ")),
+                tone: "bad",
+                decided: None,
+                warning,
+            };
+        }
+        match sim.checker().chosen() {
+            Some((ballot, value)) => {
+                let quorum: Vec<&str> = members(sim.checker().chosen_quorum())
+                    .map(|i| config.name(config.acceptors[i]))
+                    .collect();
+                SummaryView {
+                    headline: format!("Chosen: “{}”", config.value_name(value)),
+                    detail: Some(format!(
+                        "ballot {} · quorum {}",
+                        config.ballot(ballot),
+                        quorum.join(", ")
+                    )),
+                    tone: "good",
+                    decided: Some(config.value_name(value).to_string()),
+                    warning,
+                }
+            }
+            None => SummaryView {
+                headline: "nothing chosen yet".to_string(),
+                detail: None,
+                tone: "neutral",
+                decided: None,
+                warning,
+            },
+        }
+    }
+
     fn status(&self) -> String {
         let sim = &self.sim;
         let config = &self.config;
@@ -489,6 +623,7 @@ impl ToJson for View {
         field(out, "violations", &self.violations);
         field(out, "status", &self.status);
         field(out, "quorum", &self.quorum);
+        field(out, "summary", &self.summary);
         field(out, "cuts", &self.cuts);
         field(out, "partitioned", &self.partitioned);
         field(out, "bugs", &self.bugs);
@@ -502,6 +637,7 @@ impl ToJson for NodeView {
         out.push('{');
         field(out, "name", &self.name);
         field(out, "role", self.role);
+        field(out, "shape", self.shape);
         field(out, "crashed", &self.crashed);
         field_if_some(out, "group", &self.group);
         field_if_some(out, "promised", &self.promised);
@@ -513,7 +649,7 @@ impl ToJson for NodeView {
         field(out, "in_quorum", &self.in_quorum);
         field(out, "badge", &self.badge);
         field(out, "detail", &self.detail);
-        field(out, "can_propose", &self.can_propose);
+        field_if_some(out, "input", &self.input);
         close(out, '}');
     }
 }
@@ -525,6 +661,7 @@ impl ToJson for MessageView {
         field(out, "from", &self.from);
         field(out, "to", &self.to);
         field(out, "kind", self.kind);
+        field(out, "glyph", self.glyph);
         field(out, "label", &self.label);
         field(out, "short", &self.short);
         field(out, "color", &self.color);
@@ -590,6 +727,39 @@ impl ToJson for Marker {
         field(out, "tick", &self.tick);
         field(out, "kind", self.kind);
         field(out, "text", &self.text);
+        close(out, '}');
+    }
+}
+
+impl ToJson for InputView {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "intervention", self.intervention);
+        field(out, "button", self.button);
+        field(out, "field_label", self.field_label);
+        field(out, "default", self.default);
+        field(out, "enabled", &self.enabled);
+        close(out, '}');
+    }
+}
+
+impl ToJson for SummaryView {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "headline", &self.headline);
+        field_if_some(out, "detail", &self.detail);
+        field(out, "tone", self.tone);
+        field_if_some(out, "decided", &self.decided);
+        field_if_some(out, "warning", &self.warning);
+        close(out, '}');
+    }
+}
+
+impl ToJson for LegendEntry {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "shape", self.shape);
+        field(out, "label", self.label);
         close(out, '}');
     }
 }

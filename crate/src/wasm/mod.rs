@@ -127,6 +127,12 @@ pub fn bug_names() -> JsValue {
     to_js(&crate::protocols::paxos::Bugs::NAMES[..])
 }
 
+/// The legend under the drawing: each node shape and what it stands for.
+#[wasm_bindgen]
+pub fn legend() -> JsValue {
+    to_js(&crate::play::LEGEND[..])
+}
+
 /// One run the page plays: see [`Playground`].
 #[wasm_bindgen(js_name = Playground)]
 pub struct WasmPlayground {
