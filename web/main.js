@@ -1,28 +1,13 @@
 // The playground page: owns the run (a wasm `Playground`), the display clock and the person's
 // selection; draws the core's view each frame while playing and only on change while paused,
 // so that a paused page costs no CPU. No protocol logic lives here.
-import init, { Playground, version, bugNames, legend } from './pkg/paxoscope.js';
+import init, { Playground, version, legend, defaultScenario } from './pkg/paxoscope.js';
 import { h, replace } from './dom.js';
 import { Stage, legendShape } from './stage.js';
 import { s } from './dom.js';
 import { Lamport } from './lamport.js';
 import { Panels } from './panels.js';
 import { speedFromSlider, sliderFromSpeed, thinMarkers } from './timeline.js';
-
-/** The run the page opens with: two proposers that may duel, three acceptors, two learners. */
-const DEFAULT_SCENARIO = {
-  version: 1,
-  protocol: 'paxos',
-  seed: 1,
-  cluster: { proposers: 2, acceptors: 3, learners: 2 },
-  network: { delay_ticks_min: 10, delay_ticks_max: 30, loss: 0, duplicate: 0 },
-  quorum: { kind: 'majority' },
-  schedule: [
-    { at: 0, propose: { node: 'p1', value: 'A' } },
-    { at: 25, propose: { node: 'p2', value: 'B' } },
-  ],
-  until_ticks: 1500,
-};
 
 const $ = (id) => document.getElementById(id);
 const PALETTE = Array.from({ length: 8 }, (_, i) =>
@@ -98,7 +83,7 @@ const loadLibrary = onDemand(() => import('./library.js'), ({ Library }) =>
   (library = new Library({ app, load: (text, options) => load(text, options), seekTo, play: () => play() })));
 const network = onDemand(() => import('./network.js'), ({ renderNetwork }) => renderNetwork);
 const setup = onDemand(() => import('./setup.js'),
-  ({ Setup }) => new Setup({ app, panels, load: (text, options) => load(text, options), bugNames: () => bugNames() }));
+  ({ Setup }) => new Setup({ app, panels, load: (text, options) => load(text, options), showError: (message) => showError(message) }));
 const links = onDemand(() => import('./link.js'), (module) => module);
 const panels = new Panels({
   app,
@@ -180,11 +165,11 @@ async function openFragment(fragment) {
     : await links().then((codec) => codec.decodeFragment(fragment),
       (failure) => ({ scenario: null, tick: null, actions: null, error: `This link could not be read (${failure.message ?? failure}).` }));
   if (error) showError(`${error} The default scenario is shown instead.`);
-  const text = scenario ?? JSON.stringify(DEFAULT_SCENARIO);
+  const text = scenario ?? defaultScenario();
   // Only the cursor changed (a replaced history entry): keep the run, move the cursor.
   if (text !== app.pg?.scenarioJson()) {
     const ok = load(text, { errorSuffix: scenario === null ? '' : ' The default scenario is shown instead.' });
-    if (!ok) load(JSON.stringify(DEFAULT_SCENARIO));
+    if (!ok) load(defaultScenario());
   }
   if (tick !== null) seekTo(tick, { quiet: true, actions });
 }
@@ -238,10 +223,10 @@ function syncEntries() {
   }
 }
 
-const NARRATED = new Set(['propose', 'crash', 'restart', 'partition', 'heal', 'phase2', 'chosen', 'learn', 'violation', 'abandon']);
+/** Reads out the newest of the moments the core marks as worth hearing. */
 function narrate(fresh) {
   if (!$('narrate').checked) return;
-  const lines = fresh.filter((e) => NARRATED.has(e.kind)).slice(-3).map((e) => e.text);
+  const lines = fresh.filter((e) => e.narrated).slice(-3).map((e) => e.text);
   if (lines.length) $('narration').textContent = lines.join('. ');
 }
 

@@ -1,6 +1,7 @@
 // The search section of the Setup panel: explore every interleaving of the current scenario's
 // proposals within bounds, in a worker, and play the counterexample if one is found.
 import { h, replace } from './dom.js';
+import { searchBounds } from './pkg/paxoscope.js';
 
 export class Search {
   constructor({ app, load }) {
@@ -10,24 +11,21 @@ export class Search {
 
   /** The search form and its result area, built once per Setup panel drawing. */
   element() {
-    const number = (name, value, max, label) => h('label', { class: 'field' }, label,
+    // The bounds are the core's: their names, labels, defaults and largest values.
+    const bounds = searchBounds();
+    const number = ({ name, value, max, label }) => h('label', { class: 'field' }, label,
       h('input', { type: 'number', name, value, min: 0, max, 'data-focus-key': `search-${name}` }));
     const result = h('div', { id: 'search-result', role: 'status' });
     const stop = h('button', { type: 'button', id: 'search-stop', disabled: true, onclick: () => this.stop(result, go, stop) }, 'Stop');
     const form = h('form', { id: 'search-form' },
-      // Small defaults: each extra fault or ballot multiplies the states to visit.
-      number('crashes', 0, 3, 'Crashes at most'),
-      number('drops', 0, 3, 'Dropped messages at most'),
-      number('duplicates', 0, 3, 'Duplicated messages at most'),
-      number('rounds', 1, 4, 'Ballots per proposer at most'),
-      number('states', 200000, 5000000, 'Stop after this many states'),
+      bounds.map(number),
       h('div', { class: 'field' }, h('button', { type: 'submit', id: 'search-go', 'data-focus-key': 'search-go' }, 'Search every interleaving'), stop));
     const go = form.querySelector('#search-go');
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const data = new FormData(form);
-      const bounds = Object.fromEntries(['crashes', 'drops', 'duplicates', 'rounds', 'states'].map((k) => [k, Math.max(0, Math.trunc(Number(data.get(k))) || 0)]));
-      this.run(bounds, result, go, stop);
+      const chosen = Object.fromEntries(bounds.map(({ name }) => [name, Math.max(0, Math.trunc(Number(data.get(name))) || 0)]));
+      this.run(chosen, result, go, stop);
     });
     return h('fieldset', {}, h('legend', {}, 'Search every interleaving'),
       h('p', { class: 'hint' }, 'The explorer tries every order of deliveries and timeouts after the proposals, plus the faults you allow, and stops at the first safety violation.'),

@@ -1,8 +1,6 @@
 // The page names no protocol: every word about Paxos it shows comes from the core's view, so
 // that a second protocol needs no change here. This test reads each module in web/ (comments
-// aside) for Paxos's words. Files still being converted are listed in STILL_NAMING_PAXOS; the
-// list may only shrink: a listed file that no longer names Paxos fails too, so that it leaves
-// the list, and a file not listed that names Paxos fails.
+// aside) for Paxos's words and fails on any.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -10,9 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const WEB = dirname(fileURLToPath(import.meta.url));
-
-/** Modules that still name Paxos's roles or messages, to be moved to the core's view. */
-const STILL_NAMING_PAXOS = new Set(['main.js', 'setup.js', 'search.js']);
 
 // Message kinds are matched with their capital, so that JavaScript's `Promise` (followed by a
 // dot or `(`, or after `new`) is not taken for a Paxos Promise.
@@ -45,13 +40,11 @@ test('the word check sees Paxos words in code and not in comments or JavaScript 
 
 const modules = readdirSync(WEB).filter((f) => f.endsWith('.js') && !f.endsWith('.test.mjs'));
 
+test('web/ holds the page\'s modules', () => assert.ok(modules.length >= 10, modules.join(', ')));
+
 for (const file of modules) {
-  test(`web/${file} ${STILL_NAMING_PAXOS.has(file) ? 'is listed as still naming Paxos, and does' : 'names no Paxos role or message'}`, () => {
+  test(`web/${file} names no Paxos role or message`, () => {
     const found = paxosWords(readFileSync(join(WEB, file), 'utf8'));
-    if (STILL_NAMING_PAXOS.has(file)) {
-      assert.notDeepEqual(found, [], `web/${file} no longer names Paxos: take it off STILL_NAMING_PAXOS`);
-    } else {
-      assert.deepEqual(found, [], `web/${file} names Paxos; the words belong in the core's view`);
-    }
+    assert.deepEqual(found, [], `web/${file} names Paxos; the words belong in the core's view`);
   });
 }

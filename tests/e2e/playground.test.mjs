@@ -182,6 +182,16 @@ test('the phone layout shows the cluster and the controls without horizontal scr
   await page.close();
 });
 
+test('narration reads out the moments the core marks, and not every message', async () => {
+  const page = await open();
+  await page.locator('#narrate').check();
+  await seek(page, 100);
+  const text = await page.locator('#narration').textContent();
+  assert.match(text, /is chosen|learned|was asked to propose|has a phase-1 quorum/, text);
+  assert.doesNotMatch(text, / sent | received /, text);
+  await page.close();
+});
+
 test('the console stayed clean through every test', () => {
   assert.deepEqual(env.problems, []);
 });

@@ -21,8 +21,10 @@ use serde::Serialize;
 use std::num::NonZeroU64;
 use std::sync::Arc;
 
+mod setup;
 mod view;
 
+pub use setup::*;
 pub use view::*;
 
 pub struct Playground {

@@ -177,7 +177,70 @@ pub struct EventView {
     pub lost: Option<LossReason>,
     /// For a duplication: the message copied (`message` is then the copy).
     pub copy_of: Option<u64>,
+    /// Whether the page reads it out to screen readers: the moments a student should hear.
+    pub narrated: bool,
 }
+
+/// The event kinds read out to screen readers as they happen.
+const NARRATED: [&str; 10] = [
+    "propose",
+    "crash",
+    "restart",
+    "partition",
+    "heal",
+    "phase2",
+    "chosen",
+    "learn",
+    "violation",
+    "abandon",
+];
+
+/// The run the page opens with: two proposers that may duel, three acceptors, two learners.
+pub const DEFAULT_SCENARIO: &str = r#"{"version":1,"protocol":"paxos","seed":1,"cluster":{"proposers":2,"acceptors":3,"learners":2},"network":{"delay_ticks_min":10,"delay_ticks_max":30,"loss":0,"duplicate":0},"quorum":{"kind":"majority"},"schedule":[{"at":0,"propose":{"node":"p1","value":"A"}},{"at":25,"propose":{"node":"p2","value":"B"}}],"until_ticks":1500}"#;
+
+/// One bound of the exhaustive search, as the Setup panel's search form shows it.
+#[derive(Serialize)]
+pub struct SearchBound {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub value: u64,
+    pub max: u64,
+}
+
+/// The search's bounds, with small defaults: each extra fault or ballot multiplies the states
+/// to visit. The page sends them back by name to `exploreScenario`.
+pub const SEARCH_BOUNDS: [SearchBound; 5] = [
+    SearchBound {
+        name: "crashes",
+        label: "Crashes at most",
+        value: 0,
+        max: 3,
+    },
+    SearchBound {
+        name: "drops",
+        label: "Dropped messages at most",
+        value: 0,
+        max: 3,
+    },
+    SearchBound {
+        name: "duplicates",
+        label: "Duplicated messages at most",
+        value: 0,
+        max: 3,
+    },
+    SearchBound {
+        name: "rounds",
+        label: "Ballots per proposer at most",
+        value: 1,
+        max: 4,
+    },
+    SearchBound {
+        name: "states",
+        label: "Stop after this many states",
+        value: 200_000,
+        max: 5_000_000,
+    },
+];
 
 impl Playground {
     /// Log entries from `from` (an event index), at most `count` of them.
@@ -225,6 +288,7 @@ impl Playground {
                     index: (start + i) as u64,
                     tick: event.tick,
                     kind: event.kind.name(),
+                    narrated: NARRATED.contains(&event.kind.name()),
                     text: event.explain(config, self.sim.violations()),
                     node,
                     peer,
@@ -672,6 +736,17 @@ impl ToJson for MessageView {
     }
 }
 
+impl ToJson for SearchBound {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "name", self.name);
+        field(out, "label", self.label);
+        field(out, "value", &self.value);
+        field(out, "max", &self.max);
+        close(out, '}');
+    }
+}
+
 impl ToJson for ChosenView {
     fn write(&self, out: &mut String) {
         out.push('{');
@@ -716,6 +791,7 @@ impl ToJson for EventView {
         field_if_some(out, "color", &self.color);
         field_if_some(out, "lost", &self.lost.map(LossReason::name));
         field_if_some(out, "copy_of", &self.copy_of);
+        field(out, "narrated", &self.narrated);
         close(out, '}');
     }
 }

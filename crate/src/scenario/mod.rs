@@ -94,7 +94,7 @@ pub struct Scenario {
 /// How long a run lasts when the scenario does not say.
 const UNTIL_TICKS_DEFAULT: u64 = 2000;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ClusterSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proposers: Option<usize>,

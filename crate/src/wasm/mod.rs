@@ -121,16 +121,22 @@ pub fn explore_scenario(
     }))
 }
 
-/// The names of the break-Paxos switches, for the setup panel: an array of strings.
-#[wasm_bindgen(js_name = bugNames)]
-pub fn bug_names() -> JsValue {
-    to_js(&crate::protocols::paxos::Bugs::NAMES[..])
-}
-
 /// The legend under the drawing: each node shape and what it stands for.
 #[wasm_bindgen]
 pub fn legend() -> JsValue {
     to_js(&crate::play::LEGEND[..])
+}
+
+/// The scenario the page opens with, as JSON text.
+#[wasm_bindgen(js_name = defaultScenario)]
+pub fn default_scenario() -> String {
+    crate::play::DEFAULT_SCENARIO.to_string()
+}
+
+/// The exhaustive search's bounds, for the search form: name, label, default, largest.
+#[wasm_bindgen(js_name = searchBounds)]
+pub fn search_bounds() -> JsValue {
+    to_js(&crate::play::SEARCH_BOUNDS[..])
 }
 
 /// One run the page plays: see [`Playground`].
@@ -166,6 +172,19 @@ impl WasmPlayground {
     pub fn seek_actions(&mut self, tick: f64, actions: f64) {
         self.inner
             .seek_actions(tick.max(0.0) as u64, actions.max(0.0) as u64);
+    }
+
+    /// The Setup panel's form for the current scenario: groups of fields (see
+    /// [`crate::play::SetupGroup`]).
+    #[wasm_bindgen(js_name = setupForm)]
+    pub fn setup_form(&self) -> JsValue {
+        to_js(&self.inner.setup_form()[..])
+    }
+
+    /// The scenario JSON a submitted Setup form makes: `changes` holds the touched fields.
+    #[wasm_bindgen(js_name = applySetup)]
+    pub fn apply_setup(&self, changes: &str) -> Result<String, JsError> {
+        self.inner.apply_setup(changes).map_err(error)
     }
 
     /// Moves to just after event `index`, which happened at `tick`: where a timeline marker or
