@@ -24,16 +24,23 @@ export class Setup {
       form.addEventListener('input', (event) => { if (event.target.name) touched.add(event.target.name); });
       form.addEventListener('submit', (event) => {
         event.preventDefault();
-        let text;
+        let result;
         try {
-          text = this.app.pg.applySetup(JSON.stringify(changes(form, touched)));
+          result = this.app.pg.applySetup(JSON.stringify(changes(form, touched)));
         } catch (error) {
           this.showError(`The setup cannot be applied: ${error.message ?? error}.`);
           return;
         }
-        this.load(text, { push: true });
+        // Said in the panel the new run draws, once: what of the schedule did not fit.
+        this.dropped = result.dropped;
+        this.load(result.scenario, { push: true });
       });
-      return [h('p', { class: 'hint' }, 'Changing the setup restarts the run with the same schedule, as far as the new cluster has its nodes.'), form, this.search.element()];
+      const dropped = this.dropped ?? [];
+      this.dropped = [];
+      return [h('p', { class: 'hint' }, 'Changing the setup restarts the run with the same schedule, as far as the new cluster has its nodes.'),
+        dropped.length ? h('div', { class: 'warning', id: 'setup-dropped', role: 'status' },
+          h('p', {}, 'Not kept from the schedule:'), h('ul', {}, dropped.map((line) => h('li', {}, line)))) : null,
+        form, this.search.element()];
     });
   }
 }

@@ -88,6 +88,31 @@ test('a loss the person sets in Setup is applied, and stays through a second App
   await page.close();
 });
 
+test('switching the default run to servers keeps both proposals and says what it dropped', async () => {
+  const scenario = { version: 1, protocol: 'paxos', seed: 1, cluster: { proposers: 2, acceptors: 3, learners: 1 },
+    schedule: [{ at: 0, propose: { node: 'p1', value: 'A' } }, { at: 25, propose: { node: 'p2', value: 'B' } }, { at: 40, crash: 'a1' }] };
+  const page = await open(`#json=${encodeURIComponent(JSON.stringify(scenario))}`);
+  await openSetup(page);
+  await page.locator('#setup-form input[name=shape][value=servers]').check();
+  await apply(page);
+  await openSetup(page);
+  assert.deepEqual(await page.locator('#setup-dropped li').allTextContents(),
+    ['the crash of a1 at tick 40 was dropped: the new cluster has no a1']);
+  // Both proposals are in the new run: its log says so once it has run past tick 25.
+  await page.locator('#scrubber').fill('30');
+  await page.locator('#tab-log').click();
+  const log = await page.locator('#log').textContent();
+  assert.match(log, /s1 was asked to propose "A"/);
+  assert.match(log, /s2 was asked to propose "B"/);
+  // The note is said once: the next drawing of the panel no longer shows it.
+  await page.locator('#tab-setup').click();
+  await page.locator('#setup-form [name=seed]').fill('3');
+  await apply(page);
+  await openSetup(page);
+  assert.equal(await page.locator('#setup-dropped').count(), 0);
+  await page.close();
+});
+
 test('the console stayed clean through every Setup test', () => {
   assert.deepEqual(env.problems, []);
 });

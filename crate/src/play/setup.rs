@@ -207,9 +207,9 @@ impl Playground {
     /// The current scenario with the changes a submitted Setup form makes, as JSON text:
     /// `changes` is a JSON object of the fields the person touched, each a string (the
     /// checkboxes: a list of the ones on). Fields not named keep the scenario's values.
-    /// Schedule entries that name nodes the new cluster lacks are dropped, and a run with no
-    /// proposal left gets one, so that the run still does something.
-    pub fn apply_setup(&self, changes: &str) -> Result<String, ScenarioError> {
+    /// A new cluster keeps what of the schedule its nodes can take ([`fit_schedule`]), and
+    /// the result says what it dropped.
+    pub fn apply_setup(&self, changes: &str) -> Result<SetupResult, ScenarioError> {
         let bad = |field: &str, message: String| ScenarioError {
             field: format!("setup.{field}"),
             message,
@@ -219,6 +219,7 @@ impl Playground {
             return Err(bad("changes", "must be an object".to_string()));
         };
         let mut scenario = self.scenario.clone();
+        let mut dropped = Vec::new();
         let text = |name: &str| {
             entries
                 .iter()
@@ -259,7 +260,7 @@ impl Playground {
                     servers: None,
                 }
             };
-            keep_known_nodes(&mut scenario);
+            dropped = fit_schedule(&mut scenario);
         }
         if ["quorum", "phase1", "phase2"]
             .iter()
@@ -337,7 +338,10 @@ impl Playground {
         }
         // What the form made must be a scenario the core runs; the error names its field.
         scenario.compile()?;
-        Ok(scenario.to_json())
+        Ok(SetupResult {
+            scenario: scenario.to_json(),
+            dropped,
+        })
     }
 }
 
@@ -357,10 +361,15 @@ fn json_number(value: f64) -> String {
     out
 }
 
-/// Drops the schedule entries that name nodes the scenario's cluster does not have (and
-/// proposals to nodes that do not propose), and the members of a partition it lacks; a run
-/// with no proposal left gets one from the first proposer, at tick 0.
-fn keep_known_nodes(scenario: &mut Scenario) {
+/// Fits the schedule to a new cluster and says, in sentences, what it could not keep.
+///
+/// A name the new cluster has stays. Across shapes a proposal is renamed where that is clear:
+/// proposer `p2` becomes server `s2` and back, since both are the second node that proposes.
+/// Crashes, restarts, cuts and timers of a renamed node are not carried over (crashing `s2`
+/// would also crash an acceptor, which crashing `p2` did not), nor are entries naming nodes
+/// past the new counts; partitions lose the members the new cluster lacks. A run with no
+/// proposal left gets one from the first proposer, at tick 0.
+fn fit_schedule(scenario: &mut Scenario) -> Vec<String> {
     let cluster = &scenario.cluster;
     // Names exist up to MAX_NODES; a larger count is the compile step's error to report, with
     // the field it names, so the names stop there instead of panicking.
@@ -378,32 +387,85 @@ fn keep_known_nodes(scenario: &mut Scenario) {
             (all, proposers)
         }
     };
-    let known = |name: &String| all.iter().any(|n| n == name);
+    let known = |name: &str| all.contains(&name);
+    // The proposer a proposal's node becomes: the same name, or the same number in the
+    // other shape (p2 <-> s2).
+    let proposer = |name: &str| -> Option<String> {
+        if proposers.contains(&name) {
+            return Some(name.to_string());
+        }
+        let number: usize = name.get(1..)?.parse().ok()?;
+        let other = match name.chars().next()? {
+            'p' if cluster.servers.is_some() => 's',
+            's' if cluster.servers.is_none() => 'p',
+            _ => return None,
+        };
+        if number == 0 || number > MAX_NODES {
+            return None;
+        }
+        let renamed = node_name(other, number);
+        proposers.contains(&renamed).then(|| renamed.to_string())
+    };
+    let mut notes = Vec::new();
     scenario.schedule.retain_mut(|entry| {
+        let at = entry.at;
+        if let Some(p) = &mut entry.propose {
+            return match proposer(&p.node) {
+                Some(name) => {
+                    p.node = name;
+                    true
+                }
+                None => {
+                    notes.push(format!(
+                        "{}'s proposal of “{}” at tick {at} was dropped: the new cluster has no such proposer",
+                        p.node, p.value
+                    ));
+                    false
+                }
+            };
+        }
         if let Some(groups) = &mut entry.partition {
+            let before: usize = groups.iter().map(Vec::len).sum();
             for group in groups.iter_mut() {
                 group.retain(|name| known(name));
             }
             groups.retain(|group| !group.is_empty());
+            let after: usize = groups.iter().map(Vec::len).sum();
+            if after < before {
+                notes.push(format!(
+                    "the partition at tick {at} lost {} member(s) the new cluster lacks",
+                    before - after
+                ));
+            }
+            return true;
         }
         let named = [
-            entry.propose.as_ref().map(|p| &p.node),
-            entry.crash.as_ref(),
-            entry.restart.as_ref(),
-            entry.cut.as_ref().map(|l| &l.from),
-            entry.cut.as_ref().map(|l| &l.to),
-            entry.restore.as_ref().map(|l| &l.from),
-            entry.restore.as_ref().map(|l| &l.to),
-            entry.timeout.as_ref(),
+            ("crash", entry.crash.as_ref()),
+            ("restart", entry.restart.as_ref()),
+            ("cut", entry.cut.as_ref().map(|l| &l.from)),
+            ("cut", entry.cut.as_ref().map(|l| &l.to)),
+            ("restore", entry.restore.as_ref().map(|l| &l.from)),
+            ("restore", entry.restore.as_ref().map(|l| &l.to)),
+            ("timeout", entry.timeout.as_ref()),
         ];
-        let proposes_well = entry
-            .propose
-            .as_ref()
-            .is_none_or(|p| proposers.iter().any(|n| *n == p.node));
-        named.into_iter().flatten().all(known) && proposes_well
+        match named
+            .into_iter()
+            .find_map(|(what, name)| name.filter(|n| !known(n)).map(|n| (what, n)))
+        {
+            Some((what, name)) => {
+                notes.push(format!(
+                    "the {what} of {name} at tick {at} was dropped: the new cluster has no {name}"
+                ));
+                false
+            }
+            None => true,
+        }
     });
     if !scenario.schedule.iter().any(|e| e.propose.is_some()) {
         if let Some(first) = proposers.first() {
+            notes.push(format!(
+                "no proposal was left, so {first} proposes “A” at tick 0"
+            ));
             scenario.schedule.insert(
                 0,
                 Intervention {
@@ -416,6 +478,24 @@ fn keep_known_nodes(scenario: &mut Scenario) {
                 },
             );
         }
+    }
+    notes
+}
+
+/// What a submitted Setup form made: the new scenario, and what of the schedule it could not
+/// keep, in sentences for the panel.
+#[derive(Debug)]
+pub struct SetupResult {
+    pub scenario: String,
+    pub dropped: Vec<String>,
+}
+
+impl ToJson for SetupResult {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "scenario", &self.scenario);
+        field(out, "dropped", &self.dropped);
+        close(out, '}');
     }
 }
 
@@ -459,7 +539,7 @@ mod tests {
 
     fn applied(changes: &str) -> Scenario {
         let p = Playground::new(LOSSY).unwrap();
-        Scenario::from_json(&p.apply_setup(changes).unwrap()).unwrap()
+        Scenario::from_json(&p.apply_setup(changes).unwrap().scenario).unwrap()
     }
 
     #[test]
@@ -498,9 +578,12 @@ mod tests {
     }
 
     #[test]
-    fn a_new_cluster_keeps_the_entries_its_nodes_can_take() {
-        let after =
-            applied(r#"{"shape": "roles", "proposers": "1", "acceptors": "3", "learners": "1"}"#);
+    fn a_new_cluster_keeps_the_entries_its_nodes_can_take_and_says_what_it_dropped() {
+        let p = Playground::new(LOSSY).unwrap();
+        let fewer = p
+            .apply_setup(r#"{"shape": "roles", "proposers": "1"}"#)
+            .unwrap();
+        let after = Scenario::from_json(&fewer.scenario).unwrap();
         let kept: Vec<(u64, bool)> = after
             .schedule
             .iter()
@@ -511,11 +594,33 @@ mod tests {
             [(0, false), (40, true)],
             "p2's proposal goes, a1's crash stays"
         );
-        // Servers share none of these names: a proposal from s1 keeps the run going.
-        let after = applied(r#"{"shape": "servers"}"#);
+        assert_eq!(
+            fewer.dropped,
+            ["p2's proposal of “B” at tick 25 was dropped: the new cluster has no such proposer"]
+        );
+        // Servers: p1 and p2 propose as s1 and s2; a1's crash has no clear counterpart.
+        let servers = p.apply_setup(r#"{"shape": "servers"}"#).unwrap();
+        let after = Scenario::from_json(&servers.scenario).unwrap();
         assert_eq!(after.cluster.servers, Some(5));
-        assert_eq!(after.schedule.len(), 1);
-        assert_eq!(after.schedule[0].propose.as_ref().unwrap().node, "s1");
+        let proposals: Vec<(u64, &str)> = after
+            .schedule
+            .iter()
+            .filter_map(|e| e.propose.as_ref().map(|p| (e.at, p.node.as_str())))
+            .collect();
+        assert_eq!(proposals, [(0, "s1"), (25, "s2")]);
+        assert_eq!(
+            servers.dropped,
+            ["the crash of a1 at tick 40 was dropped: the new cluster has no a1"]
+        );
+        // And back: s2 proposes as p2 again.
+        let back = Playground::new(&servers.scenario).unwrap();
+        let roles = back.apply_setup(r#"{"shape": "roles"}"#).unwrap();
+        let after = Scenario::from_json(&roles.scenario).unwrap();
+        assert_eq!(after.schedule[1].propose.as_ref().unwrap().node, "p2");
+        assert!(roles.dropped.is_empty(), "{:?}", roles.dropped);
+        // One server: s2's proposal goes, and says so.
+        let one = back.apply_setup(r#"{"servers": "1"}"#).unwrap();
+        assert_eq!(one.dropped.len(), 1, "{:?}", one.dropped);
     }
 
     #[test]

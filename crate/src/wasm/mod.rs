@@ -181,10 +181,14 @@ impl WasmPlayground {
         to_js(&self.inner.setup_form()[..])
     }
 
-    /// The scenario JSON a submitted Setup form makes: `changes` holds the touched fields.
+    /// What a submitted Setup form makes (`changes` holds the touched fields): the scenario's
+    /// JSON and the sentences saying what of the schedule it dropped.
     #[wasm_bindgen(js_name = applySetup)]
-    pub fn apply_setup(&self, changes: &str) -> Result<String, JsError> {
-        self.inner.apply_setup(changes).map_err(error)
+    pub fn apply_setup(&self, changes: &str) -> Result<JsValue, JsError> {
+        self.inner
+            .apply_setup(changes)
+            .map(|result| to_js(&result))
+            .map_err(error)
     }
 
     /// Moves to just after event `index`, which happened at `tick`: where a timeline marker or
