@@ -453,6 +453,32 @@ pub fn close(out: &mut String, bracket: char) {
     out.push(bracket);
 }
 
+/// Implements [`ToJson`] for a struct as an object of the fields named, in the order given, as
+/// the serde derive writes it: `json_object!(Marker { index, tick, kind, text })`. A field
+/// followed by `?` is an `Option` left out when it is `None`, as serde's
+/// `skip_serializing_if = "Option::is_none"`.
+macro_rules! json_object {
+    ($type:ty { $($fields:tt)* }) => {
+        impl $crate::json::ToJson for $type {
+            fn write(&self, out: &mut String) {
+                out.push('{');
+                $crate::json::json_object!(@fields out, self, $($fields)*);
+                $crate::json::close(out, '}');
+            }
+        }
+    };
+    (@fields $out:ident, $self:ident, ) => {};
+    (@fields $out:ident, $self:ident, $name:ident ? $(, $($rest:tt)*)?) => {
+        $crate::json::field_if_some($out, stringify!($name), &$self.$name);
+        $crate::json::json_object!(@fields $out, $self, $($($rest)*)?);
+    };
+    (@fields $out:ident, $self:ident, $name:ident $(, $($rest:tt)*)?) => {
+        $crate::json::field($out, stringify!($name), &$self.$name);
+        $crate::json::json_object!(@fields $out, $self, $($($rest)*)?);
+    };
+}
+pub(crate) use json_object;
+
 impl ToJson for u64 {
     fn write(&self, out: &mut String) {
         let _ = write!(out, "{self}");

@@ -7,7 +7,7 @@
 //! new cluster, and what a quorum kind means are decided here, not in JavaScript.
 
 use super::Playground;
-use crate::json::{self, close, field, field_if_some, ToJson, Value};
+use crate::json::{self, json_object, Value};
 use crate::protocols::paxos::{Bugs, MAX_NODES};
 use crate::scenario::{node_name, ClusterSpec, Intervention, Proposal, QuorumSpec, Scenario};
 use crate::scenario::{ScenarioError, DELAY_TICKS_MAX};
@@ -490,41 +490,11 @@ pub struct SetupResult {
     pub dropped: Vec<String>,
 }
 
-impl ToJson for SetupResult {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        field(out, "scenario", &self.scenario);
-        field(out, "dropped", &self.dropped);
-        close(out, '}');
-    }
-}
+json_object!(SetupResult { scenario, dropped });
 
-impl ToJson for SetupGroup {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        field(out, "legend", self.legend);
-        field(out, "fields", &self.fields);
-        field_if_some(out, "warning", &self.warning);
-        close(out, '}');
-    }
-}
+json_object!(SetupGroup { legend, fields, warning? });
 
-impl ToJson for SetupField {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        field(out, "name", self.name);
-        field(out, "label", &self.label);
-        field(out, "kind", self.kind);
-        field(out, "value", &self.value);
-        field(out, "checked", &self.checked);
-        field(out, "options", &self.options);
-        field_if_some(out, "min", &self.min);
-        field_if_some(out, "max", &self.max);
-        field_if_some(out, "step", &self.step);
-        field_if_some(out, "unit", &self.unit);
-        close(out, '}');
-    }
-}
+json_object!(SetupField { name, label, kind, value, checked, options, min?, max?, step?, unit? });
 
 #[cfg(test)]
 mod tests {

@@ -2,7 +2,7 @@
 //! sentence, and the log entries, written as JSON for JavaScript.
 
 use super::*;
-use crate::json::{close, field, field_if_some, ToJson};
+use crate::json::{close, field, field_if_some, json_object, ToJson};
 
 /// How many colours the page has for ballots; ballot colours cycle through them.
 pub const BALLOT_COLORS: u32 = 8;
@@ -671,112 +671,45 @@ pub fn ballot_color(config: &Config, ballot: Ballot) -> u32 {
 // with `None` fields left out, so that JavaScript sees `undefined` for them as it did when they
 // were serialized into objects (a test compares the two).
 
-impl ToJson for View {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        field(out, "now", &self.now);
-        field(out, "until_ticks", &self.until_ticks);
-        field(out, "reached", &self.reached);
-        field(out, "markers", &self.markers);
-        field(out, "actions", &self.actions);
-        field(out, "events", &self.events);
-        field(out, "finished", &self.finished);
-        field(out, "nodes", &self.nodes);
-        field(out, "messages", &self.messages);
-        field_if_some(out, "chosen", &self.chosen);
-        field(out, "violations", &self.violations);
-        field(out, "status", &self.status);
-        field(out, "quorum", &self.quorum);
-        field(out, "summary", &self.summary);
-        field(out, "cuts", &self.cuts);
-        field(out, "partitioned", &self.partitioned);
-        field(out, "bugs", &self.bugs);
-        field(out, "seed", &self.seed);
-        close(out, '}');
-    }
-}
+json_object!(View {
+    now, until_ticks, reached, markers, actions, events, finished, nodes, messages, chosen?,
+    violations, status, quorum, summary, cuts, partitioned, bugs, seed
+});
 
-impl ToJson for NodeView {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        field(out, "name", &self.name);
-        field(out, "role", self.role);
-        field(out, "shape", self.shape);
-        field(out, "crashed", &self.crashed);
-        field_if_some(out, "group", &self.group);
-        field_if_some(out, "promised", &self.promised);
-        field_if_some(out, "accepted", &self.accepted);
-        field_if_some(out, "learned", &self.learned);
-        field_if_some(out, "phase", &self.phase);
-        field_if_some(out, "ballot", &self.ballot);
-        field_if_some(out, "color", &self.color);
-        field(out, "in_quorum", &self.in_quorum);
-        field(out, "badge", &self.badge);
-        field(out, "detail", &self.detail);
-        field_if_some(out, "input", &self.input);
-        close(out, '}');
-    }
-}
+json_object!(NodeView {
+    name, role, shape, crashed, group?, promised?, accepted?, learned?, phase?, ballot?, color?,
+    in_quorum, badge, detail, input?
+});
 
-impl ToJson for MessageView {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        field(out, "id", &self.id);
-        field(out, "from", &self.from);
-        field(out, "to", &self.to);
-        field(out, "kind", self.kind);
-        field(out, "glyph", self.glyph);
-        field(out, "label", &self.label);
-        field(out, "short", &self.short);
-        field(out, "color", &self.color);
-        field(out, "sent", &self.sent);
-        field(out, "deliver", &self.deliver);
-        field_if_some(out, "copy_of", &self.copy_of);
-        close(out, '}');
-    }
-}
+json_object!(MessageView {
+    id, from, to, kind, glyph, label, short, color, sent, deliver, copy_of?
+});
 
-impl ToJson for SearchBound {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        field(out, "name", self.name);
-        field(out, "label", self.label);
-        field(out, "value", &self.value);
-        field(out, "max", &self.max);
-        close(out, '}');
-    }
-}
+json_object!(SearchBound {
+    name,
+    label,
+    value,
+    max
+});
 
-impl ToJson for ChosenView {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        field(out, "value", &self.value);
-        field(out, "ballot", &self.ballot);
-        field(out, "quorum", &self.quorum);
-        close(out, '}');
-    }
-}
+json_object!(ChosenView {
+    value,
+    ballot,
+    quorum
+});
 
-impl ToJson for QuorumView {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        field(out, "description", &self.description);
-        field(out, "safe", &self.safe);
-        field(out, "verdict", &self.verdict);
-        close(out, '}');
-    }
-}
+json_object!(QuorumView {
+    description,
+    safe,
+    verdict
+});
 
-impl ToJson for Violation {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        field(out, "kind", self.kind);
-        field(out, "tick", &self.tick);
-        field(out, "events", &self.events);
-        field(out, "explanation", &self.explanation);
-        close(out, '}');
-    }
-}
+json_object!(Violation {
+    kind,
+    tick,
+    events,
+    explanation
+});
 
 impl ToJson for EventView {
     fn write(&self, out: &mut String) {
@@ -796,46 +729,21 @@ impl ToJson for EventView {
     }
 }
 
-impl ToJson for Marker {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        field(out, "index", &self.index);
-        field(out, "tick", &self.tick);
-        field(out, "kind", self.kind);
-        field(out, "text", &self.text);
-        close(out, '}');
-    }
-}
+json_object!(Marker {
+    index,
+    tick,
+    kind,
+    text
+});
 
-impl ToJson for InputView {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        field(out, "intervention", self.intervention);
-        field(out, "button", self.button);
-        field(out, "field_label", self.field_label);
-        field(out, "default", self.default);
-        field(out, "enabled", &self.enabled);
-        close(out, '}');
-    }
-}
+json_object!(InputView {
+    intervention,
+    button,
+    field_label,
+    default,
+    enabled
+});
 
-impl ToJson for SummaryView {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        field(out, "headline", &self.headline);
-        field_if_some(out, "detail", &self.detail);
-        field(out, "tone", self.tone);
-        field_if_some(out, "decided", &self.decided);
-        field_if_some(out, "warning", &self.warning);
-        close(out, '}');
-    }
-}
+json_object!(SummaryView { headline, detail?, tone, decided?, warning? });
 
-impl ToJson for LegendEntry {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        field(out, "shape", self.shape);
-        field(out, "label", self.label);
-        close(out, '}');
-    }
-}
+json_object!(LegendEntry { shape, label });

@@ -1,7 +1,7 @@
 //! Writing the scenario format as JSON, byte for byte as serde_json wrote it.
 
 use super::*;
-use crate::json::{close, field, field_if_some, ToJson};
+use crate::json::{close, field, field_if_some, json_object, ToJson};
 
 /// Compact JSON `text` indented by two spaces, one value per line, `": "` after keys, and empty
 /// arrays and objects kept as `[]` and `{}`: serde_json's pretty format.
@@ -83,36 +83,19 @@ impl ToJson for SchedulerKind {
     }
 }
 
-impl ToJson for ClusterSpec {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        field_if_some(out, "proposers", &self.proposers);
-        field_if_some(out, "acceptors", &self.acceptors);
-        field_if_some(out, "learners", &self.learners);
-        field_if_some(out, "servers", &self.servers);
-        close(out, '}');
-    }
-}
+json_object!(ClusterSpec { proposers?, acceptors?, learners?, servers? });
 
-impl ToJson for NetworkSpec {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        field(out, "delay_ticks_min", &self.delay_ticks_min);
-        field(out, "delay_ticks_max", &self.delay_ticks_max);
-        field(out, "loss", &self.loss);
-        field(out, "duplicate", &self.duplicate);
-        close(out, '}');
-    }
-}
+json_object!(NetworkSpec {
+    delay_ticks_min,
+    delay_ticks_max,
+    loss,
+    duplicate
+});
 
-impl ToJson for TimeoutSpec {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        field(out, "retry_ticks_min", &self.retry_ticks_min);
-        field(out, "retry_ticks_max", &self.retry_ticks_max);
-        close(out, '}');
-    }
-}
+json_object!(TimeoutSpec {
+    retry_ticks_min,
+    retry_ticks_max
+});
 
 impl ToJson for QuorumSpec {
     fn write(&self, out: &mut String) {
@@ -134,57 +117,15 @@ impl ToJson for QuorumSpec {
     }
 }
 
-impl ToJson for Intervention {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        field(out, "at", &self.at);
-        field_if_some(out, "propose", &self.propose);
-        field_if_some(out, "crash", &self.crash);
-        field_if_some(out, "restart", &self.restart);
-        field_if_some(out, "partition", &self.partition);
-        field_if_some(out, "heal", &self.heal);
-        field_if_some(out, "cut", &self.cut);
-        field_if_some(out, "restore", &self.restore);
-        field_if_some(out, "drop", &self.drop);
-        field_if_some(out, "duplicate", &self.duplicate);
-        field_if_some(out, "delay", &self.delay);
-        field_if_some(out, "deliver", &self.deliver);
-        field_if_some(out, "timeout", &self.timeout);
-        close(out, '}');
-    }
-}
+json_object!(Intervention {
+    at, propose?, crash?, restart?, partition?, heal?, cut?, restore?, drop?, duplicate?,
+    delay?, deliver?, timeout?
+});
 
-impl ToJson for Proposal {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        field(out, "node", &self.node);
-        field(out, "value", &self.value);
-        close(out, '}');
-    }
-}
+json_object!(Proposal { node, value });
 
-impl ToJson for Link {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        field(out, "from", &self.from);
-        field(out, "to", &self.to);
-        close(out, '}');
-    }
-}
+json_object!(Link { from, to });
 
-impl ToJson for MessageRef {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        field(out, "message", &self.message);
-        close(out, '}');
-    }
-}
+json_object!(MessageRef { message });
 
-impl ToJson for MessageDelay {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        field(out, "message", &self.message);
-        field(out, "ticks", &self.ticks);
-        close(out, '}');
-    }
-}
+json_object!(MessageDelay { message, ticks });
