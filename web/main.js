@@ -183,11 +183,13 @@ function refresh() {
     // A tour's steps say where its run stops, and the step after a violation is written to
     // explain it: stopping short of that step would leave the tour a step behind.
     if (!(app.playing && (library?.nextStop() ?? null) !== null)) pause();
-    const violation = app.view.violations[0];
+    // The core lists them gravest first; the banner names the gravest and lists the rest.
+    const [violation, ...others] = app.view.violations;
     const banner = $('violation');
     banner.hidden = false;
     replace(banner, h('span', {}, `Safety violated at tick ${violation.tick}: ${violation.explanation}.`), ' ',
-      h('button', { type: 'button', onclick: () => panels.showLog(violation.events) }, 'Show the events involved'));
+      h('button', { type: 'button', onclick: () => panels.showLog(violation.events) }, 'Show the events involved'),
+      others.length ? h('ul', { class: 'also-broken' }, others.map((v) => h('li', {}, `Also at tick ${v.tick}: ${v.explanation}.`))) : null);
   } else if (count < app.seenViolations) {
     app.seenViolations = count;
     $('violation').hidden = count === 0;

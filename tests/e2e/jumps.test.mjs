@@ -59,6 +59,26 @@ test('a log entry jumped to stays in the log, marked, and its step is done', asy
   await page.close();
 });
 
+test('a run with several violations names the gravest first and marks the chain that led to it', async () => {
+  const page = await env.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${env.url}`);
+  await page.waitForSelector('body[data-ready=true]');
+  await page.getByRole('tab', { name: 'Library' }).click();
+  await page.locator('[data-scenario="bug-acceptor-forgets-on-restart"]').click();
+  await page.locator('#scrubber').fill('300');
+  const banner = await page.locator('#violation').textContent();
+  // A promise went back down first, at tick 100; two values were chosen later, and that leads.
+  assert.match(banner, /^Safety violated at tick \d+: two different values were chosen/, banner);
+  assert.match(banner, /Also at tick 100: a1's promise went from/, banner);
+  assert.match(await page.locator('#status').textContent(), /^Safety violated: two different values were chosen/);
+  await page.getByRole('button', { name: 'Show the events involved' }).click();
+  const involved = await page.locator('#log li.involved').allTextContents();
+  assert.ok(involved.some((t) => /forgot|promise went from/.test(t)), involved.join('\n'));
+  assert.ok(involved.some((t) => /has a phase-1 quorum/.test(t)), involved.join('\n'));
+  assert.equal(involved.filter((t) => /is chosen/.test(t)).length, 2, involved.join('\n'));
+  await page.close();
+});
+
 test('the console stayed clean through every jump', () => {
   assert.deepEqual(env.problems, []);
 });

@@ -181,6 +181,21 @@ pub struct EventView {
     pub narrated: bool,
 }
 
+/// How grave a broken property is (see `Playground::violations_by_gravity`): lower is graver.
+fn gravity(kind: &str) -> u8 {
+    match kind {
+        "agreement" => 0,
+        "validity" => 1,
+        "learned_not_chosen" => 2,
+        "accepted_below_promise" => 3,
+        "promise_decreased" => 4,
+        _ => GRAVITY_LEAST,
+    }
+}
+
+/// The rank of a property [`gravity`] does not know.
+const GRAVITY_LEAST: u8 = 5;
+
 /// The event kinds read out to screen readers as they happen.
 const NARRATED: [&str; 10] = [
     "propose",
@@ -353,7 +368,7 @@ impl Playground {
                     .map(|i| config.name(config.acceptors[i]).to_string())
                     .collect(),
             }),
-            violations: sim.violations().to_vec(),
+            violations: self.violations_by_gravity(),
             status: self.status(),
             summary: self.summary(),
             quorum: QuorumView {
@@ -523,7 +538,7 @@ impl Playground {
             .check_intersection()
             .is_err()
             .then_some("⚠ quorums do not intersect");
-        if let Some(violation) = sim.violations().first() {
+        if let Some(violation) = self.violations_by_gravity().first() {
             return SummaryView {
                 headline: "SAFETY VIOLATED".to_string(),
                 detail: Some(violation.kind.replace('_', " ")),
@@ -559,10 +574,70 @@ impl Playground {
         }
     }
 
+    /// The run's violations, the gravest first: two values chosen is what Paxos exists to
+    /// prevent, and the other rules matter because breaking them leads there. Among equals,
+    /// the earliest first. An agreement violation's events are the chain that led to it: the
+    /// steps that broke a lesser rule before it, each chosen ballot's phase-2 decision (where
+    /// a proposer may have ignored a reported value), the accepts that chose the second value,
+    /// and the two choices.
+    fn violations_by_gravity(&self) -> Vec<Violation> {
+        let log = self.sim.log();
+        let all = self.sim.violations();
+        // By rank, and within a rank in the order found: a handful of violations at most, and
+        // a sort's generic code would be kilobytes of the page's wasm.
+        let mut violations: Vec<Violation> = (0..=GRAVITY_LEAST)
+            .flat_map(|rank| all.iter().filter(move |v| gravity(v.kind) == rank))
+            .cloned()
+            .collect();
+        for violation in violations.iter_mut().filter(|v| v.kind == "agreement") {
+            let (Some(&last), false) = (violation.events.iter().max(), log.is_empty()) else {
+                continue;
+            };
+            let ballots: Vec<Ballot> = violation
+                .events
+                .iter()
+                .filter_map(|&i| match log.get(i as usize)?.kind {
+                    EventKind::Derived(chosen) => Some(chosen.ballot),
+                    _ => None,
+                })
+                .collect();
+            let second = ballots.last().copied();
+            // Marked by index and read back in order: sorted and without repeats, and no sort's
+            // generic code in the page's wasm.
+            let end = (last as usize).min(log.len().saturating_sub(1));
+            let mut marked = vec![false; end + 1];
+            let named = all
+                .iter()
+                .filter(|other| other.kind != "agreement")
+                .flat_map(|other| other.events.iter())
+                .chain(&violation.events);
+            for &i in named {
+                if let Some(mark) = marked.get_mut(i as usize) {
+                    *mark = true;
+                }
+            }
+            for (mark, e) in marked.iter_mut().zip(&log[..=end]) {
+                *mark |= match e.kind {
+                    EventKind::Protocol(Note::Proposed { ballot, .. }) => ballots.contains(&ballot),
+                    EventKind::Protocol(Note::AcceptedValue { ballot, .. }) => {
+                        Some(ballot) == second
+                    }
+                    EventKind::Protocol(Note::Forgot { .. }) => true,
+                    _ => false,
+                };
+            }
+            let chain: Vec<u32> = (0..marked.len() as u32)
+                .filter(|&i| marked[i as usize])
+                .collect();
+            violation.events = chain;
+        }
+        violations
+    }
+
     fn status(&self) -> String {
         let sim = &self.sim;
         let config = &self.config;
-        if let Some(violation) = sim.violations().first() {
+        if let Some(violation) = self.violations_by_gravity().first() {
             return format!("Safety violated: {}.", violation.explanation);
         }
         if sim.stopped_early() {
