@@ -434,6 +434,18 @@ fn malformed_scenarios_are_rejected_naming_the_field() {
             "characters",
         ),
         (
+            "a value that reverses the text after it",
+            edited(|v| v["schedule"][0]["propose"]["value"] = json!("A\u{202E}B")),
+            "schedule[0].propose.value",
+            "must not contain control characters, and it has U+202E",
+        ),
+        (
+            "a value with a NUL in it",
+            edited(|v| v["schedule"][0]["propose"]["value"] = json!("A\u{0}")),
+            "schedule[0].propose.value",
+            "must not contain control characters, and it has U+0000",
+        ),
+        (
             "seed as a string",
             edited(|v| v["seed"] = json!("seven")),
             "seed",
