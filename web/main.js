@@ -179,7 +179,10 @@ async function openFragment(fragment) {
     ? { scenario: null, tick: null, actions: null, error: null }
     : await links().then((codec) => codec.decodeFragment(fragment),
       (failure) => ({ scenario: null, tick: null, actions: null, error: `This link could not be read (${failure.message ?? failure}).` }));
-  if (error) showError(`${error} The default scenario is shown instead.`);
+  // A new link replaces whatever was said about the one before it.
+  $('error').hidden = true;
+  // An error with a scenario is about the rest of the link (its cursor): the scenario is shown.
+  if (error) showError(scenario === null ? `${error} The default scenario is shown instead.` : error);
   const text = scenario ?? JSON.stringify(DEFAULT_SCENARIO);
   // Only the cursor changed (a replaced history entry): keep the run, move the cursor.
   if (text !== app.pg?.scenarioJson()) {
