@@ -379,6 +379,18 @@ function stepBack() {
   updateLink();
 }
 
+/** Goes back to the start of the run as it was loaded, before what is scheduled at tick 0. */
+function rewind() {
+  pause();
+  app.selectedEvent = null;
+  app.pg.rewind();
+  refresh();
+  app.time = 0;
+  library?.syncTo(0);
+  render();
+  updateLink();
+}
+
 /** Applies an intervention (a scenario schedule entry without `at`) at the cursor. */
 function act(intervention) {
   try {
@@ -457,7 +469,7 @@ function onKey(event) {
       break;
     case 'ArrowRight': event.preventDefault(); step(); break;
     case 'ArrowLeft': event.preventDefault(); stepBack(); break;
-    case 'Home': event.preventDefault(); seekTo(0); break;
+    case 'Home': event.preventDefault(); rewind(); break;
     case '+': case '=': setSpeed(app.speed * 2); break;
     case '-': setSpeed(app.speed / 2); break;
     case 'c': if (app.selectedNode) act({ crash: app.selectedNode }); break;
