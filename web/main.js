@@ -49,6 +49,8 @@ const app = {
   embed: null,
   /** The tick at which playing pauses by itself (the embed's `stop`), or null. */
   stopTick: null,
+  /** Why the last scenario could not be loaded, for an embed to tell its host. */
+  loadError: null,
 };
 
 const stage = new Stage($('stage'), {
@@ -131,7 +133,8 @@ function load(text, { push = false, errorSuffix = '' } = {}) {
     pg.view();
   } catch (error) {
     pg?.free();
-    showError(`This scenario cannot be loaded: ${error.message ?? error}.${errorSuffix}`);
+    app.loadError = `This scenario cannot be loaded: ${error.message ?? error}.`;
+    showError(`${app.loadError}${errorSuffix}`);
     return false;
   }
   pause();
@@ -489,7 +492,7 @@ function wire() {
   $('play').addEventListener('click', () => (app.playing ? pause() : play()));
   $('step').addEventListener('click', step);
   $('step-back').addEventListener('click', stepBack);
-  $('reset').addEventListener('click', () => seekTo(0));
+  $('reset').addEventListener('click', rewind);
   $('speed').addEventListener('input', () => setSpeed(speedFromSlider($('speed').value)));
   $('scrubber').addEventListener('input', () => seekTo(Number($('scrubber').value)));
   document.addEventListener('keydown', onKey);
