@@ -1,7 +1,7 @@
 // Embedding: the options an iframe's address sets, and the postMessage API through which the host
 // page plays, pauses, seeks and loads scenarios. Every message from the host is validated; a bad
 // one gets an error reply and changes nothing.
-import { TICK_MAX, SCENARIO_BYTES_MAX } from './link.js';
+import { TICK_MAX, SCENARIO_BYTES_MAX, LINK_CHARS_MAX } from './link.js';
 
 export const CONTROLS = ['play', 'step', 'reset', 'speed', 'scrubber', 'diagram', 'panels'];
 const DEFAULT_CONTROLS = ['play', 'step', 'scrubber'];
@@ -64,7 +64,17 @@ export function startEmbed(options, { app, play, pause, seekTo, setSpeed }) {
     element.hidden = !options.controls.includes(element.dataset.control);
   }
   document.querySelector('.side').hidden = !options.controls.includes('panels');
-  document.getElementById('open-full').href = `${location.origin}${location.pathname}${location.hash}`;
+  // An embed never writes its address, so the link to the full page is made as it is followed:
+  // the run as the embed shows it, at its cursor, rather than the scenario it was given.
+  const openFull = document.getElementById('open-full');
+  const page = `${location.origin}${location.pathname}`;
+  openFull.href = `${page}${location.hash}`;
+  openFull.addEventListener('click', () => {
+    const tick = Math.floor(app.time);
+    const actions = app.pg.actions();
+    const fragment = `json=${encodeURIComponent(app.pg.scenarioJson())}${tick > 0 ? `&t=${tick}` : ''}${actions > 0 ? `&a=${actions}` : ''}`;
+    if (fragment.length <= LINK_CHARS_MAX) openFull.href = `${page}#${fragment}`;
+  });
   if (options.height) document.body.style.setProperty('--embed-stage-height', `${options.height}px`);
   if (options.speed) setSpeed(options.speed);
   app.stopTick = options.stop;
@@ -109,7 +119,7 @@ export function listenForHost(page) {
     } else {
       const result = commands[parsed.action](parsed.argument);
       reply.ok = result !== false;
-      if (!reply.ok) reply.error = 'the scenario was rejected; the page shows why';
+      if (!reply.ok) reply.error = page.app.loadError;
       reply.state = commands.state();
     }
     event.source.postMessage(reply, event.origin === 'null' ? '*' : event.origin);

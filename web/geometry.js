@@ -22,3 +22,14 @@ export function messageProgress(now, sentTick, deliverTick) {
 export function lerpPoint(a, b, t) {
   return { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t };
 }
+
+/**
+ * Where a message a node sends itself is, a fraction `t` of its flight: on the upper two thirds
+ * of a loop of radius `loop` that stands on top of the node (`p`, of radius `node`), going left
+ * to right. The arc's ends stay a loop's height above the node, so that a message there never
+ * covers the node and a click on the node reaches it.
+ */
+export function loopPoint(p, node, loop, t) {
+  const angle = Math.PI * (-5 / 6 + (2 / 3) * t);
+  return { x: p.x + loop * Math.cos(angle), y: p.y - node - loop + loop * Math.sin(angle) };
+}

@@ -34,6 +34,8 @@ const app = {
   embed: null,
   /** The tick at which playing pauses by itself (the embed's `stop`), or null. */
   stopTick: null,
+  /** Why the last scenario could not be loaded, for an embed to tell its host. */
+  loadError: null,
 };
 
 const stage = new Stage($('stage'), {
@@ -116,7 +118,8 @@ function load(text, { push = false, errorSuffix = '' } = {}) {
     pg.view();
   } catch (error) {
     pg?.free();
-    showError(`This scenario cannot be loaded: ${error.message ?? error}.${errorSuffix}`);
+    app.loadError = `This scenario cannot be loaded: ${error.message ?? error}.`;
+    showError(`${app.loadError}${errorSuffix}`);
     return false;
   }
   pause();
@@ -164,7 +167,10 @@ async function openFragment(fragment) {
     ? { scenario: null, tick: null, actions: null, error: null }
     : await links().then((codec) => codec.decodeFragment(fragment),
       (failure) => ({ scenario: null, tick: null, actions: null, error: `This link could not be read (${failure.message ?? failure}).` }));
-  if (error) showError(`${error} The default scenario is shown instead.`);
+  // A new link replaces whatever was said about the one before it.
+  $('error').hidden = true;
+  // An error with a scenario is about the rest of the link (its cursor): the scenario is shown.
+  if (error) showError(scenario === null ? `${error} The default scenario is shown instead.` : error);
   const text = scenario ?? defaultScenario();
   // Only the cursor changed (a replaced history entry): keep the run, move the cursor.
   if (text !== app.pg?.scenarioJson()) {
@@ -363,6 +369,18 @@ function stepBack() {
   updateLink();
 }
 
+/** Goes back to the start of the run as it was loaded, before what is scheduled at tick 0. */
+function rewind() {
+  pause();
+  app.selectedEvent = null;
+  app.pg.rewind();
+  refresh();
+  app.time = 0;
+  library?.syncTo(0);
+  render();
+  updateLink();
+}
+
 /** Applies an intervention (a scenario schedule entry without `at`) at the cursor. */
 function act(intervention) {
   try {
@@ -441,7 +459,7 @@ function onKey(event) {
       break;
     case 'ArrowRight': event.preventDefault(); step(); break;
     case 'ArrowLeft': event.preventDefault(); stepBack(); break;
-    case 'Home': event.preventDefault(); seekTo(0); break;
+    case 'Home': event.preventDefault(); rewind(); break;
     case '+': case '=': setSpeed(app.speed * 2); break;
     case '-': setSpeed(app.speed / 2); break;
     case 'c': if (app.selectedNode) act({ crash: app.selectedNode }); break;
@@ -461,7 +479,7 @@ function wire() {
   $('play').addEventListener('click', () => (app.playing ? pause() : play()));
   $('step').addEventListener('click', step);
   $('step-back').addEventListener('click', stepBack);
-  $('reset').addEventListener('click', () => seekTo(0));
+  $('reset').addEventListener('click', rewind);
   $('speed').addEventListener('input', () => setSpeed(speedFromSlider($('speed').value)));
   $('scrubber').addEventListener('input', () => seekTo(Number($('scrubber').value)));
   document.addEventListener('keydown', onKey);

@@ -2,7 +2,7 @@
 // the core says was chosen. It reads only the core's view; shapes and colours stand for what the
 // view says, nothing is computed about the protocol here.
 import { h, s, replace } from './dom.js';
-import { ringLayout, messageProgress, lerpPoint } from './geometry.js';
+import { ringLayout, messageProgress, lerpPoint, loopPoint } from './geometry.js';
 
 const SIZE = 600;
 const CENTER = SIZE / 2;
@@ -13,6 +13,10 @@ const MESSAGE_LABELS_MAX = 40;
 const HIT_RADIUS = 14;
 /** Half the side of a message's sprite, in SVG units: the ring at HIT_RADIUS and its stroke. */
 const SPRITE_HALF = HIT_RADIUS + 2;
+/** The radius of the loop above a node along which a message it sends itself travels. */
+const LOOP_RADIUS = 12;
+/** Lines of a node's badge drawn under it: a server's has a line for each of its roles. */
+const BADGE_LINES_MAX = 4;
 
 export class Stage {
   /** `palette`: the ballot colours, for the messages drawn on a canvas where CSS cannot reach. */
@@ -140,7 +144,7 @@ export class Stage {
     element.parts.crash.style.display = node.crashed ? '' : 'none';
     element.parts.shape.style.fill = node.color === null || node.color === undefined || node.crashed
       ? '' : `color-mix(in srgb, var(--hue-${node.color}) 22%, white)`;
-    const lines = node.badge ? node.badge.split(' · ').slice(0, 3) : [];
+    const lines = node.badge ? node.badge.split(' · ').slice(0, BADGE_LINES_MAX) : [];
     const { x } = element.parts.badge.attributes;
     replace(element.parts.badge, lines.map((line, i) => s('tspan', { x: x.value, dy: i === 0 ? 0 : 13 }, line)));
     const hasGroup = node.group !== null && node.group !== undefined;
@@ -167,6 +171,9 @@ export class Stage {
     this.syncMessageButtons(view.messages);
     this.drawn = view.messages.map((m) => {
       const t = messageProgress(time, m.sent, m.deliver);
+      // A message to itself would sit on the node's centre, over the node and its clicks: it
+      // goes round a loop above the node instead.
+      if (m.from === m.to) return { m, loop: this.positions[m.from], ...loopPoint(this.positions[m.from], NODE_RADIUS, LOOP_RADIUS, t) };
       return { m, ...lerpPoint(this.positions[m.from], this.positions[m.to], 0.12 + 0.76 * t) };
     });
     this.selectedMessage = selectedMessage;
@@ -196,6 +203,20 @@ export class Stage {
     g.strokeStyle = '#fff';
     g.fillStyle = this.ink;
     const offset = SPRITE_HALF * k;
+    // The loops first, under every message, each drawn once however many messages are on it.
+    const loops = new Set(this.drawn.map((d) => d.loop).filter(Boolean));
+    if (loops.size) {
+      g.save();
+      g.globalAlpha = 0.35;
+      g.lineWidth = 1.5 * k;
+      g.strokeStyle = this.ink;
+      for (const p of loops) {
+        g.beginPath();
+        g.arc(p.x * k, (p.y - NODE_RADIUS - LOOP_RADIUS) * k, LOOP_RADIUS * k, 0, 2 * Math.PI);
+        g.stroke();
+      }
+      g.restore();
+    }
     for (const { m, x, y } of this.drawn) {
       const copy = m.copy_of !== null && m.copy_of !== undefined;
       // Whole pixels: the sprite is copied as it is, neither blurred nor resampled.

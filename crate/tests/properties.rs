@@ -434,6 +434,18 @@ fn malformed_scenarios_are_rejected_naming_the_field() {
             "characters",
         ),
         (
+            "a value that reverses the text after it",
+            edited(|v| v["schedule"][0]["propose"]["value"] = json!("A\u{202E}B")),
+            "schedule[0].propose.value",
+            "must not contain control characters, and it has U+202E",
+        ),
+        (
+            "a value with a NUL in it",
+            edited(|v| v["schedule"][0]["propose"]["value"] = json!("A\u{0}")),
+            "schedule[0].propose.value",
+            "must not contain control characters, and it has U+0000",
+        ),
+        (
             "seed as a string",
             edited(|v| v["seed"] = json!("seven")),
             "seed",
@@ -914,8 +926,9 @@ fn trace_jsonl_is_what_serde_json_writes() {
         text: String,
     }
     let mut files: Vec<String> = scenario_files().into_iter().map(|(_, t)| t).collect();
-    // Values with quotes, backslashes and control characters reach the sentences.
-    files.push(files[0].replace(r#""value": "A""#, r#""value": "\"\\\u0001\n\u00e9""#));
+    // Values with quotes, backslashes and letters beyond ASCII reach the sentences (control
+    // characters do not: the scenario refuses them).
+    files.push(files[0].replace(r#""value": "A""#, r#""value": "\"\\\u00e9""#));
     assert_ne!(files.last(), files.first());
     let scenarios = files
         .iter()

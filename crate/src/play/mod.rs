@@ -171,6 +171,12 @@ impl Playground {
         while self.sim.actions() < target && self.sim.step() {}
     }
 
+    /// Goes back to the start of the run, where it was when it was loaded: before anything
+    /// happened, even what is scheduled at tick 0, which `seek(0)` shows as done.
+    pub fn rewind(&mut self) {
+        self.restore(0);
+    }
+
     /// Applies an intervention now, given as a scenario schedule entry without `at` (for example
     /// `{"crash": "a1"}`). Returns the tick it was recorded at. When the cursor is in the past,
     /// the person's interventions after it are discarded first. A bad entry changes nothing.
@@ -275,6 +281,16 @@ mod tests {
         p.seek(12);
         p.seek(45);
         assert_eq!(digest(&p), at_45);
+    }
+
+    #[test]
+    fn rewinding_goes_back_to_the_run_as_loaded() {
+        let mut p = Playground::new(HAPPY).unwrap();
+        let loaded = digest(&p);
+        p.seek(300);
+        p.rewind();
+        assert_eq!(digest(&p), loaded);
+        assert_eq!(p.sim().events(), 0);
     }
 
     #[test]

@@ -478,11 +478,13 @@ impl Playground {
             if color.is_none() && !a.promised.is_none() {
                 color = Some(ballot_color(config, a.promised));
             }
-            if node.proposer.is_none() {
-                badge.push(format!("promised {}", promised.as_deref().unwrap_or("–")));
-                if let Some(text) = &accepted {
-                    badge.push(format!("accepted {text}"));
-                }
+            // A server's badge has its proposer's line and its learner's too: its promise and
+            // what it accepted share one line, so that the badge stays four lines at most.
+            let promise = format!("promised {}", promised.as_deref().unwrap_or("–"));
+            match (&accepted, node.proposer.is_some()) {
+                (Some(text), true) => badge.push(format!("{promise}, accepted {text}")),
+                (Some(text), false) => badge.extend([promise, format!("accepted {text}")]),
+                (None, _) => badge.push(promise),
             }
         }
         if let Some(l) = &node.learner {

@@ -234,6 +234,15 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
+/// Whether a character changes how the text around it is shown instead of being shown: the C0
+/// and C1 controls and Unicode's bidirectional formatting. Values are printed inside sentences,
+/// on the page and by the CLI, where U+202E would reverse the rest of the sentence and U+0000
+/// cut it short.
+fn is_format_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 fn error(field: impl Into<String>, message: impl Into<String>) -> ScenarioError {
     ScenarioError {
         field: field.into(),
@@ -543,6 +552,15 @@ impl Scenario {
                 return Err(error(
                     field("propose.node"),
                     format!("{} is not a proposer", p.node),
+                ));
+            }
+            if let Some(c) = p.value.chars().find(|&c| is_format_control(c)) {
+                return Err(error(
+                    field("propose.value"),
+                    format!(
+                        "must not contain control characters, and it has U+{:04X}",
+                        c as u32
+                    ),
                 ));
             }
             let value = config

@@ -221,6 +221,11 @@ impl WasmPlayground {
         self.inner.step_back();
     }
 
+    /// Goes back to the start of the run, before anything happened at tick 0.
+    pub fn rewind(&mut self) {
+        self.inner.rewind();
+    }
+
     /// Applies an intervention (a schedule entry without `at`, as JSON) now; returns its tick.
     pub fn intervene(&mut self, json: &str) -> Result<f64, JsError> {
         self.inner.intervene(json).map(|t| t as f64).map_err(error)
