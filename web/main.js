@@ -275,7 +275,7 @@ function renderMarkers(view) {
   const width = markersWidth;
   const markers = thinMarkers(app.pg.markers(), view.until_ticks, width);
   replace($('markers'), markers.map((m) => h('button', {
-    type: 'button', class: `marker ${m.kind}`, style: `left:${(100 * m.tick) / view.until_ticks}%`,
+    type: 'button', class: `marker ${m.kind}`, 'data-lane': m.lane, style: `left:${(100 * m.tick) / view.until_ticks}%`,
     title: `tick ${m.tick}: ${m.text}`, 'aria-label': `Jump to tick ${m.tick}: ${m.text}`,
     'data-kind': m.kind, onclick: () => seekTo(m.tick, { event: m.index }),
   })));

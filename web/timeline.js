@@ -16,16 +16,15 @@ export function sliderFromSpeed(speed) {
   return Math.round((100 * Math.log(clamped / SPEED_MIN)) / Math.log(SPEED_MAX / SPEED_MIN));
 }
 
-/** Keeps markers that would overlap at this width from all being drawn: one per pixel bucket,
- *  preferring the most important kind. */
+/** Keeps markers that would overlap at this width from all being drawn: in each of the core's
+ *  lanes, one per bucket of 8 pixels, the one the core ranks most important. */
 export function thinMarkers(markers, untilTicks, widthPixels) {
-  const rank = { violation: 0, chosen: 1, learn: 2, crash: 3, restart: 4, partition: 5, propose: 6 };
   const buckets = new Map();
   const bucketTicks = Math.max(1, (untilTicks / Math.max(widthPixels, 1)) * 8);
   for (const marker of markers) {
-    const key = Math.floor(marker.tick / bucketTicks);
+    const key = `${marker.lane}:${Math.floor(marker.tick / bucketTicks)}`;
     const current = buckets.get(key);
-    if (!current || (rank[marker.kind] ?? 9) < (rank[current.kind] ?? 9)) buckets.set(key, marker);
+    if (!current || marker.rank < current.rank) buckets.set(key, marker);
   }
   return [...buckets.values()].sort((a, b) => a.tick - b.tick);
 }

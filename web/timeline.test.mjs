@@ -15,11 +15,16 @@ test('slider and speed convert back and forth', () => {
   }
 });
 
-test('thinning keeps the most important marker of a crowded spot', () => {
+test('thinning keeps the most important marker of a crowded spot in each lane', () => {
   const markers = [
-    { tick: 10, kind: 'propose' }, { tick: 11, kind: 'violation' }, { tick: 12, kind: 'learn' },
-    { tick: 900, kind: 'crash' },
+    { tick: 10, kind: 'propose', lane: 0, rank: 3 }, { tick: 11, kind: 'violation', lane: 0, rank: 0 },
+    { tick: 12, kind: 'learn', lane: 0, rank: 2 }, { tick: 900, kind: 'crash', lane: 1, rank: 0 },
   ];
   const kept = thinMarkers(markers, 1000, 100);
   assert.deepEqual(kept.map((m) => m.kind), ['violation', 'crash']);
+});
+
+test('a fault one tick from another marker keeps its own marker', () => {
+  const markers = [{ tick: 40, kind: 'chosen', lane: 0, rank: 1 }, { tick: 41, kind: 'crash', lane: 1, rank: 0 }];
+  assert.deepEqual(thinMarkers(markers, 1000, 100).map((m) => m.kind), ['chosen', 'crash']);
 });

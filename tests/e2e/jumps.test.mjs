@@ -79,6 +79,23 @@ test('a run with several violations names the gravest first and marks the chain 
   await page.close();
 });
 
+test('a crash one tick after a proposal keeps its own marker, in the faults row', async () => {
+  const scenario = { version: 1, protocol: 'paxos', cluster: { proposers: 1, acceptors: 3, learners: 1 },
+    schedule: [{ at: 0, propose: { node: 'p1', value: 'A' } }, { at: 1, crash: 'a1' }] };
+  const page = await env.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${env.url}#json=${encodeURIComponent(JSON.stringify(scenario))}`);
+  await page.waitForSelector('body[data-ready=true]');
+  await page.locator('#scrubber').fill('100');
+  assert.equal(await page.locator('#markers .marker.propose').count(), 1);
+  assert.equal(await page.locator('#markers .marker.crash').count(), 1);
+  const [propose, crash] = await Promise.all(['propose', 'crash'].map((kind) =>
+    page.locator(`#markers .marker.${kind}`).boundingBox()));
+  assert.ok(crash.y > propose.y + 5, `the crash is drawn under the proposal: ${crash.y} vs ${propose.y}`);
+  await page.locator('#markers .marker.crash').click();
+  assert.equal(await page.locator('[data-node=a1]').getAttribute('data-crashed'), 'true');
+  await page.close();
+});
+
 test('the console stayed clean through every jump', () => {
   assert.deepEqual(env.problems, []);
 });

@@ -50,6 +50,11 @@ pub struct Marker {
     pub tick: u64,
     pub kind: &'static str,
     pub text: String,
+    /// The row it is drawn in: 0 for what the protocol did, 1 for what was done to the run
+    /// (crashes, restarts, partitions), so that a fault is never hidden behind a neighbour.
+    pub lane: u8,
+    /// Which marker wins where several of one lane crowd a spot: lower is more important.
+    pub rank: u8,
 }
 
 impl Playground {
@@ -232,14 +237,14 @@ impl Playground {
         let log = self.sim.log();
         let config = &self.config;
         for (index, event) in log.iter().enumerate().skip(self.markers_scanned as usize) {
-            let kind = match event.kind {
-                EventKind::Input { .. } => "propose",
-                EventKind::Crash { .. } => "crash",
-                EventKind::Restart { .. } => "restart",
-                EventKind::Partition { .. } | EventKind::Heal => "partition",
-                EventKind::Derived(_) => "chosen",
-                EventKind::Protocol(Note::Learned { .. }) => "learn",
-                EventKind::Violation { .. } => "violation",
+            let (kind, lane, rank) = match event.kind {
+                EventKind::Violation { .. } => ("violation", 0, 0),
+                EventKind::Derived(_) => ("chosen", 0, 1),
+                EventKind::Protocol(Note::Learned { .. }) => ("learn", 0, 2),
+                EventKind::Input { .. } => ("propose", 0, 3),
+                EventKind::Crash { .. } => ("crash", 1, 0),
+                EventKind::Restart { .. } => ("restart", 1, 1),
+                EventKind::Partition { .. } | EventKind::Heal => ("partition", 1, 2),
                 _ => continue,
             };
             self.markers.push(Marker {
@@ -247,6 +252,8 @@ impl Playground {
                 tick: event.tick,
                 kind,
                 text: event.explain(config, self.sim.violations()),
+                lane,
+                rank,
             });
         }
         self.markers_scanned = self.markers_scanned.max(log.len() as u64);

@@ -810,7 +810,9 @@ json_object!(Marker {
     index,
     tick,
     kind,
-    text
+    text,
+    lane,
+    rank
 });
 
 json_object!(InputView {
