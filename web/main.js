@@ -2,9 +2,8 @@
 // selection; draws the core's view each frame while playing and only on change while paused,
 // so that a paused page costs no CPU. No protocol logic lives here.
 import init, { Playground, version, legend, defaultScenario } from './pkg/paxoscope.js';
-import { h, replace } from './dom.js';
+import { h, s, replace } from './dom.js';
 import { Stage, legendShape } from './stage.js';
-import { s } from './dom.js';
 import { Lamport } from './lamport.js';
 import { Panels } from './panels.js';
 import { speedFromSlider, sliderFromSpeed, thinMarkers } from './timeline.js';
