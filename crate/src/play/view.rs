@@ -134,7 +134,6 @@ pub struct MessageView {
     pub id: u64,
     pub from: u8,
     pub to: u8,
-    pub kind: &'static str,
     /// What the page draws it as: `circle`, `square` or `diamond`.
     pub glyph: &'static str,
     pub label: String,
@@ -331,7 +330,6 @@ impl Playground {
                 id: m.id,
                 from: m.from,
                 to: m.to,
-                kind: m.msg.kind(),
                 glyph: message_glyph(&m.msg),
                 label: describe_message(config, &m.msg),
                 short: short_label(config, &m.msg),
@@ -759,7 +757,7 @@ json_object!(NodeView {
 });
 
 json_object!(MessageView {
-    id, from, to, kind, glyph, label, short, color, sent, deliver, copy_of?
+    id, from, to, glyph, label, short, color, sent, deliver, copy_of?
 });
 
 json_object!(SearchBound {

@@ -220,10 +220,6 @@ impl<P: Protocol> Simulation<P> {
     pub fn timers(&self) -> &[Option<u64>] {
         &self.timers[..self.nodes.len()]
     }
-    /// Which timer each node has armed, where [`Simulation::timers`] says one is.
-    pub fn timer_kinds(&self) -> &[P::Timer] {
-        &self.timer_kinds[..self.nodes.len()]
-    }
     pub fn trace_hash(&self) -> u64 {
         self.trace.finish()
     }

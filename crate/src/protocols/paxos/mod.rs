@@ -32,7 +32,6 @@ use serde::Serialize;
 
 /// The engine's types for a Paxos run.
 pub type Simulation = crate::sim::Simulation<Paxos>;
-pub type Event = crate::sim::event::Event<Paxos>;
 pub type EventKind = crate::sim::event::EventKind<Paxos>;
 
 // A field added to a message must not quietly bring back the `memory.copy` on every send (see

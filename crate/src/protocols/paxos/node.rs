@@ -95,16 +95,6 @@ pub enum Msg {
 }
 
 impl Msg {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Msg::Prepare { .. } => "Prepare",
-            Msg::Promise { .. } => "Promise",
-            Msg::Nack { .. } => "Nack",
-            Msg::Accept { .. } => "Accept",
-            Msg::Accepted { .. } => "Accepted",
-        }
-    }
-
     pub fn ballot(&self) -> Ballot {
         match *self {
             Msg::Prepare { ballot }
