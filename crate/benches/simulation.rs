@@ -5,6 +5,9 @@
 //! - `sim_events_per_second_log_off`: the same runs without the log (what swarm testing does).
 //! - `explorer_states_per_second`: distinct states per second for the explorer on correct
 //!   Paxos with two proposers, three acceptors and one learner.
+//! - `montecarlo_10000_runs_seconds`: the Monte Carlo estimate's 10,000 seeded runs of a
+//!   five-acceptor cluster with loss, acceptors failing at uniform times with p = 0.1 (the
+//!   target is 0.3 s; the page's worker runs the same in wasm, see scripts/bench-page.mjs).
 //!
 //! Each figure is the best of several repetitions, since noise only ever slows a run down. The
 //! three measurements take turns, so that a slow spell of the machine (its speed swings by a
@@ -12,6 +15,7 @@
 //! `cargo bench -p paxoscope --bench simulation`.
 
 use paxoscope::explore::{explore, Bounds};
+use paxoscope::montecarlo::{Estimator, Failure, Spec};
 use paxoscope::scenario::Scenario;
 use paxoscope::swarm::run_seed;
 use std::hint::black_box;
@@ -39,6 +43,13 @@ fn simulate(log: bool) -> u64 {
         .sum()
 }
 
+/// The Monte Carlo benchmark's cluster: the Quorums tab's default.
+const MONTECARLO_SCENARIO: &str = r#"{"version": 1, "protocol": "paxos", "seed": 1,
+    "cluster": {"proposers": 1, "acceptors": 5, "learners": 1},
+    "network": {"delay_ticks_min": 5, "delay_ticks_max": 30, "loss": 0.05, "duplicate": 0},
+    "schedule": [{"at": 0, "propose": {"node": "p1", "value": "A"}}],
+    "until_ticks": 1000}"#;
+
 fn main() {
     let scenario = Scenario::from_json(
         r#"{"version": 1, "protocol": "paxos",
@@ -57,8 +68,21 @@ fn main() {
         max_states: 1_000_000,
     };
 
-    let (mut seconds_on, mut seconds_off, mut seconds_explore) =
-        (f64::INFINITY, f64::INFINITY, f64::INFINITY);
+    let five = Scenario::from_json(MONTECARLO_SCENARIO).expect("a valid scenario");
+    let spec = Spec {
+        runs: 10_000,
+        p: 0.1,
+        failure: Failure::Uniform,
+    };
+    let estimate = || {
+        let mut estimator = Estimator::for_scenario(&five, spec).expect("a valid scenario");
+        estimator.run(spec.runs);
+        estimator.estimate(20)
+    };
+
+    let (mut seconds_on, mut seconds_off, mut seconds_explore, mut seconds_montecarlo) =
+        (f64::INFINITY, f64::INFINITY, f64::INFINITY, f64::INFINITY);
+    let mut decided = 0.0;
     let (mut events_on, mut events_off, mut report) = (0, 0, None);
     for _ in 0..REPETITIONS {
         let (events, seconds) = timed(|| simulate(true));
@@ -67,6 +91,8 @@ fn main() {
         (events_off, seconds_off) = (events, seconds_off.min(seconds));
         let (search, seconds) = timed(|| explore(&scenario, &compiled, bounds));
         (report, seconds_explore) = (Some(search), seconds_explore.min(seconds));
+        let (found, seconds) = timed(estimate);
+        (decided, seconds_montecarlo) = (found.decided, seconds_montecarlo.min(seconds));
     }
     assert_eq!(events_on, events_off, "the log must not change the run");
     println!("sim_runs: {}", SEEDS.end - SEEDS.start);
@@ -91,4 +117,6 @@ fn main() {
         "explorer_transitions_per_second: {}",
         (report.transitions as f64 / seconds_explore).round()
     );
+    println!("montecarlo_decided: {decided}");
+    println!("montecarlo_10000_runs_seconds: {seconds_montecarlo:.4}");
 }

@@ -12,6 +12,7 @@ pub mod check;
 pub mod explore;
 pub mod hash;
 pub mod json;
+pub mod montecarlo;
 pub mod play;
 pub mod protocols;
 pub mod quorum;

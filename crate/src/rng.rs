@@ -21,6 +21,8 @@ pub enum Stream {
     Network = 1,
     Timers = 2,
     Swarm = 4,
+    /// Which nodes a Monte Carlo run fails, and when.
+    Failures = 8,
 }
 
 impl Rng {

@@ -287,3 +287,57 @@ fn lin_rejects_a_malformed_history_naming_the_file_and_field() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("not valid JSON"));
 }
+
+#[test]
+fn montecarlo_estimates_and_offers_an_undecided_run_that_replays_undecided() {
+    let scenario = temporary_file(
+        "montecarlo.json",
+        r#"{"version": 1, "protocol": "paxos", "seed": 3,
+            "cluster": {"proposers": 1, "acceptors": 3, "learners": 1},
+            "schedule": [{"at": 0, "propose": {"node": "p1", "value": "A"}}],
+            "until_ticks": 800}"#,
+    );
+    let path = scenario.to_str().unwrap();
+    let output = json_output(&paxoscope(&[
+        "montecarlo",
+        path,
+        "--runs",
+        "500",
+        "--p",
+        "0.3",
+        "--points",
+        "4",
+    ]));
+    assert_eq!(output["runs"], 500);
+    assert_eq!(output["failure"], "start");
+    assert_eq!(output["horizon_ticks"], 800);
+    let curve = output["curve"].as_array().unwrap();
+    assert_eq!(curve.len(), 5);
+    assert_eq!(curve[4]["tick"], 800);
+    assert_eq!(curve[4]["decided"], output["decided"]);
+    // Three acceptors at p = 0.3 keep a majority with probability 0.784.
+    let (low, high) = (
+        output["decided_low"].as_f64().unwrap(),
+        output["decided_high"].as_f64().unwrap(),
+    );
+    assert!(low <= 0.784 && 0.784 <= high, "{output}");
+    let replay = serde_json::to_string(&output["first_undecided_scenario"]).unwrap();
+    let replay = temporary_file("montecarlo-undecided.json", &replay);
+    let run = json_output(&paxoscope(&["run", replay.to_str().unwrap()]));
+    assert_eq!(run["chosen"], Value::Null);
+
+    for (args, message) in [
+        (vec!["--p", "2"], "--p takes a probability between 0 and 1"),
+        (vec!["--runs", "0"], "--runs: 0 is not between 1 and"),
+        (
+            vec!["--failure", "late"],
+            "--failure takes start or uniform",
+        ),
+        (vec!["--points", "0"], "--points must be between 1 and 1000"),
+    ] {
+        let output = paxoscope(&[&["montecarlo", path][..], &args].concat());
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+}

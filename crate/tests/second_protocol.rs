@@ -73,6 +73,8 @@ struct Checker {
     sent: u64,
     /// Bit `n`: node `n` delivered.
     delivered: u16,
+    /// Every node has delivered: what the Monte Carlo estimate times.
+    everyone: bool,
     violations: Vec<Violation>,
 }
 
@@ -108,11 +110,16 @@ impl Pack for Checker {
         WORD_BYTES * 2
     }
     fn pack(&self, out: &mut Packer) {
-        out.words(&[self.sent, self.delivered as u64]);
+        out.words(&[
+            self.sent,
+            self.delivered as u64 | (self.everyone as u64) << 16,
+        ]);
     }
     fn unpack_into(&mut self, input: &mut Unpacker) {
         self.sent = input.word();
-        self.delivered = input.word() as u16;
+        let word = input.word();
+        self.delivered = word as u16;
+        self.everyone = word >> 16 & 1 == 1;
         self.violations.clear();
     }
 }
@@ -251,14 +258,18 @@ impl Protocol for Broadcast {
             });
         }
         checker.delivered |= 1 << node;
-        let everyone = (1u16 << config.names.len()) - 1;
-        (checker.delivered == everyone).then_some(EveryoneHasIt { value })
+        checker.everyone = checker.delivered == (1u16 << config.names.len()) - 1;
+        checker.everyone.then_some(EveryoneHasIt { value })
     }
 
     fn check_derived(_: &mut Checker, _: &Config, _: u64, _: u32, _: &EveryoneHasIt) {}
 
     fn violations(checker: &Checker) -> &[Violation] {
         &checker.violations
+    }
+
+    fn decided(checker: &Checker) -> bool {
+        checker.everyone
     }
 
     fn checker_digest(checker: &Checker, hasher: &mut StableHasher) {
@@ -492,4 +503,31 @@ fn the_exhaustive_search_runs_this_protocol_and_finds_its_broken_switch() {
         replay.apply(step);
     }
     assert_eq!(replay.violations(), broken.violations.as_slice());
+}
+
+#[test]
+fn the_monte_carlo_estimate_runs_this_protocol_too() {
+    use paxoscope::montecarlo::{Estimator, Failure, Spec};
+    // The receivers fail from the start with probability 0.5; the sender stays up. A crashed
+    // receiver never delivers, so a run decides exactly when neither receiver failed.
+    let spec = Spec {
+        runs: 400,
+        p: 0.5,
+        failure: Failure::Start,
+    };
+    let mut estimator = Estimator::new(
+        compiled(5, 0.2, SchedulerKind::Timed, false),
+        vec![1, 2],
+        spec,
+    );
+    estimator.run(spec.runs);
+    let estimate = estimator.estimate(10);
+    let expected = (0..spec.runs)
+        .filter(|&run| estimator.crashes(run).is_empty())
+        .count();
+    assert_eq!(estimate.decided, expected as f64 / 400.0);
+    assert!(
+        estimate.decided_low <= 0.25 && 0.25 <= estimate.decided_high,
+        "{estimate:?}"
+    );
 }

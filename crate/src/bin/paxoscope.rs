@@ -4,6 +4,8 @@
 
 use paxoscope::check::{check, History, Verdict, STEPS_MAX_DEFAULT};
 use paxoscope::explore::{explore, Bounds};
+use paxoscope::json::ToJson;
+use paxoscope::montecarlo::{Estimator, Failure, Spec};
 use paxoscope::scenario::Scenario;
 use paxoscope::swarm::{is_known_bug, swarm};
 use paxoscope::Simulation;
@@ -15,7 +17,8 @@ const USAGE: &str = "usage:
   paxoscope run SCENARIO.json [--trace FILE]
   paxoscope swarm --seeds N [--from S] [--bug NAME] [--log on|off]
   paxoscope check SCENARIO.json [--max-crashes K] [--max-drops K] [--max-duplicates K] [--max-rounds K] [--max-states K]
-  paxoscope lin HISTORY.json... [--max-steps K]";
+  paxoscope lin HISTORY.json... [--max-steps K]
+  paxoscope montecarlo SCENARIO.json [--runs K] [--p P] [--failure start|uniform] [--points N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,6 +38,7 @@ fn run(args: &[String]) -> Result<(), String> {
         "swarm" => cmd_swarm(rest),
         "check" => cmd_check(rest),
         "lin" => cmd_lin(rest),
+        "montecarlo" => cmd_montecarlo(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -73,6 +77,18 @@ fn number(options: &[(&str, &str)], flag: &str, default: u64) -> Result<u64, Str
         Some((_, value)) => value
             .parse()
             .map_err(|_| format!("--{flag} takes a whole number, not {value:?}")),
+    }
+}
+
+fn probability(options: &[(&str, &str)], flag: &str, default: f64) -> Result<f64, String> {
+    match options.iter().rev().find(|(f, _)| *f == flag) {
+        None => Ok(default),
+        Some((_, value)) => match value.parse::<f64>() {
+            Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+            _ => Err(format!(
+                "--{flag} takes a probability between 0 and 1, not {value:?}"
+            )),
+        },
     }
 }
 
@@ -273,5 +289,50 @@ fn cmd_lin(args: &[String]) -> Result<(), String> {
         }
         println!("{line}");
     }
+    Ok(())
+}
+
+fn cmd_montecarlo(args: &[String]) -> Result<(), String> {
+    let (positional, options) = parse(args, &["runs", "p", "failure", "points"])?;
+    let [path] = positional[..] else {
+        return Err(format!("montecarlo takes one scenario file\n{USAGE}"));
+    };
+    let (scenario, _) = load(path)?;
+    let failure = match options.iter().rev().find(|(f, _)| *f == "failure") {
+        None => Failure::Start,
+        Some((_, name)) => Failure::from_name(name).ok_or_else(|| {
+            format!(
+                "--failure takes {}, not {name:?}",
+                Failure::NAMES.join(" or ")
+            )
+        })?,
+    };
+    let spec = Spec {
+        runs: number(&options, "runs", 1000)?,
+        p: probability(&options, "p", 0.1)?,
+        failure,
+    };
+    spec.check().map_err(|e| format!("--{e}"))?;
+    let points = number(&options, "points", 20)?;
+    if !(1..=1000).contains(&points) {
+        return Err("--points must be between 1 and 1000".into());
+    }
+    let mut estimator =
+        Estimator::for_scenario(&scenario, spec).map_err(|e| format!("{path}: {e}"))?;
+    let started = Instant::now();
+    estimator.run(spec.runs);
+    let seconds = started.elapsed().as_secs_f64();
+    let estimate = estimator.estimate(points as usize);
+    let mut out: serde_json::Value =
+        serde_json::from_str(&estimate.to_json_text()).expect("the core writes valid JSON");
+    // The first run that did not decide, ready to open in the page or `run`.
+    if let Some(run) = estimate.first_undecided_run {
+        let replay = estimator.scenario_for_run(&scenario, run as u64);
+        out["first_undecided_scenario"] =
+            serde_json::from_str(&replay.to_json()).expect("the core writes valid JSON");
+    }
+    out["seconds"] = json!(seconds);
+    out["runs_per_second"] = json!((spec.runs as f64 / seconds.max(1e-9)).round());
+    println!("{out}");
     Ok(())
 }

@@ -201,6 +201,10 @@ impl<P: Protocol> Simulation<P> {
     pub fn stopped_early(&self) -> bool {
         self.events >= EVENTS_MAX
     }
+    /// Messages sent so far, copies made by the network included.
+    pub fn messages_sent(&self) -> u64 {
+        self.next_message_id - 1
+    }
     pub fn actions(&self) -> u64 {
         self.actions
     }

@@ -105,6 +105,9 @@ pub trait Protocol: Sized + Copy + Debug + Default + PartialEq + Eq + Hash + 'st
         derived: &Self::Derived,
     );
     fn violations(checker: &Self::Checker) -> &[Violation];
+    /// Whether the run has reached what the protocol is for (Paxos: a value chosen by a
+    /// quorum), by the checker's account: the Monte Carlo estimate times runs to this.
+    fn decided(checker: &Self::Checker) -> bool;
     /// Hashes what of the checker can change a later verdict (see [`Protocol::Checker`]).
     fn checker_digest(checker: &Self::Checker, hasher: &mut crate::hash::StableHasher);
 

@@ -261,3 +261,62 @@ impl WasmPlayground {
         format!("{:016x}", self.inner.sim().trace_hash())
     }
 }
+
+/// A Monte Carlo estimate in progress (see `montecarlo.rs`), for the Quorums tab's worker: it
+/// runs a slice at a time, so that the worker can report progress and the page can cancel
+/// between slices. Only in the `explorer` build, which workers fetch.
+#[cfg(feature = "explorer")]
+#[wasm_bindgen]
+pub struct MonteCarlo {
+    scenario: Scenario,
+    estimator: crate::montecarlo::Estimator<crate::protocols::paxos::Paxos>,
+}
+
+#[cfg(feature = "explorer")]
+#[wasm_bindgen]
+impl MonteCarlo {
+    /// `failure` is `start` or `uniform`; every bad argument is an error naming it.
+    #[wasm_bindgen(constructor)]
+    pub fn new(json: &str, runs: f64, p: f64, failure: &str) -> Result<MonteCarlo, JsError> {
+        use crate::montecarlo::{Estimator, Failure, Spec};
+        let failure = Failure::from_name(failure).ok_or_else(|| {
+            JsError::new(&format!(
+                "failure: expected {}, not {failure:?}",
+                Failure::NAMES.join(" or ")
+            ))
+        })?;
+        // NaN and fractions are not whole numbers of runs; `check` then names the field.
+        let runs = if runs.fract() == 0.0 && runs >= 0.0 {
+            runs as u64
+        } else {
+            0
+        };
+        let spec = Spec { runs, p, failure };
+        spec.check().map_err(|e| JsError::new(&e))?;
+        let scenario = Scenario::from_json(json).map_err(error)?;
+        let estimator = Estimator::for_scenario(&scenario, spec).map_err(error)?;
+        Ok(MonteCarlo {
+            scenario,
+            estimator,
+        })
+    }
+
+    /// Runs up to `count` more runs and returns how many are done.
+    pub fn run(&mut self, count: f64) -> f64 {
+        self.estimator.run(count.max(0.0) as u64);
+        self.estimator.done() as f64
+    }
+
+    /// The estimate so far, its curve sampled at `points + 1` ticks.
+    pub fn estimate(&self, points: u32) -> JsValue {
+        to_js(&self.estimator.estimate(points as usize))
+    }
+
+    /// Run `run` as scenario JSON that replays it in the page.
+    #[wasm_bindgen(js_name = scenarioForRun)]
+    pub fn scenario_for_run(&self, run: f64) -> String {
+        self.estimator
+            .scenario_for_run(&self.scenario, run.max(0.0) as u64)
+            .to_json()
+    }
+}

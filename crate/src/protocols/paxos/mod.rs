@@ -146,6 +146,10 @@ impl Protocol for Paxos {
         checker.violations()
     }
 
+    fn decided(checker: &check::Checker) -> bool {
+        checker.chosen().is_some()
+    }
+
     fn checker_digest(checker: &check::Checker, hasher: &mut StableHasher) {
         checker.state_hash(hasher);
     }
