@@ -200,6 +200,21 @@ impl<P: Protocol> Estimator<P> {
             })
             .collect();
         let (low, high) = wilson(decided, runs);
+        let decision_ticks_mean =
+            (decided > 0).then(|| ticks.iter().sum::<u64>() as f64 / decided as f64);
+        let messages_per_decision =
+            (decided > 0).then(|| self.messages_to_decision as f64 / decided as f64);
+        let percent = |x: f64| format!("{:.1} %", x * 100.0);
+        let mut summary = format!(
+            "{decided} of {runs} runs decided by tick {horizon}: {} (95 % band {} to {})",
+            percent(fraction(decided, runs)),
+            percent(low),
+            percent(high)
+        );
+        if let (Some(mean), Some(messages)) = (decision_ticks_mean, messages_per_decision) {
+            summary += &format!("; on average at tick {mean:.0}, after {messages:.1} messages");
+        }
+        summary.push('.');
         Estimate {
             runs,
             p: self.spec.p,
@@ -209,10 +224,9 @@ impl<P: Protocol> Estimator<P> {
             decided_low: low,
             decided_high: high,
             curve,
-            decision_ticks_mean: (decided > 0)
-                .then(|| ticks.iter().sum::<u64>() as f64 / decided as f64),
-            messages_per_decision: (decided > 0)
-                .then(|| self.messages_to_decision as f64 / decided as f64),
+            decision_ticks_mean,
+            messages_per_decision,
+            summary,
             first_undecided_run: self.decided_ticks.iter().position(Option::is_none),
         }
     }
@@ -276,6 +290,8 @@ pub struct Estimate {
     pub messages_per_decision: Option<f64>,
     /// A run to open in the page when some did not decide.
     pub first_undecided_run: Option<usize>,
+    /// The estimate in one sentence, for the page.
+    pub summary: String,
 }
 
 json_object!(Point {
@@ -296,14 +312,15 @@ json_object!(Estimate {
     curve,
     decision_ticks_mean?,
     messages_per_decision?,
-    first_undecided_run?
+    first_undecided_run?,
+    summary
 });
 
 /// The scenario glue: which nodes fail in a scenario, and run `k` written out as a scenario.
 mod scenario {
     use super::*;
     use crate::protocols::paxos::Paxos;
-    use crate::scenario::{Intervention, Scenario, ScenarioError};
+    use crate::scenario::{Intervention, QuorumSpec, Scenario, ScenarioError};
 
     impl Estimator<Paxos> {
         /// An estimate over `scenario`, in which the acceptors fail: they are what a quorum is
@@ -317,6 +334,32 @@ mod scenario {
             let compiled = scenario.compile()?;
             let failing = compiled.config.acceptors.clone();
             Ok(Estimator::new(compiled, failing, spec))
+        }
+
+        /// `scenario` with `acceptors` acceptors (servers, in a cluster of servers), for
+        /// comparing cluster sizes: only a majority quorum has a meaning at every size.
+        pub fn resized(scenario: &Scenario, acceptors: usize) -> Result<Scenario, ScenarioError> {
+            if scenario.quorum != QuorumSpec::Majority {
+                return Err(ScenarioError {
+                    field: "quorum".into(),
+                    message:
+                        "comparing cluster sizes needs a majority quorum, which every size has"
+                            .into(),
+                });
+            }
+            let mut cluster = scenario.cluster.clone();
+            if cluster.servers.is_some() {
+                cluster.servers = Some(acceptors);
+            } else {
+                cluster.acceptors = Some(acceptors);
+            }
+            let resized = Scenario {
+                cluster,
+                ..scenario.clone()
+            };
+            // Compiling names what does not fit, such as a step for a node the size lacks.
+            resized.compile()?;
+            Ok(resized)
         }
 
         /// Run `run` as a scenario that replays it in the page: the seed moved on by `run`
@@ -385,6 +428,30 @@ mod tests {
         // Prepare, Promise, Accept and Accepted to each of three acceptors, at the least.
         assert!(estimate.messages_per_decision.unwrap() >= 12.0);
         assert_eq!(estimate.first_undecided_run, None);
+        assert!(
+            estimate.summary.starts_with("200 of 200 runs decided by tick 2000: 100.0 % (95 % band 98.1 % to 100.0 %); on average at tick "),
+            "{}",
+            estimate.summary
+        );
+    }
+
+    #[test]
+    fn a_scenario_resizes_only_with_a_majority_quorum_and_its_nodes() {
+        let base = scenario(3, "", PROPOSE);
+        let five = Estimator::resized(&base, 5).unwrap();
+        assert_eq!(five.cluster.acceptors, Some(5));
+        let crash = scenario(5, "", &format!(r#"{PROPOSE}, {{"at": 3, "crash": "a5"}}"#));
+        let error = Estimator::resized(&crash, 3).unwrap_err();
+        assert_eq!(error.field, "schedule[1].crash");
+        let flexible = scenario(
+            3,
+            r#", "quorum": {"kind": "flexible", "phase1": 2, "phase2": 2}"#,
+            PROPOSE,
+        );
+        assert_eq!(
+            Estimator::resized(&flexible, 5).unwrap_err().field,
+            "quorum"
+        );
     }
 
     /// Failures from the start and a long horizon: a run decides exactly when a majority of

@@ -325,6 +325,22 @@ fn montecarlo_estimates_and_offers_an_undecided_run_that_replays_undecided() {
     let replay = temporary_file("montecarlo-undecided.json", &replay);
     let run = json_output(&paxoscope(&["run", replay.to_str().unwrap()]));
     assert_eq!(run["chosen"], Value::Null);
+    // Seven acceptors at p = 0.3 keep a majority more often: 0.874.
+    let seven = json_output(&paxoscope(&[
+        "montecarlo",
+        path,
+        "--runs",
+        "500",
+        "--p",
+        "0.3",
+        "--acceptors",
+        "7",
+    ]));
+    let (low, high) = (
+        seven["decided_low"].as_f64().unwrap(),
+        seven["decided_high"].as_f64().unwrap(),
+    );
+    assert!(low <= 0.874 && 0.874 <= high, "{seven}");
 
     for (args, message) in [
         (vec!["--p", "2"], "--p takes a probability between 0 and 1"),
@@ -334,6 +350,7 @@ fn montecarlo_estimates_and_offers_an_undecided_run_that_replays_undecided() {
             "--failure takes start or uniform",
         ),
         (vec!["--points", "0"], "--points must be between 1 and 1000"),
+        (vec!["--acceptors", "0"], "with --acceptors 0: cluster"),
     ] {
         let output = paxoscope(&[&["montecarlo", path][..], &args].concat());
         assert_eq!(output.status.code(), Some(2), "{args:?}");

@@ -18,7 +18,7 @@ const USAGE: &str = "usage:
   paxoscope swarm --seeds N [--from S] [--bug NAME] [--log on|off]
   paxoscope check SCENARIO.json [--max-crashes K] [--max-drops K] [--max-duplicates K] [--max-rounds K] [--max-states K]
   paxoscope lin HISTORY.json... [--max-steps K]
-  paxoscope montecarlo SCENARIO.json [--runs K] [--p P] [--failure start|uniform] [--points N]";
+  paxoscope montecarlo SCENARIO.json [--runs K] [--p P] [--failure start|uniform] [--points N] [--acceptors N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -293,11 +293,16 @@ fn cmd_lin(args: &[String]) -> Result<(), String> {
 }
 
 fn cmd_montecarlo(args: &[String]) -> Result<(), String> {
-    let (positional, options) = parse(args, &["runs", "p", "failure", "points"])?;
+    let (positional, options) = parse(args, &["runs", "p", "failure", "points", "acceptors"])?;
     let [path] = positional[..] else {
         return Err(format!("montecarlo takes one scenario file\n{USAGE}"));
     };
-    let (scenario, _) = load(path)?;
+    let (mut scenario, _) = load(path)?;
+    if options.iter().any(|(f, _)| *f == "acceptors") {
+        let acceptors = number(&options, "acceptors", 0)? as usize;
+        scenario = Estimator::resized(&scenario, acceptors)
+            .map_err(|e| format!("{path} with --acceptors {acceptors}: {e}"))?;
+    }
     let failure = match options.iter().rev().find(|(f, _)| *f == "failure") {
         None => Failure::Start,
         Some((_, name)) => Failure::from_name(name).ok_or_else(|| {

@@ -275,9 +275,16 @@ pub struct MonteCarlo {
 #[cfg(feature = "explorer")]
 #[wasm_bindgen]
 impl MonteCarlo {
-    /// `failure` is `start` or `uniform`; every bad argument is an error naming it.
+    /// `failure` is `start` or `uniform`; `acceptors`, when not 0, resizes the cluster (see
+    /// `Estimator::resized`). Every bad argument is an error naming it.
     #[wasm_bindgen(constructor)]
-    pub fn new(json: &str, runs: f64, p: f64, failure: &str) -> Result<MonteCarlo, JsError> {
+    pub fn new(
+        json: &str,
+        runs: f64,
+        p: f64,
+        failure: &str,
+        acceptors: u32,
+    ) -> Result<MonteCarlo, JsError> {
         use crate::montecarlo::{Estimator, Failure, Spec};
         let failure = Failure::from_name(failure).ok_or_else(|| {
             JsError::new(&format!(
@@ -293,7 +300,10 @@ impl MonteCarlo {
         };
         let spec = Spec { runs, p, failure };
         spec.check().map_err(|e| JsError::new(&e))?;
-        let scenario = Scenario::from_json(json).map_err(error)?;
+        let mut scenario = Scenario::from_json(json).map_err(error)?;
+        if acceptors > 0 {
+            scenario = Estimator::resized(&scenario, acceptors as usize).map_err(error)?;
+        }
         let estimator = Estimator::for_scenario(&scenario, spec).map_err(error)?;
         Ok(MonteCarlo {
             scenario,
