@@ -336,6 +336,29 @@ mod scenario {
             Ok(Estimator::new(compiled, failing, spec))
         }
 
+        /// The exact probability that, with each acceptor down with probability p and the
+        /// others up, some phase-1 quorum and some phase-2 quorum are up: what the share
+        /// decided tends to with failures from the start and a long horizon, since a proposer
+        /// that can reach both quorums retries until it gets through. Summed over every set of
+        /// acceptors that is up (at most 2^16).
+        pub fn exact(&self) -> f64 {
+            let quorum = &self.compiled.config.quorum;
+            let n = quorum.acceptors() as u32;
+            let p = self.spec.p;
+            (0u32..1 << n)
+                .filter(|&up| quorum.is_phase1_quorum(up) && quorum.is_phase2_quorum(up))
+                .map(|up| {
+                    (1.0 - p).powi(up.count_ones() as i32) * p.powi((n - up.count_ones()) as i32)
+                })
+                .sum()
+        }
+
+        /// The cluster in a few words, for a chart's legend: "5 acceptors".
+        pub fn label(&self) -> String {
+            let n = self.compiled.config.quorum.acceptors();
+            format!("{n} acceptor{}", if n == 1 { "" } else { "s" })
+        }
+
         /// `scenario` with `acceptors` acceptors (servers, in a cluster of servers), for
         /// comparing cluster sizes: only a majority quorum has a meaning at every size.
         pub fn resized(scenario: &Scenario, acceptors: usize) -> Result<Scenario, ScenarioError> {
@@ -471,6 +494,10 @@ mod tests {
             let estimate = estimator.estimate(10);
             let exact = majority_alive(acceptors, p);
             assert!(
+                (estimator.exact() - exact).abs() < 1e-12,
+                "{acceptors} at {p}"
+            );
+            assert!(
                 estimate.decided_low <= exact && exact <= estimate.decided_high,
                 "{acceptors} acceptors at p = {p}: exact {exact}, estimate {estimate:?}"
             );
@@ -543,6 +570,29 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Flexible quorums need both phases up: four of five for phase 1 and two for phase 2 is
+    /// P(at least four up); majority of five at p = 0.5 is exactly one half.
+    #[test]
+    fn the_exact_survival_probability_needs_both_phases() {
+        let spec = Spec {
+            runs: 1,
+            p: 0.1,
+            failure: Failure::Start,
+        };
+        let flexible = scenario(
+            5,
+            r#", "quorum": {"kind": "flexible", "phase1": 4, "phase2": 2}"#,
+            PROPOSE,
+        );
+        let estimator = Estimator::for_scenario(&flexible, spec).unwrap();
+        let four_up = 0.9f64.powi(5) + 5.0 * 0.9f64.powi(4) * 0.1;
+        assert!((estimator.exact() - four_up).abs() < 1e-12);
+        assert_eq!(estimator.label(), "5 acceptors");
+        let half = Spec { p: 0.5, ..spec };
+        let majority = Estimator::for_scenario(&scenario(5, "", PROPOSE), half).unwrap();
+        assert!((majority.exact() - 0.5).abs() < 1e-12);
     }
 
     #[test]

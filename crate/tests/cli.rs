@@ -321,6 +321,7 @@ fn montecarlo_estimates_and_offers_an_undecided_run_that_replays_undecided() {
         output["decided_high"].as_f64().unwrap(),
     );
     assert!(low <= 0.784 && 0.784 <= high, "{output}");
+    assert!((output["quorums_up_exact"].as_f64().unwrap() - 0.784).abs() < 1e-12);
     let replay = serde_json::to_string(&output["first_undecided_scenario"]).unwrap();
     let replay = temporary_file("montecarlo-undecided.json", &replay);
     let run = json_output(&paxoscope(&["run", replay.to_str().unwrap()]));

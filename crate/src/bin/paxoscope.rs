@@ -336,6 +336,8 @@ fn cmd_montecarlo(args: &[String]) -> Result<(), String> {
         out["first_undecided_scenario"] =
             serde_json::from_str(&replay.to_json()).expect("the core writes valid JSON");
     }
+    // What `decided` tends to with failures from the start and a long horizon.
+    out["quorums_up_exact"] = json!(estimator.exact());
     out["seconds"] = json!(seconds);
     out["runs_per_second"] = json!((spec.runs as f64 / seconds.max(1e-9)).round());
     println!("{out}");

@@ -322,6 +322,25 @@ impl MonteCarlo {
         to_js(&self.estimator.estimate(points as usize))
     }
 
+    /// The cluster in a few words, for the chart's legend.
+    pub fn label(&self) -> String {
+        self.estimator.label()
+    }
+
+    /// The exact probability that a quorum of each phase is up with failures from the start,
+    /// as the chart's dotted reference line: `{name, y}`.
+    pub fn exact(&self) -> JsValue {
+        struct Reference {
+            name: String,
+            y: f64,
+        }
+        crate::json::json_object!(Reference { name, y });
+        to_js(&Reference {
+            name: format!("exact, quorums up ({})", self.estimator.label()),
+            y: self.estimator.exact(),
+        })
+    }
+
     /// Run `run` as scenario JSON that replays it in the page.
     #[wasm_bindgen(js_name = scenarioForRun)]
     pub fn scenario_for_run(&self, run: f64) -> String {
