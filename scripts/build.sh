@@ -10,7 +10,7 @@ started=$SECONDS
 # page's wasm is built for size (cargo profile `page`, wasm-opt as crate/Cargo.toml says for
 # custom profiles), since every load fetches it; the explorer's for speed (`--release`).
 wasm-pack --log-level warn build crate --mode no-install --target web --profile page \
-  --out-dir ../web/pkg --out-name paxoscope --no-typescript --no-pack
+  --out-dir ../web/pkg --out-name paxoscope --no-typescript --no-pack -- --no-default-features
 wasm-pack --log-level warn build crate --mode no-install --target web --release \
   --out-dir ../web/pkg --out-name paxoscope-explorer --no-typescript --no-pack -- --features explorer
 # dist/ is what ships: the page's modules and the wasm-bindgen glue bundled and minified with
@@ -24,9 +24,10 @@ wasm-pack --log-level warn build crate --mode no-install --target web --release 
 rm -rf dist && mkdir -p dist/web/pkg
 cp index.html dist/ && cp -r scenarios dist/
 esbuild() { command esbuild --log-level=warning --minify "$@"; }
-esbuild web/main.js web/search-worker.js --bundle --splitting --format=esm --target=es2022 \
+esbuild web/main.js web/search-worker.js web/lens-worker.js web/montecarlo-worker.js --bundle --splitting --format=esm --target=es2022 \
   --external:./pkg/paxoscope-explorer.js --outdir=dist/web
 esbuild web/style.css --outfile=dist/web/style.css
+esbuild web/quorums.css --outfile=dist/web/quorums.css
 esbuild web/pkg/paxoscope-explorer.js --format=esm --outdir=dist/web/pkg
 cp web/pkg/*.wasm dist/web/pkg/
 say "built web/pkg and dist/ in $((SECONDS - started)) s ($(du -k web/pkg/paxoscope_bg.wasm | cut -f1) KB wasm for the page, $(du -k web/pkg/paxoscope-explorer_bg.wasm | cut -f1) KB for the explorer)"

@@ -22,7 +22,7 @@ layer() {
 
 layer "format" cargo fmt --all --check
 layer "clippy" cargo clippy --workspace --all-targets -- -D warnings
-layer "clippy (wasm32)" cargo clippy -p paxoscope --lib --target wasm32-unknown-unknown -- -D warnings
+layer "clippy (wasm32, the page)" cargo clippy -p paxoscope --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 layer "clippy (wasm32, explorer)" cargo clippy -p paxoscope --lib --target wasm32-unknown-unknown --features explorer -- -D warnings
 layer "native tests" cargo test --workspace
 # Only the `wasm` test target runs in the browser; the others read files and spawn the CLI.

@@ -1,6 +1,7 @@
 // The scenario library and its guided tours. `scenarios/library.json` lists each scenario with
 // a title, a summary, the outcome it must reach (checked by the tests) and tour steps: at each
-// step's tick the run pauses and the step's text explains what just happened.
+// step's tick the run pauses and the step's text explains what just happened. An entry may name
+// a `panel` to open with it, and a `montecarlo` estimate for the Quorums tab to start.
 import { h, replace } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
@@ -58,6 +59,9 @@ export class Library {
     if (!this.load(text, { push: true })) return false;
     this.app.tour = { entry, index: 0 };
     this.showStep();
+    // An entry about the quorum lens opens its tab, and may start an estimate there.
+    if (entry.montecarlo) this.app.lensRequest = entry.montecarlo;
+    if (entry.panel) $(`tab-${entry.panel}`)?.click();
     return true;
   }
 

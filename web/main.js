@@ -85,6 +85,8 @@ const loadLibrary = onDemand(() => import('./library.js'), ({ Library }) =>
 const network = onDemand(() => import('./network.js'), ({ renderNetwork }) => renderNetwork);
 const setup = onDemand(() => import('./setup.js'),
   ({ Setup }) => new Setup({ app, panels, load: (text, options) => load(text, options), showError: (message) => showError(message) }));
+const lens = onDemand(() => import('./quorums.js'),
+  ({ QuorumLens }) => new QuorumLens({ app, load: (text, options) => load(text, options) }));
 const links = onDemand(() => import('./link.js'), (module) => module);
 const panels = new Panels({
   app,
@@ -95,6 +97,7 @@ const panels = new Panels({
     'panel-network': lazyPanel('panel-network', 'The Network panel', network, (render) => render(panels, app.view)),
     'panel-setup': lazyPanel('panel-setup', 'The Setup panel', setup, (panel) => panel.render()),
     'panel-share': lazyPanel('panel-share', 'The Share panel', share, (panel) => panel.render()),
+    'panel-quorums': lazyPanel('panel-quorums', 'The Quorums tab', lens, (panel) => panel.render()),
     'panel-library': lazyPanel('panel-library', 'The scenario library', loadLibrary, (panel) => panel.render()),
   },
 });

@@ -359,3 +359,72 @@ fn montecarlo_estimates_and_offers_an_undecided_run_that_replays_undecided() {
         assert!(stderr.contains(message), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn quorum_analyses_a_system_and_rejects_bad_ones_naming_the_field() {
+    let system = temporary_file("grid.json", r#"{"kind": "grid", "rows": 3, "cols": 3}"#);
+    let output = json_output(&paxoscope(&[
+        "quorum",
+        system.to_str().unwrap(),
+        "--p",
+        "0.5",
+        "--read-fraction",
+        "0.25",
+    ]));
+    assert_eq!(output["nodes"].as_array().unwrap().len(), 9);
+    assert_eq!(
+        output["read_quorums"][0],
+        serde_json::json!(["n1", "n2", "n3"])
+    );
+    assert_eq!(output["write_quorums"].as_array().unwrap().len(), 27);
+    assert_eq!(output["reads_meet_writes"], true);
+    assert_eq!(output["writes_meet_writes"], false);
+    assert_eq!(output["resilience"], 2);
+    // A d×d grid's load is 1/d at any read fraction.
+    assert!((output["load"].as_f64().unwrap() - 1.0 / 3.0).abs() < 1e-6);
+    assert!((output["capacity"].as_f64().unwrap() - 3.0).abs() < 1e-5);
+    // Some row fully up: 1 - (1 - 1/8)^3; every row with one up: (1 - 1/8)^3.
+    let read = 1.0 - (7.0f64 / 8.0).powi(3);
+    assert!((output["availability"]["read"].as_f64().unwrap() - read).abs() < 1e-12);
+    assert!(
+        (output["availability"]["write"].as_f64().unwrap() - (7.0f64 / 8.0).powi(3)).abs() < 1e-12
+    );
+    let loads = output["strategy"]["node_loads"].as_array().unwrap();
+    assert!(loads
+        .iter()
+        .all(|l| l.as_f64().unwrap() <= output["load"].as_f64().unwrap() + 1e-12));
+
+    for (text, args, message) in [
+        (
+            r#"{"kind": "grid", "rows": 0, "cols": 3}"#,
+            vec![],
+            "rows: a grid needs at least one",
+        ),
+        (
+            r#"{"kind": "weighted", "weights": [1, 2], "read": 4, "write": 1}"#,
+            vec![],
+            "read: no set of nodes has weight 4",
+        ),
+        (
+            r#"{"kind": "majority", "nodes": 16}"#,
+            vec![],
+            "nodes: 16 nodes is too many",
+        ),
+        (
+            r#"{"kind": "majority", "nodes": 3}"#,
+            vec!["--p", "1.5"],
+            "--p: 1.5 is not a probability",
+        ),
+        (
+            r#"{"kind": "majority", "nodes": 3}"#,
+            vec!["--read-fraction", "2"],
+            "--read-fraction: 2 is not a fraction",
+        ),
+    ] {
+        let bad = temporary_file("bad-system.json", text);
+        let output = paxoscope(&[&["quorum", bad.to_str().unwrap()][..], &args].concat());
+        assert_eq!(output.status.code(), Some(2), "{text}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{text}: {stderr}");
+    }
+}

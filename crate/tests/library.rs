@@ -25,6 +25,12 @@ struct Entry {
     title: String,
     summary: String,
     file: String,
+    /// The tab to open with the entry (the page checks that it exists).
+    #[serde(default)]
+    panel: Option<String>,
+    /// The Monte Carlo estimate the Quorums tab starts: its form's fields, by name.
+    #[serde(default)]
+    montecarlo: Option<BTreeMap<String, serde_json::Value>>,
     expect: Expect,
     tour: Vec<Step>,
 }
@@ -245,6 +251,53 @@ fn tours_pause_in_order_inside_the_run_right_after_something_happened() {
                 step.at - 1
             );
             previous = Some(step.at);
+        }
+    }
+}
+
+/// An entry's `panel` names a tab of the page, and its `montecarlo` estimate names the Quorums
+/// tab's fields and runs: each size it lists resizes the entry's scenario.
+#[test]
+fn entries_open_tabs_that_exist_and_estimates_that_run() {
+    use paxoscope::montecarlo::{Estimator, Failure, Spec};
+    let page = std::fs::read_to_string(scenarios_folder().join("../index.html"))
+        .expect("index.html is readable");
+    for entry in &library().scenarios {
+        if let Some(panel) = &entry.panel {
+            assert!(
+                page.contains(&format!("id=\"tab-{panel}\"")),
+                "{}: the page has no tab {panel}",
+                entry.id
+            );
+        }
+        let Some(fields) = &entry.montecarlo else {
+            continue;
+        };
+        let known = ["runs", "p", "failure", "sizes"];
+        for name in fields.keys() {
+            assert!(
+                known.contains(&name.as_str()),
+                "{}: unknown field {name}",
+                entry.id
+            );
+        }
+        let (scenario, _) = run(entry);
+        let failure = fields["failure"].as_str().and_then(Failure::from_name);
+        let spec = Spec {
+            runs: fields["runs"].as_u64().expect("runs is a whole number"),
+            p: fields["p"].as_f64().expect("p is a number"),
+            failure: failure.expect("failure is start or uniform"),
+        };
+        spec.check().unwrap_or_else(|e| panic!("{}: {e}", entry.id));
+        let sizes = fields["sizes"].as_str().expect("sizes is text");
+        for size in sizes.split_whitespace() {
+            let size: usize = size.parse().expect("sizes are whole numbers");
+            let resized = Estimator::resized(&scenario, size)
+                .unwrap_or_else(|e| panic!("{}: size {size}: {e}", entry.id));
+            let mut estimator = Estimator::for_scenario(&resized, Spec { runs: 50, ..spec })
+                .expect("a valid scenario");
+            estimator.run(50);
+            assert_eq!(estimator.estimate(4).runs, 50);
         }
     }
 }

@@ -22,7 +22,7 @@ after(async () => { await env.stop(); });
 
 test('dist/ holds the bundled page, its lazily loaded chunks and the worker instead of the sources', () => {
   const files = readdirSync(resolve(SITE, 'web')).map((name) => name.replace(/-[A-Z0-9]{8}\.js$/, '-HASH.js')).sort();
-  assert.deepEqual([...new Set(files)], ['chunk-HASH.js', 'embed-HASH.js', 'library-HASH.js', 'link-HASH.js', 'main.js', 'network-HASH.js', 'pkg', 'search-worker.js', 'setup-HASH.js', 'share-HASH.js', 'style.css']);
+  assert.deepEqual([...new Set(files)], ['chunk-HASH.js', 'embed-HASH.js', 'lens-worker.js', 'library-HASH.js', 'link-HASH.js', 'main.js', 'montecarlo-worker.js', 'network-HASH.js', 'pkg', 'quorums-HASH.js', 'quorums.css', 'search-worker.js', 'setup-HASH.js', 'share-HASH.js', 'style.css']);
 });
 
 test('the built page plays until a value is learned', async () => {
@@ -55,8 +55,24 @@ test('the built search worker finds a violation in broken Paxos', async () => {
   await page.close();
 });
 
+test('the built Quorums tab analyses the run\'s system and runs an estimate in its workers', async () => {
+  const before = env.problems.length;
+  const page = await env.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(env.url);
+  await page.waitForSelector('body[data-ready=true]');
+  await page.getByRole('tab', { name: 'Quorums' }).click();
+  await page.locator('#lens-facts').waitFor({ timeout: 30000 });
+  assert.match(await page.locator('#lens-facts').textContent(), /every read quorum meets every write quorum/i);
+  await page.locator('#montecarlo-runs').fill('200');
+  await page.locator('#montecarlo-go').click();
+  await page.locator('#montecarlo-summary').waitFor({ timeout: 30000 });
+  assert.match(await page.locator('#montecarlo-summary').textContent(), /of 200 runs decided/);
+  assert.deepEqual(env.problems.slice(before), []);
+  await page.close();
+});
+
 /** The chunks of the page that are fetched only on first use (see scripts/build.sh). */
-const LAZY = /\/web\/(share|library|network|setup|embed|link|chunk)-[A-Z0-9]{8}\.js$/;
+const LAZY = /\/web\/(share|library|network|setup|quorums|embed|link|chunk)-[A-Z0-9]{8}\.js$/;
 
 /** Opens the built page and returns it with the paths it has fetched so far (the list grows). */
 async function open(path = '', viewport = { width: 1280, height: 800 }) {

@@ -18,6 +18,7 @@ const USAGE: &str = "usage:
   paxoscope swarm --seeds N [--from S] [--bug NAME] [--log on|off]
   paxoscope check SCENARIO.json [--max-crashes K] [--max-drops K] [--max-duplicates K] [--max-rounds K] [--max-states K]
   paxoscope lin HISTORY.json... [--max-steps K]
+  paxoscope quorum SYSTEM.json [--p P|P1,P2,…] [--read-fraction F] [--capacities C1,C2,…]
   paxoscope montecarlo SCENARIO.json [--runs K] [--p P] [--failure start|uniform] [--points N] [--acceptors N]";
 
 fn main() -> ExitCode {
@@ -39,6 +40,7 @@ fn run(args: &[String]) -> Result<(), String> {
         "check" => cmd_check(rest),
         "lin" => cmd_lin(rest),
         "montecarlo" => cmd_montecarlo(rest),
+        "quorum" => cmd_quorum(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -341,5 +343,44 @@ fn cmd_montecarlo(args: &[String]) -> Result<(), String> {
     out["seconds"] = json!(seconds);
     out["runs_per_second"] = json!((spec.runs as f64 / seconds.max(1e-9)).round());
     println!("{out}");
+    Ok(())
+}
+
+/// A comma-separated list of numbers, as `--p` and `--capacities` take them.
+fn numbers(options: &[(&str, &str)], flag: &str) -> Result<Option<Vec<f64>>, String> {
+    match options.iter().rev().find(|(f, _)| *f == flag) {
+        None => Ok(None),
+        Some((_, value)) => value
+            .split(',')
+            .map(|x| {
+                x.trim().parse::<f64>().map_err(|_| {
+                    format!("--{flag} takes numbers separated by commas, not {value:?}")
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+    }
+}
+
+fn cmd_quorum(args: &[String]) -> Result<(), String> {
+    use paxoscope::play::lens::{LensOptions, LensSystem};
+    use paxoscope::play::report::analyse;
+    let (positional, options) = parse(args, &["p", "read-fraction", "capacities"])?;
+    let [path] = positional[..] else {
+        return Err(format!("quorum takes one system file\n{USAGE}"));
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let lens = LensSystem::from_json(&text).map_err(|e| format!("{path}: {e}"))?;
+    let p = numbers(&options, "p")?.unwrap_or(vec![0.1]);
+    let read_fraction = match numbers(&options, "read-fraction")? {
+        None => 0.5,
+        Some(list) if list.len() == 1 => list[0],
+        Some(_) => return Err("--read-fraction takes one number".into()),
+    };
+    let capacities = numbers(&options, "capacities")?;
+    let lens_options = LensOptions::new(lens.names.len(), p, read_fraction, capacities, false)
+        .map_err(|e| format!("--{}: {}", e.field.replace('_', "-"), e.message))?;
+    let report = analyse(&lens, &lens_options).map_err(|e| format!("{path}: {e}"))?;
+    println!("{}", report.to_json_text());
     Ok(())
 }

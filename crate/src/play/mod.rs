@@ -21,6 +21,9 @@ use serde::Serialize;
 use std::num::NonZeroU64;
 use std::sync::Arc;
 
+pub mod lens;
+#[cfg(feature = "lens")]
+pub mod report;
 mod setup;
 mod view;
 

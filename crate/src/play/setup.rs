@@ -116,11 +116,11 @@ impl Playground {
         let (kind, phase1, phase2) = match &scenario.quorum {
             QuorumSpec::Majority => ("majority", 2, 2),
             QuorumSpec::Flexible { phase1, phase2 } => ("flexible", *phase1, *phase2),
-            QuorumSpec::Explicit { .. } => ("explicit", 2, 2),
+            other => (kept_kind(other).0, 2, 2),
         };
         let mut options = vec![("majority", "majority"), ("flexible", "flexible (Q1, Q2)")];
-        if kind == "explicit" {
-            options.push(("explicit", "explicit (as in the scenario)"));
+        if !matches!(kind, "majority" | "flexible") {
+            options.push(kept_kind(&scenario.quorum));
         }
         let quorum_fields = vec![
             SetupField {
@@ -270,17 +270,18 @@ impl Playground {
                 QuorumSpec::Flexible { phase1, phase2 } => (*phase1, *phase2),
                 _ => (2, 2),
             };
-            scenario.quorum = match text("quorum").unwrap_or(match &self.scenario.quorum {
+            let current = match &self.scenario.quorum {
                 QuorumSpec::Majority => "majority",
                 QuorumSpec::Flexible { .. } => "flexible",
-                QuorumSpec::Explicit { .. } => "explicit",
-            }) {
+                other => kept_kind(other).0,
+            };
+            scenario.quorum = match text("quorum").unwrap_or(current) {
                 "majority" => QuorumSpec::Majority,
                 "flexible" => QuorumSpec::Flexible {
                     phase1: whole("phase1")?.unwrap_or(phase1),
                     phase2: whole("phase2")?.unwrap_or(phase2),
                 },
-                "explicit" => self.scenario.quorum.clone(),
+                kind if kind == current => self.scenario.quorum.clone(),
                 other => return Err(bad("quorum", format!("unknown quorum kind \"{other}\""))),
             };
         }
@@ -495,6 +496,17 @@ json_object!(SetupResult { scenario, dropped });
 json_object!(SetupGroup { legend, fields, warning? });
 
 json_object!(SetupField { name, label, kind, value, checked, options, min?, max?, step?, unit? });
+
+/// A quorum kind the Setup form does not edit but keeps as the scenario has it (the Quorums
+/// tab edits them), as a select option: its value and label.
+fn kept_kind(quorum: &QuorumSpec) -> (&'static str, &'static str) {
+    match quorum {
+        QuorumSpec::Threshold { .. } => ("threshold", "threshold (as in the scenario)"),
+        QuorumSpec::Grid { .. } => ("grid", "grid (as in the scenario)"),
+        QuorumSpec::Weighted { .. } => ("weighted", "weighted (as in the scenario)"),
+        _ => ("explicit", "explicit (as in the scenario)"),
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -25,6 +25,7 @@ pub use crate::sim::network::NetworkSpec;
 
 mod read;
 pub(crate) use read::path_at;
+pub use read::LensSpec;
 mod write;
 
 use read::read_text;
@@ -127,6 +128,149 @@ pub enum QuorumSpec {
         phase1: Vec<Vec<String>>,
         phase2: Vec<Vec<String>>,
     },
+    /// Any `read` acceptors for phase 1 and any `write` for phase 2: Flexible in the words of
+    /// read-write quorum systems.
+    Threshold {
+        read: usize,
+        write: usize,
+    },
+    /// The acceptors in rows of `cols`, in order: phase 1 a full row, phase 2 one from each row.
+    Grid {
+        rows: usize,
+        cols: usize,
+    },
+    /// One weight per acceptor, in order; a quorum's weights reach `read` (phase 1) or `write`.
+    Weighted {
+        weights: Vec<u32>,
+        read: u32,
+        write: u32,
+    },
+}
+
+/// The largest weight a node may have in a weighted quorum system.
+pub const WEIGHT_MAX: u32 = 1_000_000;
+
+impl QuorumSpec {
+    /// The quorum system over `acceptors` acceptors, which `index_of` finds by name for
+    /// explicit lists. Errors name the field under `prefix` (`quorum.`).
+    pub fn compile(
+        &self,
+        acceptors: usize,
+        prefix: &str,
+        index_of: &dyn Fn(&str) -> Result<usize, String>,
+    ) -> Result<QuorumSystem, ScenarioError> {
+        let field = |name: &str| format!("{prefix}{name}");
+        let size = |name: &str, size: usize| {
+            if size == 0 || size > acceptors {
+                Err(error(
+                    field(name),
+                    format!("{size} is not between 1 and the number of acceptors ({acceptors})"),
+                ))
+            } else {
+                Ok(size)
+            }
+        };
+        Ok(match self {
+            QuorumSpec::Majority => QuorumSystem::Majority { acceptors },
+            QuorumSpec::Flexible { phase1, phase2 } => QuorumSystem::Flexible {
+                acceptors,
+                phase1: size("phase1", *phase1)?,
+                phase2: size("phase2", *phase2)?,
+            },
+            QuorumSpec::Threshold { read, write } => QuorumSystem::Flexible {
+                acceptors,
+                phase1: size("read", *read)?,
+                phase2: size("write", *write)?,
+            },
+            QuorumSpec::Explicit { phase1, phase2 } => {
+                let sets = |name: &str, lists: &Vec<Vec<String>>| {
+                    if lists.is_empty() {
+                        return Err(error(field(name), "lists no quorum"));
+                    }
+                    lists
+                        .iter()
+                        .enumerate()
+                        .map(|(i, list)| {
+                            let mut set: AcceptorSet = 0;
+                            if list.is_empty() {
+                                return Err(error(field(&format!("{name}[{i}]")), "is empty"));
+                            }
+                            for (j, node) in list.iter().enumerate() {
+                                let index = index_of(node)
+                                    .map_err(|m| error(field(&format!("{name}[{i}][{j}]")), m))?;
+                                set |= 1 << index;
+                            }
+                            Ok(set)
+                        })
+                        .collect::<Result<Vec<_>, _>>()
+                };
+                QuorumSystem::Explicit {
+                    acceptors,
+                    phase1: sets("phase1", phase1)?,
+                    phase2: sets("phase2", phase2)?,
+                }
+            }
+            QuorumSpec::Grid { rows, cols } => {
+                for (name, n) in [("rows", rows), ("cols", cols)] {
+                    if *n == 0 {
+                        return Err(error(field(name), "a grid needs at least one"));
+                    }
+                }
+                if rows * cols != acceptors {
+                    return Err(error(
+                        field("rows"),
+                        format!(
+                            "a grid of {rows} × {cols} has {} nodes, but there are {acceptors} acceptors",
+                            rows * cols
+                        ),
+                    ));
+                }
+                QuorumSystem::Grid {
+                    rows: *rows,
+                    cols: *cols,
+                }
+            }
+            QuorumSpec::Weighted {
+                weights,
+                read,
+                write,
+            } => {
+                if weights.len() != acceptors {
+                    return Err(error(
+                        field("weights"),
+                        format!(
+                            "lists {} weights, but there are {acceptors} acceptors",
+                            weights.len()
+                        ),
+                    ));
+                }
+                // Bounded so that no sum of weights can overflow.
+                if let Some(i) = weights.iter().position(|&w| w > WEIGHT_MAX) {
+                    return Err(error(
+                        field(&format!("weights[{i}]")),
+                        format!("must be at most {WEIGHT_MAX}"),
+                    ));
+                }
+                let total: u64 = weights.iter().map(|&w| w as u64).sum();
+                for (name, threshold) in [("read", read), ("write", write)] {
+                    if *threshold == 0 || *threshold as u64 > total {
+                        return Err(error(
+                            field(name),
+                            format!(
+                                "no set of nodes has weight {threshold}: it must be between 1 and \
+                                 the total weight, {total}"
+                            ),
+                        ));
+                    }
+                }
+                QuorumSystem::Weighted {
+                    weights: weights.clone(),
+                    phase1: *read,
+                    phase2: *write,
+                }
+            }
+        })
+    }
 }
 
 /// One intervention: at tick `at`, exactly one of the optional fields.
@@ -454,59 +598,13 @@ impl Scenario {
     }
 
     fn quorum_system(&self, config: &Config) -> Result<QuorumSystem, ScenarioError> {
-        let acceptors = config.acceptors.len();
-        Ok(match &self.quorum {
-            QuorumSpec::Majority => QuorumSystem::Majority { acceptors },
-            QuorumSpec::Flexible { phase1, phase2 } => {
-                for (name, size) in [("phase1", phase1), ("phase2", phase2)] {
-                    if *size == 0 || *size > acceptors {
-                        return Err(error(
-                            format!("quorum.{name}"),
-                            format!(
-                                "{size} is not between 1 and the number of acceptors ({acceptors})"
-                            ),
-                        ));
-                    }
-                }
-                QuorumSystem::Flexible {
-                    acceptors,
-                    phase1: *phase1,
-                    phase2: *phase2,
-                }
-            }
-            QuorumSpec::Explicit { phase1, phase2 } => {
-                let sets = |name: &str, lists: &Vec<Vec<String>>| {
-                    if lists.is_empty() {
-                        return Err(error(format!("quorum.{name}"), "lists no quorum"));
-                    }
-                    lists
-                        .iter()
-                        .enumerate()
-                        .map(|(i, list)| {
-                            let mut set: AcceptorSet = 0;
-                            if list.is_empty() {
-                                return Err(error(format!("quorum.{name}[{i}]"), "is empty"));
-                            }
-                            for (j, node) in list.iter().enumerate() {
-                                let field = format!("quorum.{name}[{i}][{j}]");
-                                let id = config.lookup(node).map_err(|m| error(&field, m))?;
-                                let index =
-                                    config.acceptor_index[id as usize].ok_or_else(|| {
-                                        error(&field, format!("{node} is not an acceptor"))
-                                    })?;
-                                set |= 1 << index;
-                            }
-                            Ok(set)
-                        })
-                        .collect::<Result<Vec<_>, _>>()
-                };
-                QuorumSystem::Explicit {
-                    acceptors,
-                    phase1: sets("phase1", phase1)?,
-                    phase2: sets("phase2", phase2)?,
-                }
-            }
-        })
+        self.quorum
+            .compile(config.acceptors.len(), "quorum.", &|node| {
+                let id = config.lookup(node)?;
+                config.acceptor_index[id as usize]
+                    .map(usize::from)
+                    .ok_or_else(|| format!("{node} is not an acceptor"))
+            })
     }
 
     fn resolve(

@@ -293,62 +293,111 @@ impl FromJson for Phase {
 
 impl FromJson for QuorumSpec {
     fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
+        const KINDS: [&str; 6] = [
+            "majority",
+            "flexible",
+            "explicit",
+            "threshold",
+            "grid",
+            "weighted",
+        ];
         let f = Fields::new(
             value,
             path,
             "struct QuorumSpec",
-            &["kind", "phase1", "phase2"],
+            &[
+                "kind", "phase1", "phase2", "read", "write", "rows", "cols", "weights",
+            ],
         )?;
         let kind = match f.value("kind") {
-            Some(kind) => variant(
-                kind,
-                &child(path, "kind"),
-                &["majority", "flexible", "explicit"],
-            )?,
+            Some(kind) => variant(kind, &child(path, "kind"), &KINDS)?,
             None => return Err(error(path, "missing field `kind`")),
         };
-        let phase = |name: &str| -> Result<Phase, ScenarioError> {
-            f.optional(name)?
-                .ok_or_else(|| error(path, format!("missing field `{name}`")))
+        // Each kind takes its own fields; explicit lists are `phase1` and `phase2`, or `read`
+        // and `write` in the words of read-write quorum systems.
+        let allowed: &[&str] = match KINDS[kind] {
+            "majority" => &["kind"],
+            "flexible" => &["kind", "phase1", "phase2"],
+            "explicit" => &["kind", "phase1", "phase2", "read", "write"],
+            "threshold" => &["kind", "read", "write"],
+            "grid" => &["kind", "rows", "cols"],
+            _ => &["kind", "weights", "read", "write"],
         };
+        if let Value::Object(entries) = value {
+            if let Some((key, _)) = entries
+                .iter()
+                .find(|(key, _)| !allowed.contains(&key.as_str()))
+            {
+                return Err(error(
+                    child(path, key),
+                    format!(
+                        "unknown field `{key}` for `{}` quorums, {}",
+                        KINDS[kind],
+                        one_of(allowed)
+                    ),
+                ));
+            }
+        }
         let mismatch = |name: &str, value: &str, expected: &str| {
             error(
                 child(path, name),
                 format!("invalid type: {value}, expected {expected}"),
             )
         };
-        let size = |name: &str| match phase(name)? {
-            Phase::Size(size) => Ok(size),
-            Phase::Sets(_) => Err(mismatch(name, "sequence", "a number of acceptors")),
+        // A phase's field, under either of its names (one of them only).
+        let phase = |names: &[&str]| -> Result<(String, Phase), ScenarioError> {
+            let given: Vec<&str> = names
+                .iter()
+                .copied()
+                .filter(|n| f.value(n).is_some())
+                .collect();
+            match given.as_slice() {
+                [one] => Ok((
+                    one.to_string(),
+                    f.optional(one)?
+                        .ok_or_else(|| error(path, format!("missing field `{one}`")))?,
+                )),
+                [] => Err(error(path, format!("missing field `{}`", names[0]))),
+                [a, b, ..] => Err(error(
+                    child(path, b),
+                    format!("`{a}` and `{b}` are two names for one field: give one"),
+                )),
+            }
         };
-        let sets = |name: &str| match phase(name)? {
-            Phase::Sets(sets) => Ok(sets),
-            Phase::Size(size) => Err(mismatch(
-                name,
+        let size = |name: &str| match phase(&[name])? {
+            (_, Phase::Size(size)) => Ok(size),
+            (_, Phase::Sets(_)) => Err(mismatch(name, "sequence", "a number of acceptors")),
+        };
+        let sets = |names: &[&str]| match phase(names)? {
+            (_, Phase::Sets(sets)) => Ok(sets),
+            (name, Phase::Size(size)) => Err(mismatch(
+                &name,
                 &format!("integer `{size}`"),
                 "a list of quorums",
             )),
         };
-        Ok(match kind {
-            0 => {
-                // A majority has no sizes: naming one is a mistake worth reporting.
-                for name in ["phase1", "phase2"] {
-                    if f.optional::<Phase>(name)?.is_some() {
-                        return Err(error(
-                            child(path, name),
-                            format!("unknown field `{name}`, expected `kind`"),
-                        ));
-                    }
-                }
-                QuorumSpec::Majority
-            }
-            1 => QuorumSpec::Flexible {
+        Ok(match KINDS[kind] {
+            "majority" => QuorumSpec::Majority,
+            "flexible" => QuorumSpec::Flexible {
                 phase1: size("phase1")?,
                 phase2: size("phase2")?,
             },
-            _ => QuorumSpec::Explicit {
-                phase1: sets("phase1")?,
-                phase2: sets("phase2")?,
+            "explicit" => QuorumSpec::Explicit {
+                phase1: sets(&["phase1", "read"])?,
+                phase2: sets(&["phase2", "write"])?,
+            },
+            "threshold" => QuorumSpec::Threshold {
+                read: size("read")?,
+                write: size("write")?,
+            },
+            "grid" => QuorumSpec::Grid {
+                rows: f.required("rows")?,
+                cols: f.required("cols")?,
+            },
+            _ => QuorumSpec::Weighted {
+                weights: f.required("weights")?,
+                read: f.required("read")?,
+                write: f.required("write")?,
             },
         })
     }
@@ -497,4 +546,44 @@ pub(crate) fn path_at(text: &str, offset: usize) -> String {
         }
     }
     path
+}
+
+/// A quorum system as the quorum lens reads it (`paxoscope quorum`, the Quorums tab): a
+/// scenario's `quorum` object, plus `nodes` (how many; a grid and weighted votes say it
+/// themselves) and optionally `names`.
+pub struct LensSpec {
+    pub quorum: QuorumSpec,
+    pub nodes: Option<usize>,
+    pub names: Option<Vec<String>>,
+    /// Explicit lists were written as `read` and `write` rather than `phase1` and `phase2`, so
+    /// that errors can name them as written.
+    pub read_write_lists: bool,
+}
+
+impl LensSpec {
+    pub fn from_json(text: &str) -> Result<LensSpec, ScenarioError> {
+        let value = json::parse(text).map_err(|e| {
+            error(
+                path_at(text, e.offset),
+                format!("this is not valid JSON ({})", e.message),
+            )
+        })?;
+        let Value::Object(entries) = value else {
+            return Err(invalid_type("", &value, "a quorum system object"));
+        };
+        let (own, rest): (Vec<_>, Vec<_>) = entries
+            .into_iter()
+            .partition(|(key, _)| key == "nodes" || key == "names");
+        let own = Value::Object(own);
+        let f = Fields::new(&own, "", "a quorum system object", &["nodes", "names"])?;
+        let read_write_lists = rest.iter().any(|(key, value)| {
+            (key == "read" || key == "write") && matches!(value, Value::Array(_))
+        });
+        Ok(LensSpec {
+            nodes: f.optional("nodes")?,
+            names: f.optional("names")?,
+            quorum: QuorumSpec::read(&Value::Object(rest), "")?,
+            read_write_lists,
+        })
+    }
 }

@@ -112,6 +112,26 @@ impl ToJson for QuorumSpec {
                 field(out, "phase1", phase1);
                 field(out, "phase2", phase2);
             }
+            QuorumSpec::Threshold { read, write } => {
+                field(out, "kind", "threshold");
+                field(out, "read", read);
+                field(out, "write", write);
+            }
+            QuorumSpec::Grid { rows, cols } => {
+                field(out, "kind", "grid");
+                field(out, "rows", rows);
+                field(out, "cols", cols);
+            }
+            QuorumSpec::Weighted {
+                weights,
+                read,
+                write,
+            } => {
+                field(out, "kind", "weighted");
+                field(out, "weights", weights);
+                field(out, "read", read);
+                field(out, "write", write);
+            }
         }
         close(out, '}');
     }

@@ -275,15 +275,16 @@ pub struct MonteCarlo {
 #[cfg(feature = "explorer")]
 #[wasm_bindgen]
 impl MonteCarlo {
-    /// `failure` is `start` or `uniform`; `acceptors`, when not 0, resizes the cluster (see
-    /// `Estimator::resized`). Every bad argument is an error naming it.
+    /// `failure` is `start` or `uniform`; `acceptors`, as the person typed it, resizes the
+    /// cluster unless empty (see `Estimator::resized`). Every bad argument is an error naming
+    /// it.
     #[wasm_bindgen(constructor)]
     pub fn new(
         json: &str,
         runs: f64,
         p: f64,
         failure: &str,
-        acceptors: u32,
+        acceptors: &str,
     ) -> Result<MonteCarlo, JsError> {
         use crate::montecarlo::{Estimator, Failure, Spec};
         let failure = Failure::from_name(failure).ok_or_else(|| {
@@ -301,8 +302,14 @@ impl MonteCarlo {
         let spec = Spec { runs, p, failure };
         spec.check().map_err(|e| JsError::new(&e))?;
         let mut scenario = Scenario::from_json(json).map_err(error)?;
-        if acceptors > 0 {
-            scenario = Estimator::resized(&scenario, acceptors as usize).map_err(error)?;
+        if !acceptors.is_empty() {
+            let size = acceptors.parse().map_err(|_| {
+                JsError::new(&format!(
+                    "sizes: {acceptors:?} is not a whole number of acceptors"
+                ))
+            })?;
+            scenario = Estimator::resized(&scenario, size)
+                .map_err(|e| JsError::new(&format!("with {acceptors} acceptors, {e}")))?;
         }
         let estimator = Estimator::for_scenario(&scenario, spec).map_err(error)?;
         Ok(MonteCarlo {
@@ -348,4 +355,64 @@ impl MonteCarlo {
             .scenario_for_run(&self.scenario, run.max(0.0) as u64)
             .to_json()
     }
+}
+
+/// The Quorums tab's form (see `play/lens.rs`), for its worker.
+#[cfg(feature = "explorer")]
+#[wasm_bindgen(js_name = quorumForm)]
+pub fn quorum_form() -> JsValue {
+    json_parse(crate::play::lens::LENS_FORM)
+}
+
+/// The exact analysis of a quorum system (SYSTEM.json, as `paxoscope quorum` reads it) under
+/// `options_json` (`{"p", "read_fraction", "curve"}`), as JSON text: what the CLI prints, plus
+/// the curves when asked. Bad input is an error naming the field.
+#[cfg(feature = "explorer")]
+#[wasm_bindgen(js_name = analyzeQuorums)]
+pub fn analyze_quorums(system_json: &str, options_json: &str) -> Result<String, JsError> {
+    use crate::json::{parse, Value};
+    use crate::play::lens::{LensOptions, LensSystem};
+    use crate::play::report::analyse;
+    let lens = LensSystem::from_json(system_json).map_err(error)?;
+    let options = parse(options_json).map_err(|e| JsError::new(e.message))?;
+    let Value::Object(entries) = &options else {
+        return Err(JsError::new("options: must be an object"));
+    };
+    let number = |name: &str, default: f64| -> Result<f64, JsError> {
+        match entries.iter().find(|(k, _)| k == name).map(|(_, v)| v) {
+            None => Ok(default),
+            Some(Value::Number(text)) => Ok(crate::json::parse_f64(text)),
+            Some(_) => Err(JsError::new(&format!("{name}: must be a number"))),
+        }
+    };
+    let curve = entries
+        .iter()
+        .any(|(k, v)| k == "curve" && *v == Value::Bool(true));
+    let options = LensOptions::new(
+        lens.names.len(),
+        vec![number("p", 0.1)?],
+        number("read_fraction", 0.5)?,
+        None,
+        curve,
+    )
+    .map_err(error)?;
+    Ok(analyse(&lens, &options).map_err(error)?.to_json_text())
+}
+
+/// The quorum system of a scenario, as the lens's JSON over the run's acceptors.
+#[cfg(feature = "explorer")]
+#[wasm_bindgen(js_name = quorumOfScenario)]
+pub fn quorum_of_scenario(scenario_json: &str) -> Result<String, JsError> {
+    let scenario = Scenario::from_json(scenario_json).map_err(error)?;
+    let lens = crate::play::lens::LensSystem::of_scenario(&scenario).map_err(error)?;
+    Ok(lens.to_json_text())
+}
+
+/// The scenario with a lens system as its quorum ("Use in the run"), as JSON text.
+#[cfg(feature = "explorer")]
+#[wasm_bindgen(js_name = scenarioWithQuorum)]
+pub fn scenario_with_quorum(scenario_json: &str, system_json: &str) -> Result<String, JsError> {
+    let scenario = Scenario::from_json(scenario_json).map_err(error)?;
+    let lens = crate::play::lens::LensSystem::from_json(system_json).map_err(error)?;
+    Ok(lens.into_scenario(&scenario).map_err(error)?.to_json())
 }

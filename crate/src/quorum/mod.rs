@@ -1,5 +1,6 @@
 //! Quorum systems: which sets of acceptors are enough for phase 1 (Prepare/Promise) and for
-//! phase 2 (Accept/Accepted).
+//! phase 2 (Accept/Accepted). In the words of read-write quorum systems, which the quorum lens
+//! uses (`analysis.rs`, `lens.rs`), phase 1 plays the reads and phase 2 the writes.
 //!
 //! Paxos is safe exactly when every phase-1 quorum intersects every phase-2 quorum (Howard,
 //! Malkhi and Spiegelman, "Flexible Paxos", 2016): the proposer of a higher ballot then always
@@ -9,6 +10,10 @@
 //! [`QuorumSystem::check_intersection`] reports it.
 
 use serde::Serialize;
+
+pub mod analysis;
+#[cfg(feature = "lens")]
+pub mod load;
 
 /// A set of acceptors, as a bit mask over acceptor indices (bit `i` is the `i`-th acceptor).
 pub type AcceptorSet = u32;
@@ -30,6 +35,15 @@ pub enum QuorumSystem {
         phase1: Vec<AcceptorSet>,
         phase2: Vec<AcceptorSet>,
     },
+    /// Acceptors in `rows` rows of `cols`, row by row: a phase-1 quorum is a full row, a
+    /// phase-2 quorum one acceptor from every row (so every phase-2 quorum meets every row).
+    Grid { rows: usize, cols: usize },
+    /// A set is a quorum of a phase when its acceptors' weights add up to the phase's threshold.
+    Weighted {
+        weights: Vec<u32>,
+        phase1: u32,
+        phase2: u32,
+    },
 }
 
 /// Why a quorum system is unsafe: a phase-1 quorum and a phase-2 quorum that share no acceptor.
@@ -45,6 +59,8 @@ impl QuorumSystem {
             QuorumSystem::Majority { acceptors }
             | QuorumSystem::Flexible { acceptors, .. }
             | QuorumSystem::Explicit { acceptors, .. } => *acceptors,
+            QuorumSystem::Grid { rows, cols } => rows * cols,
+            QuorumSystem::Weighted { weights, .. } => weights.len(),
         }
     }
 
@@ -53,6 +69,12 @@ impl QuorumSystem {
             QuorumSystem::Majority { acceptors } => set.count_ones() as usize * 2 > *acceptors,
             QuorumSystem::Flexible { phase1, .. } => set.count_ones() as usize >= *phase1,
             QuorumSystem::Explicit { phase1, .. } => phase1.iter().any(|q| set & q == *q),
+            QuorumSystem::Grid { rows, cols } => {
+                (0..*rows).any(|row| set & row_mask(*cols, row) == row_mask(*cols, row))
+            }
+            QuorumSystem::Weighted {
+                weights, phase1, ..
+            } => weight(weights, set) >= *phase1,
         }
     }
 
@@ -61,6 +83,12 @@ impl QuorumSystem {
             QuorumSystem::Majority { acceptors } => set.count_ones() as usize * 2 > *acceptors,
             QuorumSystem::Flexible { phase2, .. } => set.count_ones() as usize >= *phase2,
             QuorumSystem::Explicit { phase2, .. } => phase2.iter().any(|q| set & q == *q),
+            QuorumSystem::Grid { rows, cols } => {
+                (0..*rows).all(|row| set & row_mask(*cols, row) != 0)
+            }
+            QuorumSystem::Weighted {
+                weights, phase2, ..
+            } => weight(weights, set) >= *phase2,
         }
     }
 
@@ -81,6 +109,39 @@ impl QuorumSystem {
                     .map(|q| (q & !set).count_ones() as usize)
                     .min()
                     .unwrap_or(0)
+            }
+            QuorumSystem::Grid { rows, cols } => {
+                let row = |r| row_mask(*cols, r);
+                if phase == 1 {
+                    (0..*rows)
+                        .map(|r| (row(r) & !set).count_ones() as usize)
+                        .min()
+                        .unwrap_or(0)
+                } else {
+                    (0..*rows).filter(|&r| set & row(r) == 0).count()
+                }
+            }
+            QuorumSystem::Weighted {
+                weights,
+                phase1,
+                phase2,
+            } => {
+                // The heaviest acceptors not yet in `set` first: no fewer can make up the rest.
+                // Picked one at a time rather than sorted: at most 16, and no sort code in
+                // the page's wasm.
+                let threshold = if phase == 1 { *phase1 } else { *phase2 };
+                let (mut have, mut rest, mut added) = (weight(weights, set), !set, 0);
+                while have < threshold {
+                    let Some(heaviest) =
+                        members_of(weights.len(), rest).max_by_key(|&i| weights[i])
+                    else {
+                        break;
+                    };
+                    have += weights[heaviest];
+                    rest &= !(1 << heaviest);
+                    added += 1;
+                }
+                added
             }
         }
     }
@@ -103,6 +164,17 @@ impl QuorumSystem {
                 phase1.len(),
                 phase2.len()
             ),
+            QuorumSystem::Grid { rows, cols } => {
+                format!("grid ({rows} rows of {cols}: phase 1 a row, phase 2 one from each row)")
+            }
+            QuorumSystem::Weighted {
+                weights,
+                phase1,
+                phase2,
+            } => format!(
+                "weighted (phase 1: weight {phase1}, phase 2: weight {phase2} of {})",
+                weights.iter().sum::<u32>()
+            ),
         }
     }
 
@@ -117,6 +189,8 @@ impl QuorumSystem {
                 .map(|q| q.count_ones() as usize)
                 .min()
                 .unwrap_or(0),
+            QuorumSystem::Grid { rows, .. } => *rows,
+            QuorumSystem::Weighted { .. } => self.missing(2, 0),
         }
     }
 
@@ -149,21 +223,55 @@ impl QuorumSystem {
                     })
                 }
             }
-            QuorumSystem::Explicit { phase1, phase2, .. } => {
-                for q1 in phase1 {
-                    for q2 in phase2 {
-                        if q1 & q2 == 0 {
-                            return Err(QuorumGap {
-                                phase1: *q1,
-                                phase2: *q2,
-                            });
-                        }
-                    }
+            QuorumSystem::Explicit { phase1, phase2, .. } => disjoint_pair(phase1, phase2),
+            // Every phase-2 quorum has an acceptor in every row.
+            QuorumSystem::Grid { .. } => Ok(()),
+            // A phase-1 quorum whose complement is a phase-2 quorum; the smallest, to read.
+            QuorumSystem::Weighted { .. } => {
+                let all = analysis::everyone(self.acceptors());
+                match (0..=all)
+                    .filter(|&q| self.is_phase1_quorum(q) && self.is_phase2_quorum(all & !q))
+                    .min_by_key(|q| q.count_ones())
+                {
+                    None => Ok(()),
+                    Some(q) => Err(QuorumGap {
+                        phase1: q,
+                        phase2: all & !q,
+                    }),
                 }
-                Ok(())
             }
         }
     }
+}
+
+/// The first phase-1 and phase-2 quorum in the lists that share no acceptor, if any.
+fn disjoint_pair(phase1: &[AcceptorSet], phase2: &[AcceptorSet]) -> Result<(), QuorumGap> {
+    for q1 in phase1 {
+        for q2 in phase2 {
+            if q1 & q2 == 0 {
+                return Err(QuorumGap {
+                    phase1: *q1,
+                    phase2: *q2,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The acceptors of row `row` of a grid with `cols` columns.
+fn row_mask(cols: usize, row: usize) -> AcceptorSet {
+    ((1u32 << cols) - 1) << (row * cols)
+}
+
+/// The total weight of the acceptors in `set`.
+fn weight(weights: &[u32], set: AcceptorSet) -> u32 {
+    members_of(weights.len(), set).map(|i| weights[i]).sum()
+}
+
+/// The indices below `n` in `set`.
+fn members_of(n: usize, set: AcceptorSet) -> impl Iterator<Item = usize> {
+    (0..n).filter(move |i| set & (1 << i) != 0)
 }
 
 /// The acceptor indices in a set, in order.
