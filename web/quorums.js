@@ -143,7 +143,11 @@ export class QuorumLens {
     const kinds = this.schema.kinds;
     const kind = kinds.find((k) => k.kind === system.kind) ?? kinds[0];
     const select = h('select', { name: 'kind', id: 'lens-kind' }, kinds.map((k) => h('option', { value: k.kind, selected: k === kind }, k.label)));
-    select.addEventListener('change', () => this.showForm({ kind: select.value, nodes: this.readForm().nodes }));
+    select.addEventListener('change', () => {
+      // A new kind keeps the number of nodes, and their names while it does.
+      const current = this.readForm();
+      this.showForm({ kind: select.value, nodes: current.nodes ?? current.names?.length, names: current.names });
+    });
     const fields = kind.fields.map((field) => this.field(field, system[field.name]));
     const options = this.schema.options.map((field) => this.field(field, this.options?.[field.name] ?? field.value));
     // The core checks the fields and names the bad one; the browser's own checks would stop

@@ -179,3 +179,26 @@ test('the tab fits a phone', async () => {
   assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
   await page.close();
 });
+
+test('the grid library entry: switching to a majority in the tab and using it in the run chooses a value', async () => {
+  const before = env.problems.length;
+  const page = await env.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(env.url);
+  await page.waitForSelector('body[data-ready=true]');
+  await page.getByRole('tab', { name: 'Library' }).click();
+  await page.locator('[data-scenario="majority-vs-grid"]').click();
+  // The entry opens the Quorums tab on the run's grid.
+  await page.locator('#lens-facts').waitFor({ timeout: 30000 });
+  assert.equal(await page.locator('#lens-kind').inputValue(), 'grid');
+  assert.match(await page.locator('#lens-facts').textContent(), /Load 0\.3333/);
+  await page.locator('#lens-kind').selectOption('majority');
+  assert.equal(await page.locator('#lens-nodes').inputValue(), '9');
+  await page.locator('#lens-analyse').click();
+  await page.locator('#lens-facts', { hasText: 'Load 0.5556' }).waitFor();
+  await page.locator('#lens-use').click();
+  await page.locator('#lens-used').waitFor();
+  await page.locator('#scrubber').fill('300');
+  assert.equal(await page.locator('[data-chosen]').getAttribute('data-chosen'), 'A');
+  assert.deepEqual(env.problems.slice(before), []);
+  await page.close();
+});
