@@ -216,12 +216,14 @@ impl QuorumSpec {
                         return Err(error(field(name), "a grid needs at least one"));
                     }
                 }
-                if rows * cols != acceptors {
+                // Checked, because a mangled link can carry any size.
+                let nodes = rows.checked_mul(*cols);
+                if nodes != Some(acceptors) {
+                    let nodes = nodes.map_or_else(|| "too many".to_string(), |n| n.to_string());
                     return Err(error(
                         field("rows"),
                         format!(
-                            "a grid of {rows} × {cols} has {} nodes, but there are {acceptors} acceptors",
-                            rows * cols
+                            "a grid of {rows} × {cols} has {nodes} nodes, but there are {acceptors} acceptors"
                         ),
                     ));
                 }
