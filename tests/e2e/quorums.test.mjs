@@ -107,6 +107,28 @@ test('explicit quorums are clicked together on the ring, by mouse and by keyboar
   await page.close();
 });
 
+test('a crash in the run keeps the system the person is editing; From the run brings the run\'s back', async () => {
+  const page = await openLens();
+  await analyse(page, 'threshold', { nodes: 5, read: 2, write: 4 });
+  const edited = await facts(page);
+  // The crash changes the run's scenario (a new intervention) but not its quorum system.
+  await page.locator('[data-node=a1]').click();
+  await page.getByRole('button', { name: 'Crash (c)' }).click();
+  assert.equal(await page.locator('[data-node=a1]').getAttribute('data-crashed'), 'true');
+  await page.getByRole('tab', { name: 'Quorums' }).click();
+  await page.locator('#lens-facts').waitFor();
+  assert.equal(await page.locator('#lens-kind').inputValue(), 'threshold');
+  for (const [name, value] of Object.entries({ nodes: 5, read: 2, write: 4 })) {
+    assert.equal(await page.locator(`#lens-${name}`).inputValue(), String(value));
+  }
+  assert.equal(await facts(page), edited);
+  await page.getByRole('button', { name: 'From the run' }).click();
+  await page.waitForFunction(() => document.querySelector('#lens-kind')?.value === 'majority');
+  await page.locator('#lens-facts').waitFor();
+  assert.match(await facts(page), /any 1 node can fail/i);
+  await page.close();
+});
+
 test('Use in the run applies the system to the run, from tick 0', async () => {
   const page = await openLens();
   await analyse(page, 'flexible', { nodes: 3, phase1: 3, phase2: 1 });
