@@ -24,10 +24,11 @@ wasm-pack --log-level warn build crate --mode no-install --target web --release 
 rm -rf dist && mkdir -p dist/web/pkg
 cp index.html dist/ && cp -r scenarios dist/
 esbuild() { command esbuild --log-level=warning --minify "$@"; }
-esbuild web/main.js web/search-worker.js web/lens-worker.js web/montecarlo-worker.js --bundle --splitting --format=esm --target=es2022 \
+esbuild web/main.js web/search-worker.js web/lens-worker.js web/montecarlo-worker.js web/history-worker.js --bundle --splitting --format=esm --target=es2022 \
   --external:./pkg/paxoscope-explorer.js --outdir=dist/web
 esbuild web/style.css --outfile=dist/web/style.css
 esbuild web/quorums.css --outfile=dist/web/quorums.css
+esbuild web/history.css --outfile=dist/web/history.css
 esbuild web/pkg/paxoscope-explorer.js --format=esm --outdir=dist/web/pkg
 cp web/pkg/*.wasm dist/web/pkg/
 say "built web/pkg and dist/ in $((SECONDS - started)) s ($(du -k web/pkg/paxoscope_bg.wasm | cut -f1) KB wasm for the page, $(du -k web/pkg/paxoscope-explorer_bg.wasm | cut -f1) KB for the explorer)"

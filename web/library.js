@@ -1,10 +1,25 @@
 // The scenario library and its guided tours. `scenarios/library.json` lists each scenario with
 // a title, a summary, the outcome it must reach (checked by the tests) and tour steps: at each
 // step's tick the run pauses and the step's text explains what just happened. An entry may name
-// a `panel` to open with it, and a `montecarlo` estimate for the Quorums tab to start.
+// a `panel` to open with it, and a `montecarlo` estimate for the Quorums tab to start. Its
+// `histories` are client histories the History tab opens, with tours of their own.
 import { h, replace } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
+
+/** A library file's text, or an error saying why not. */
+async function fileText(file) {
+  const response = await fetch(`scenarios/${file}`);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.text();
+}
+
+/** The entries as buttons, each marked with `attribute` = its id. */
+function list(entries, attribute, open) {
+  return h('ul', { class: 'library-list' }, entries.map((entry) => h('li', {},
+    h('button', { type: 'button', [attribute]: entry.id, onclick: () => open(entry) },
+      h('strong', {}, entry.title), h('span', { class: 'summary' }, entry.summary)))));
+}
 
 export class Library {
   constructor({ app, load, seekTo, play }) {
@@ -18,7 +33,9 @@ export class Library {
     try {
       const response = await fetch('scenarios/library.json');
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      this.entries = (await response.json()).scenarios;
+      const library = await response.json();
+      this.entries = library.scenarios;
+      this.histories = library.histories ?? [];
     } catch (error) {
       this.error = `The scenario library could not be loaded (${error.message}).`;
     }
@@ -36,9 +53,23 @@ export class Library {
     replace(panel,
       h('h2', {}, 'Guided scenarios'),
       h('p', { class: 'hint' }, 'Each one tells a short story and pauses at the moments that matter.'),
-      h('ul', { class: 'library-list' }, this.entries.map((entry) => h('li', {},
-        h('button', { type: 'button', 'data-scenario': entry.id, onclick: () => this.open(entry.id) },
-          h('strong', {}, entry.title), h('span', { class: 'summary' }, entry.summary))))));
+      list(this.entries, 'data-scenario', (entry) => this.open(entry.id)),
+      this.histories.length ? h('h2', {}, 'Client histories') : null,
+      this.histories.length ? list(this.histories, 'data-history', (entry) => this.openHistory(entry)) : null);
+  }
+
+  /** Opens a library history in the History tab, with its tour there. */
+  async openHistory(entry) {
+    const button = document.querySelector(`[data-history="${entry.id}"]`);
+    let text;
+    try {
+      text = await fileText(entry.file);
+    } catch (error) {
+      button?.after(h('p', { class: 'warning', role: 'alert' }, `${entry.title} could not be loaded (${error.message}).`));
+      return;
+    }
+    this.app.historyRequest = { text, entry };
+    $('tab-history').click();
   }
 
   /** Loads library scenario `id` and starts its tour. */
@@ -48,9 +79,7 @@ export class Library {
     if (!entry) return false;
     let text;
     try {
-      const response = await fetch(`scenarios/${entry.file}`);
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      text = await response.text();
+      text = await fileText(entry.file);
     } catch (error) {
       $('tour').hidden = false;
       replace($('tour'), h('p', { class: 'warning' }, `${entry.title} could not be loaded (${error.message}).`));

@@ -87,6 +87,7 @@ const setup = onDemand(() => import('./setup.js'),
   ({ Setup }) => new Setup({ app, panels, load: (text, options) => load(text, options), showError: (message) => showError(message) }));
 const lens = onDemand(() => import('./quorums.js'),
   ({ QuorumLens }) => new QuorumLens({ app, load: (text, options) => load(text, options) }));
+const historyTab = onDemand(() => import('./history.js'), ({ HistoryPanel }) => new HistoryPanel({ app }));
 const links = onDemand(() => import('./link.js'), (module) => module);
 const panels = new Panels({
   app,
@@ -98,6 +99,7 @@ const panels = new Panels({
     'panel-setup': lazyPanel('panel-setup', 'The Setup panel', setup, (panel) => panel.render()),
     'panel-share': lazyPanel('panel-share', 'The Share panel', share, (panel) => panel.render()),
     'panel-quorums': lazyPanel('panel-quorums', 'The Quorums tab', lens, (panel) => panel.render()),
+    'panel-history': lazyPanel('panel-history', 'The History tab', historyTab, (panel) => panel.render()),
     'panel-library': lazyPanel('panel-library', 'The scenario library', loadLibrary, (panel) => panel.render()),
   },
 });

@@ -1,5 +1,5 @@
 // The side panels: the selected node's state and actions and the event log; `extras` draws the
-// others (network.js, setup.js, quorums.js, library.js, share.js), which the page loads when their tab is
+// others (network.js, setup.js, quorums.js, history.js, library.js, share.js), which the page loads when their tab is
 // first opened. Each panel is redrawn only
 // when what it shows changed, and keeps keyboard focus across redraws.
 import { h, replace } from './dom.js';

@@ -7,49 +7,13 @@
 // on first use.
 import { h, s, replace } from './dom.js';
 import { lineChart, label } from './chart.js';
+import { Channel } from './channel.js';
 
 const $ = (id) => document.getElementById(id);
 const RING = 200;
 
 // The tab's styles come with it, so that the page's first load does not fetch them.
 document.head.append(h('link', { rel: 'stylesheet', href: new URL('./quorums.css', import.meta.url).href }));
-
-/** A worker that answers { id, kind, … } requests with promises; `onProgress` gets progress
- *  messages. `stop()` terminates it, failing what is pending. */
-class Channel {
-  constructor(url, onProgress = () => {}) {
-    this.worker = new Worker(url, { type: 'module' });
-    this.pending = new Map();
-    this.next = 1;
-    this.worker.onmessage = ({ data }) => {
-      const waiting = this.pending.get(data.id);
-      if (!waiting) return;
-      if ('progress' in data) return onProgress(data);
-      this.pending.delete(data.id);
-      if (data.ok) waiting.resolve(data.result);
-      else waiting.reject(new Error(data.error));
-    };
-    this.worker.onerror = (event) => this.fail(new Error(event.message || 'the worker could not start'));
-  }
-
-  call(kind, payload = {}) {
-    const id = this.next++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...payload, id, kind });
-    });
-  }
-
-  fail(error) {
-    for (const { reject } of this.pending.values()) reject(error);
-    this.pending.clear();
-  }
-
-  stop() {
-    this.worker.terminate();
-    this.fail(new Error('stopped'));
-  }
-}
 
 export class QuorumLens {
   constructor({ app, load }) {

@@ -1,6 +1,6 @@
 // A worker's side of the page's requests: { id, kind, … } in, { id, ok, result } or
-// { id, ok: false, error } out, once the core's wasm has loaded. Used by the Quorums tab's
-// workers; progress messages are the jobs' own.
+// { id, ok: false, error } out, once the core's wasm has loaded. Used by the workers of
+// the Quorums and History tabs; progress messages are the jobs' own.
 
 /** Answers each message with `jobs[kind](message)`, after `ready`. */
 export function serveJobs(ready, jobs) {

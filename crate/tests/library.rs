@@ -16,6 +16,38 @@ use std::path::PathBuf;
 struct Library {
     version: u32,
     scenarios: Vec<Entry>,
+    /// Client histories the History tab opens, each with its own tour.
+    #[serde(default)]
+    histories: Vec<HistoryEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HistoryEntry {
+    id: String,
+    title: String,
+    summary: String,
+    /// A history file under `scenarios/histories/`.
+    file: String,
+    expect: HistoryExpect,
+    tour: Vec<HistoryStep>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HistoryExpect {
+    linearizable: bool,
+    /// The operation the checker cannot place, as an index into the file's `ops`.
+    #[serde(default)]
+    failing: Option<usize>,
+}
+
+/// A step of a history's tour: its text, and the operations it marks.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HistoryStep {
+    ops: Vec<usize>,
+    text: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -299,5 +331,74 @@ fn entries_open_tabs_that_exist_and_estimates_that_run() {
             estimator.run(50);
             assert_eq!(estimator.estimate(4).runs, 50);
         }
+    }
+}
+
+/// Every history entry's file is a history whose verdict, and whose operation that cannot be
+/// placed, are the ones its tour explains; its tour marks operations that exist, and every
+/// file in `scenarios/histories/` is listed.
+#[test]
+fn history_entries_get_their_verdicts_and_mark_real_operations() {
+    use paxoscope::check::history::History;
+    use paxoscope::check::linearizability::{check, Verdict, STEPS_MAX_DEFAULT};
+    let library = library();
+    assert!(!library.histories.is_empty(), "the library has no history");
+    let mut listed = BTreeSet::new();
+    for entry in &library.histories {
+        assert!(
+            listed.insert(entry.file.clone()),
+            "duplicate file {}",
+            entry.file
+        );
+        assert!(!entry.title.trim().is_empty() && !entry.summary.trim().is_empty());
+        assert!(
+            !library.scenarios.iter().any(|s| s.id == entry.id),
+            "{}: an id a scenario has",
+            entry.id
+        );
+        let path = scenarios_folder().join(&entry.file);
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: cannot read {}: {e}", entry.id, path.display()));
+        let history = History::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", entry.id));
+        assert_eq!(
+            history.expected,
+            Some(entry.expect.linearizable),
+            "{}: the file's expected",
+            entry.id
+        );
+        let report = check(&history, STEPS_MAX_DEFAULT);
+        match (&report.verdict, entry.expect.linearizable) {
+            (Verdict::Linearizable { .. }, true) => assert_eq!(entry.expect.failing, None),
+            (Verdict::NotLinearizable(violation), false) => {
+                assert_eq!(
+                    Some(violation.op),
+                    entry.expect.failing,
+                    "{}: the failing op",
+                    entry.id
+                )
+            }
+            (verdict, _) => panic!("{}: the checker says {verdict:?}", entry.id),
+        }
+        assert!(
+            TOUR_STEPS.contains(&entry.tour.len()),
+            "{}: tour length",
+            entry.id
+        );
+        for step in &entry.tour {
+            assert!(!step.text.trim().is_empty(), "{}: an empty step", entry.id);
+            for &op in &step.ops {
+                assert!(
+                    op < history.ops.len(),
+                    "{}: a step marks op {op}, which is not there",
+                    entry.id
+                );
+            }
+        }
+    }
+    for item in
+        std::fs::read_dir(scenarios_folder().join("histories")).expect("scenarios/histories/")
+    {
+        let name = format!("histories/{}", item.unwrap().file_name().to_string_lossy());
+        assert!(listed.contains(&name), "{name} is in no library entry");
     }
 }

@@ -24,7 +24,7 @@ pub enum Model {
 }
 
 impl Model {
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Model::Register => "register",
             Model::Kv => "kv",

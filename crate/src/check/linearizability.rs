@@ -703,7 +703,7 @@ fn explain(history: &History, op: usize) -> Violation {
 }
 
 /// `get(x)`, `write(1)`, `cas(x, "a", "b")`, `read`.
-fn call_text(history: &History, op: &Operation) -> String {
+pub fn call_text(history: &History, op: &Operation) -> String {
     let name = history.model.operation_name(&op.action);
     let mut arguments: Vec<String> = op.key.iter().cloned().collect();
     match &op.action {

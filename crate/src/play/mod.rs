@@ -21,6 +21,7 @@ use serde::Serialize;
 use std::num::NonZeroU64;
 use std::sync::Arc;
 
+pub mod history;
 pub mod lens;
 #[cfg(feature = "lens")]
 pub mod report;

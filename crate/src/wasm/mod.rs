@@ -416,3 +416,20 @@ pub fn scenario_with_quorum(scenario_json: &str, system_json: &str) -> Result<St
     let lens = crate::play::lens::LensSystem::from_json(system_json).map_err(error)?;
     Ok(lens.into_scenario(&scenario).map_err(error)?.to_json())
 }
+
+/// A client history file checked for linearizability and laid out for the History tab (see
+/// `play/history.rs`), as JSON text; at most `steps_max` steps of search (the default when 0).
+/// A malformed history is an error naming the field.
+#[cfg(feature = "explorer")]
+#[wasm_bindgen(js_name = viewHistory)]
+pub fn view_history(text: &str, steps_max: f64) -> Result<String, JsError> {
+    use crate::check::linearizability::STEPS_MAX_DEFAULT;
+    let steps_max = if steps_max >= 1.0 {
+        steps_max as u64
+    } else {
+        STEPS_MAX_DEFAULT
+    };
+    let view = crate::play::history::view_history(text, steps_max)
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(view.to_json_text())
+}
