@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # npm run bench: the native benchmarks, the simulation in wasm against native, then the page's
 # own costs in Chromium (weight, first frame, frame time with 300+ messages in flight, CPU while
-# paused), and the Monte Carlo estimate in the Quorums tab's worker.
+# paused), the Monte Carlo estimate in the Quorums tab's worker, and the linearizability
+# checker natively and in the History tab's worker.
 source "$(dirname "$0")/lib.sh"
 bash scripts/setup.sh --browser
 bash scripts/build.sh
 cargo bench -p paxoscope --bench simulation
+cargo bench -p paxoscope --bench linearizability
 node scripts/bench-wasm.mjs
 node scripts/bench-page.mjs
 node scripts/bench-montecarlo.mjs
+node scripts/bench-history.mjs
