@@ -1,6 +1,7 @@
 // The space-time (Lamport) diagram: one lane per node, time running left to right, an arrow per
 // message from its send to its delivery (or a red cross where it was lost). It shows a window of
-// ticks ending just after the time cursor, drawn from the log entries the core produced.
+// ticks, drawn from the log entries the core produced: at first 300 ticks ending just after the
+// time cursor, following it; the person can zoom, fit the run so far, or stop following.
 //
 // Redrawing hundreds of arrows every animation frame was the page's largest per-frame cost, so
 // what is drawn once stays drawn: three cached layers, wider than the window, hold the arrows and
@@ -14,16 +15,15 @@
 // that cross them, so they were drawn over those before the layers too.
 
 const LANE_LEFT = 34;
+/** The window's widths, in ticks, that zooming steps through; it starts at 300. The cached layers
+ *  reach one window past it, so that playing scrolls through them for that long before they are
+ *  drawn afresh, and a fresh drawing looks two windows back for the sends of the arrows whose
+ *  deliveries it shows. */
+const ZOOM_TICKS = [20, 50, 100, 300, 1000, 3000, 10000, 30000, 100000];
 const WINDOW_TICKS = 300;
-/** How many ticks the cached layers reach past the window, so that playing scrolls through them
- *  for this long before they are drawn afresh. */
-const SLACK_TICKS = WINDOW_TICKS;
 /** The layers also start a little before the window, since pausing moves the cursor back to its
  *  whole tick. */
 const LEFT_TICKS = 2;
-/** How far before the layers' first tick a fresh drawing looks for the sends of the arrows whose
- *  deliveries it shows. */
-const LOOKBACK_TICKS = 2 * WINDOW_TICKS;
 const MARKS = new Set(['crash', 'chosen', 'learn', 'violation']);
 
 export class Lamport {
@@ -32,6 +32,10 @@ export class Lamport {
     this.context = canvas.getContext('2d');
     this.onSeek = onSeek;
     this.windowStart = 0;
+    this.windowTicks = WINDOW_TICKS;
+    /** Whether the window follows the cursor; when not, it starts at `fixedStart`. */
+    this.follow = true;
+    this.fixedStart = 0;
     this.delivered = document.createElement('canvas');
     this.flight = document.createElement('canvas');
     this.marks = document.createElement('canvas');
@@ -46,8 +50,30 @@ export class Lamport {
       const rect = canvas.getBoundingClientRect();
       const x = event.clientX - rect.left;
       if (x < LANE_LEFT) return;
-      this.onSeek(Math.round(this.windowStart + ((x - LANE_LEFT) / (rect.width - LANE_LEFT)) * WINDOW_TICKS));
+      this.onSeek(Math.round(this.windowStart + ((x - LANE_LEFT) / (rect.width - LANE_LEFT)) * this.windowTicks));
     });
+  }
+
+  /** Zooms in (`steps` < 0) or out, keeping the window's centre when it does not follow. */
+  zoom(steps) {
+    const at = ZOOM_TICKS.findIndex((ticks) => ticks >= this.windowTicks);
+    const index = Math.max(0, Math.min(ZOOM_TICKS.length - 1, (at < 0 ? ZOOM_TICKS.length : at) + steps));
+    const ticks = ZOOM_TICKS[index];
+    if (!this.follow) this.fixedStart = Math.max(0, this.fixedStart + (this.windowTicks - ticks) / 2);
+    this.windowTicks = ticks;
+  }
+
+  /** Shows ticks 0 to `end` and stops following the cursor. */
+  fit(end) {
+    this.windowTicks = Math.max(ZOOM_TICKS[0], Math.ceil(end * 1.05));
+    this.fixedStart = 0;
+    this.follow = false;
+  }
+
+  /** Follows the cursor again, or keeps the window where it is now. */
+  setFollow(follow) {
+    this.follow = follow;
+    this.fixedStart = this.windowStart;
   }
 
   /** `entries`: the log entries so far, in order (the page keeps a window of the latest). */
@@ -64,10 +90,11 @@ export class Lamport {
     const count = view.nodes.length;
     const laneHeight = (height - 10) / Math.max(count, 1);
     const laneY = (i) => 6 + laneHeight * (i + 0.5);
-    const perTick = (width - LANE_LEFT) / WINDOW_TICKS;
-    const wanted = Math.max(0, time - WINDOW_TICKS + 30);
+    const windowTicks = this.windowTicks;
+    const perTick = (width - LANE_LEFT) / windowTicks;
+    const wanted = this.follow ? Math.max(0, time - windowTicks * 0.9) : this.fixedStart;
 
-    const key = `${canvas.width}|${canvas.height}|${ratio}|${count}`;
+    const key = `${canvas.width}|${canvas.height}|${ratio}|${count}|${windowTicks}`;
     let layers = this.layers;
     if (layers?.key !== key || layers.palette !== palette || !this.appended(entries)) layers = null;
     // The layers are copied at a whole number of device pixels, so that they stay sharp and the
@@ -79,7 +106,7 @@ export class Lamport {
       // Starting the layers a whole number of device pixels before the window puts the window's
       // first tick exactly where it was asked for until the window scrolls.
       const origin = wanted - (ratio * LANE_LEFT - offset(wanted - LEFT_TICKS)) / (ratio * perTick);
-      layers = this.restart({ key, palette, origin, perTick, ratio, height, laneY }, entries);
+      layers = this.restart({ key, palette, origin, perTick, windowTicks, ratio, height, laneY }, entries);
     }
     this.append(entries, layers.drawn);
     this.syncFlight(view);
@@ -100,25 +127,36 @@ export class Lamport {
     copy(this.marks, canvas.width);
     g.setTransform(ratio, 0, 0, ratio, 0, 0);
     g.strokeStyle = '#1a5fd0';
-    g.lineWidth = 2;
-    g.beginPath();
-    g.moveTo(cursor, 0);
-    g.lineTo(cursor, height);
-    g.stroke();
+    g.fillStyle = '#1a5fd0';
+    if (cursor >= LANE_LEFT && cursor <= width) {
+      g.lineWidth = 2;
+      g.beginPath();
+      g.moveTo(cursor, 0);
+      g.lineTo(cursor, height);
+      g.stroke();
+    } else {
+      // A cursor outside the window is pointed at from the edge it is past.
+      const right = cursor > width;
+      g.font = '11px system-ui, sans-serif';
+      g.textAlign = right ? 'right' : 'left';
+      g.textBaseline = 'top';
+      g.fillText(right ? `tick ${Math.floor(time)} →` : `← tick ${Math.floor(time)}`, right ? width - 3 : LANE_LEFT + 3, 2);
+      g.textAlign = 'left';
+    }
   }
 
   /** Clears the layers for a window starting near `layers.origin`; `append` then draws what the
    *  log shows there. */
   restart(layers, entries) {
-    const { ratio, perTick, height } = layers;
+    const { ratio, perTick, windowTicks, height } = layers;
     // Setting a canvas's size also clears it.
     for (const canvas of [this.delivered, this.flight, this.marks]) {
-      canvas.width = Math.ceil(ratio * perTick * (LEFT_TICKS + WINDOW_TICKS + SLACK_TICKS));
+      canvas.width = Math.ceil(ratio * perTick * (LEFT_TICKS + 2 * windowTicks));
       canvas.height = Math.round(height * ratio);
     }
     Object.assign(layers, {
       entries,
-      drawn: lowerBound(entries, layers.origin - LOOKBACK_TICKS),
+      drawn: lowerBound(entries, layers.origin - 2 * windowTicks),
       last: null,
       // Message → its send entry (a copy's: its original's, at the copy's tick), until it ends.
       sends: new Map(),

@@ -43,6 +43,17 @@ const stage = new Stage($('stage'), {
   palette: PALETTE,
 });
 const lamport = new Lamport($('lamport'), { onSeek: (tick) => seekTo(tick) });
+/** Applies a change to the diagram's window, shows its width, and redraws. */
+function diagram(change) {
+  change();
+  $('diagram-follow').checked = lamport.follow;
+  $('diagram-window').textContent = `${lamport.windowTicks} ticks across`;
+  render();
+}
+$('diagram-zoom-in').onclick = () => diagram(() => lamport.zoom(-1));
+$('diagram-zoom-out').onclick = () => diagram(() => lamport.zoom(1));
+$('diagram-fit').onclick = () => diagram(() => lamport.fit(app.entries.at(-1)?.tick ?? Math.floor(app.time)));
+$('diagram-follow').onchange = (event) => diagram(() => lamport.setFollow(event.target.checked));
 
 /**
  * What the first frame and the default controls do not need is loaded on first use, so the page

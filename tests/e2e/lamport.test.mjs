@@ -154,3 +154,56 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
     await page.close();
   });
 }
+
+test('the diagram zooms in and out, fits the run so far, and can stop following the cursor', async () => {
+  const before = env.problems.length;
+  const page = await open(`#json=${encodeURIComponent(JSON.stringify(scenario()))}`);
+  const l = await layout(page);
+  const near = (actual, expected, slack, what) => assert.ok(Math.abs(actual - expected) <= slack, `${what}: ${actual}, expected ${expected}`);
+  const windowTicks = async () => Number((await page.locator('#diagram-window').textContent()).match(/^(\d+) ticks across$/)[1]);
+  await seek(page, 60);
+  // Zoomed in to 100 ticks, the first Prepare's arrow (tick 0 to 100) runs across the width.
+  await page.getByRole('button', { name: 'Zoom in' }).click();
+  assert.equal(await windowTicks(), 100);
+  const zoomed = { ...l, ticks: 100 };
+  near(await cursorX(page), tickX(zoomed, 60), 1.5, 'the cursor at 100 ticks across');
+  assert.ok((await inkAt(page, ...onArrow(zoomed, 30, 100)))[3] > 60, 'the arrow drawn at the new scale');
+  await page.getByRole('button', { name: 'Zoom out' }).click();
+  await page.getByRole('button', { name: 'Zoom out' }).click();
+  assert.equal(await windowTicks(), 1000);
+
+  // Fit: ticks 0 to the last event so far, with a little room, and the window stops following.
+  await seek(page, 150);
+  await page.getByRole('button', { name: 'Fit the run' }).click();
+  assert.equal(await page.locator('#diagram-follow').isChecked(), false);
+  const fitted = { ...l, ticks: await windowTicks() };
+  assert.ok(fitted.ticks >= 100 && fitted.ticks <= 158, `fitted to ${fitted.ticks} ticks`);
+  assert.ok((await inkAt(page, ...onArrow(fitted, 50, 100)))[3] > 200, 'the delivered arrow, solid, at the fitted scale');
+  // Not following, the window stays put while the cursor moves on, and says where it went.
+  await seek(page, 390);
+  assert.ok((await cursorX(page)) > l.width - 90, 'the cursor is pointed at from the right edge');
+  const box = await page.locator('#lamport').boundingBox();
+  await page.mouse.click(box.x + 1 + tickX(fitted, 40), box.y + 20);
+  near(await tickNow(page), 40, 1, 'a click in the fixed window seeks to the tick under it');
+  // Following again, the window ends just after the cursor.
+  await page.locator('#diagram-follow').check();
+  await seek(page, 390);
+  near(await cursorX(page), tickX(fitted, 390, 390 - 0.9 * fitted.ticks), 1.5, 'the cursor once the window follows again');
+  assert.deepEqual(env.problems.slice(before), []);
+  await page.close();
+});
+
+test('the diagram\'s tools work from the keyboard', async () => {
+  const page = await open();
+  await page.locator('#diagram-zoom-in').focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.locator('#diagram-window').textContent(), '100 ticks across');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.locator('#diagram-follow').isChecked(), false);
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Space');
+  assert.equal(await page.locator('#diagram-follow').isChecked(), true);
+  await page.close();
+});
