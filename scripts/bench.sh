@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # npm run bench: the native benchmarks, the simulation in wasm against native, then the page's
 # own costs in Chromium (weight, first frame, frame time with 300+ messages in flight, CPU while
-# paused), the Monte Carlo estimate in the Quorums tab's worker, and the linearizability
-# checker natively and in the History tab's worker.
+# paused), the Monte Carlo estimate in the Quorums tab's worker, the linearizability checker
+# natively and in the History tab's worker, and scrubbing a run of about 100,000 events.
 source "$(dirname "$0")/lib.sh"
 bash scripts/setup.sh --browser
 bash scripts/build.sh
@@ -12,3 +12,4 @@ node scripts/bench-wasm.mjs
 node scripts/bench-page.mjs
 node scripts/bench-montecarlo.mjs
 node scripts/bench-history.mjs
+node scripts/bench-scrub.mjs

@@ -70,6 +70,13 @@ export class Lamport {
     this.follow = false;
   }
 
+  /** The earliest tick whose log entries a drawing at `time` needs: the window's, and two
+   *  windows before it for the sends of the arrows it shows. */
+  firstTickNeeded(time) {
+    const start = this.follow ? Math.max(0, time - this.windowTicks * 0.9) : this.fixedStart;
+    return Math.max(0, Math.floor(start - 2 * this.windowTicks - LEFT_TICKS));
+  }
+
   /** Follows the cursor again, or keeps the window where it is now. */
   setFollow(follow) {
     this.follow = follow;

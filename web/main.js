@@ -46,6 +46,7 @@ const lamport = new Lamport($('lamport'), { onSeek: (tick) => seekTo(tick) });
 /** Applies a change to the diagram's window, shows its width, and redraws. */
 function diagram(change) {
   change();
+  syncEntries();
   $('diagram-follow').checked = lamport.follow;
   $('diagram-window').textContent = `${lamport.windowTicks} ticks across`;
   render();
@@ -218,22 +219,28 @@ function refresh() {
 }
 
 // The page keeps a window of the most recent log entries, not the whole log: a long run has up
-// to two million events, far more than the log panel, the diagram or the losses need.
+// to two million events, far more than the log panel, the diagram or the losses need. After a
+// jump it fetches only what they draw: the diagram's ticks (`Lamport.firstTickNeeded`) and the
+// log panel's last lines; fetching and parsing more was most of a far seek's time.
 const ENTRIES_MAX = 20000;
+const LOG_ENTRIES = 400;
 
 /** Keeps `app.entries` equal to the core's log entries `app.entriesBase ..` up to the cursor,
- *  fetching only what is new. */
+ *  fetching only what is new, and reaching back as far as what is drawn needs. */
 function syncEntries() {
   const events = app.view.events;
   let end = app.entriesBase + app.entries.length;
-  if (events < end || events - end > ENTRIES_MAX) {
-    // Rewound inside the window: cut it. Rewound before it, or jumped far ahead: start afresh.
-    if (events >= app.entriesBase && events < end) app.entries.length = events - app.entriesBase;
-    else {
-      app.entries = [];
-      app.entriesBase = Math.max(0, events - ENTRIES_MAX);
-    }
-    end = app.entriesBase + app.entries.length;
+  const needed = Math.max(0, events - ENTRIES_MAX,
+    Math.min(events - LOG_ENTRIES, app.pg.firstEventAt(lamport.firstTickNeeded(app.time))));
+  if (events < app.entriesBase || needed < app.entriesBase || needed > end) {
+    // Rewound before the window, zoomed out past it, or jumped far ahead: start afresh.
+    app.entries = [];
+    app.entriesBase = needed;
+    end = needed;
+  } else if (events < end) {
+    // Rewound inside the window: cut it.
+    app.entries.length = events - app.entriesBase;
+    end = events;
   }
   if (events > end) {
     const fresh = app.pg.eventsSince(end, events - end);

@@ -12,11 +12,12 @@
 
 use crate::protocols::paxos::check::Violation;
 use crate::protocols::paxos::describe::describe_message;
+use crate::protocols::paxos::Paxos;
 use crate::protocols::paxos::{Ballot, Config, Msg, NodeId, Note, Phase, Roles};
 use crate::protocols::paxos::{EventKind, Simulation};
 use crate::quorum::members;
 use crate::scenario::{Compiled, Intervention, Scenario, ScenarioError};
-use crate::sim::event::LossReason;
+use crate::sim::event::{Event, LossReason};
 use serde::Serialize;
 use std::num::NonZeroU64;
 use std::sync::Arc;
@@ -39,6 +40,10 @@ pub struct Playground {
     schedule: Arc<Vec<(u64, crate::scenario::Action)>>,
     sim: Simulation,
     snapshots: Vec<Simulation>,
+    /// Log entries of this timeline beyond the cursor's state, from log index `ahead_from`:
+    /// what going back cut off, kept so that going forward again can skip to a snapshot.
+    ahead: Vec<Event<Paxos>>,
+    ahead_from: usize,
     snapshot_ticks: u64,
     /// The furthest tick the run has been computed to.
     reached: u64,
@@ -81,6 +86,8 @@ impl Playground {
             scenario,
             sim,
             snapshots: vec![snapshot],
+            ahead: Vec::new(),
+            ahead_from: 0,
             reached: 0,
             markers: Vec::new(),
             markers_scanned: 0,
@@ -100,15 +107,39 @@ impl Playground {
     /// Moves the time cursor to `tick` (clamped to the run's length), forward or back.
     pub fn seek(&mut self, tick: u64) {
         let tick = tick.min(self.sim.until_ticks());
+        let i = self.snapshots.partition_point(|s| s.now() <= tick) - 1;
         if tick < self.sim.now() {
-            let i = self.snapshots.partition_point(|s| s.now() <= tick) - 1;
             self.restore(i);
+        } else if self.snapshots[i].now() > self.sim.now() {
+            self.restore_ahead(i);
         }
         self.forward(tick);
     }
 
     fn restore(&mut self, index: usize) {
-        self.sim.restore(&self.snapshots[index]);
+        let old_len = self.sim.log().len();
+        let mut rest = self.sim.restore(&self.snapshots[index]);
+        // The log beyond the cursor, as far as the run was computed: what was cut now, then what
+        // lay ahead before, less what the run went over again since.
+        let ahead_end = self.ahead_from + self.ahead.len();
+        if (self.ahead_from..=ahead_end).contains(&old_len) {
+            rest.extend_from_slice(&self.ahead[old_len - self.ahead_from..]);
+        }
+        self.ahead = rest;
+        self.ahead_from = self.sim.log().len();
+        self.sim.set_schedule(Arc::clone(&self.schedule));
+    }
+
+    /// Jumps forward to snapshot `index` when the log up to it is known, so that seeking back
+    /// and then far forward does not run the events in between again.
+    fn restore_ahead(&mut self, index: usize) {
+        let snapshot = &self.snapshots[index];
+        let (from, to) = (self.sim.log().len(), snapshot.events() as usize);
+        if from < self.ahead_from || to > self.ahead_from + self.ahead.len() || to < from {
+            return;
+        }
+        let between = &self.ahead[from - self.ahead_from..to - self.ahead_from];
+        self.sim.restore_ahead(snapshot, between);
         self.sim.set_schedule(Arc::clone(&self.schedule));
     }
 
@@ -216,8 +247,9 @@ impl Playground {
         self.scenario = scenario;
         self.config = compiled.config;
         self.schedule = Arc::new(compiled.schedule);
-        // Snapshots after the fork belong to a future that no longer exists.
+        // Snapshots and the log after the fork belong to a future that no longer exists.
         self.snapshots.retain(|s| s.now() <= at);
+        self.ahead.clear();
         self.sim.set_schedule(Arc::clone(&self.schedule));
         self.sim.set_config(Arc::clone(&self.config));
         for s in &mut self.snapshots {
@@ -292,6 +324,63 @@ mod tests {
         p.seek(12);
         p.seek(45);
         assert_eq!(digest(&p), at_45);
+    }
+
+    #[test]
+    fn the_first_event_at_a_tick_is_where_the_log_reaches_it() {
+        let mut p = Playground::new(HAPPY).unwrap();
+        p.seek(300);
+        let ticks: Vec<u64> = p
+            .events_since(0, usize::MAX)
+            .iter()
+            .map(|e| e.tick)
+            .collect();
+        assert!(ticks.len() > 10);
+        for tick in [0, 1, 19, 20, 31, 44, 61, 299, 300, 5000] {
+            let before = ticks.iter().filter(|&&t| t < tick).count() as u64;
+            assert_eq!(p.first_event_at(tick), before, "tick {tick}");
+        }
+    }
+
+    /// Going back and then forward again skips to a snapshot with the log kept from before; the
+    /// state, the whole log and the markers must be the run's own, also after single steps and
+    /// after an intervention changed the future.
+    #[test]
+    fn jumping_forward_to_a_snapshot_keeps_the_run_and_its_log() {
+        let log = |p: &Playground| -> Vec<String> {
+            p.events_since(0, usize::MAX)
+                .iter()
+                .map(|e| format!("{} {}", e.tick, e.text))
+                .collect()
+        };
+        let fresh = |tick| {
+            let mut p = Playground::new(HAPPY).unwrap();
+            p.seek(tick);
+            (digest(&p), log(&p), p.markers().len())
+        };
+        let mut p = Playground::new(HAPPY).unwrap();
+        p.seek(300);
+        p.seek(12);
+        p.seek(260);
+        assert_eq!((digest(&p), log(&p), p.markers().len()), fresh(260));
+        p.seek(30);
+        p.step();
+        p.step();
+        p.seek(120);
+        assert_eq!((digest(&p), log(&p), p.markers().len()), fresh(120));
+        p.seek(290);
+        assert_eq!((digest(&p), log(&p), p.markers().len()), fresh(290));
+        // A crash at 40 replaces the future: going back and forward runs the new one.
+        p.seek(40);
+        p.intervene(r#"{"crash": "a1"}"#).unwrap();
+        p.seek(280);
+        let forked = (digest(&p), log(&p));
+        p.seek(45);
+        p.seek(280);
+        assert_eq!((digest(&p), log(&p)), forked);
+        let mut again = Playground::new(&p.scenario().to_json()).unwrap();
+        again.seek(280);
+        assert_eq!((digest(&again), log(&again)), forked);
     }
 
     #[test]

@@ -257,6 +257,12 @@ pub const SEARCH_BOUNDS: [SearchBound; 5] = [
 ];
 
 impl Playground {
+    /// The index of the first event at or after `tick`: where the page starts fetching the log
+    /// after a jump, since it draws only the latest ticks.
+    pub fn first_event_at(&self, tick: u64) -> u64 {
+        self.sim.log().partition_point(|event| event.tick < tick) as u64
+    }
+
     /// Log entries from `from` (an event index), at most `count` of them.
     pub fn events_since(&self, from: u64, count: usize) -> Vec<EventView> {
         let log = self.sim.log();

@@ -257,10 +257,23 @@ impl<P: Protocol> Simulation<P> {
     }
 
     /// Goes back to `snapshot` (taken earlier in this same run), keeping the matching prefix of
-    /// this state's log.
-    pub fn restore(&mut self, snapshot: &Simulation<P>) {
+    /// this state's log, and returns the rest of the log, which [`Simulation::restore_ahead`]
+    /// can put back.
+    pub fn restore(&mut self, snapshot: &Simulation<P>) -> Vec<Event<P>> {
         let mut log = std::mem::take(&mut self.log);
-        log.truncate(snapshot.events as usize);
+        let rest = log.split_off((snapshot.events as usize).min(log.len()));
+        *self = snapshot.clone();
+        self.log = log;
+        rest
+    }
+
+    /// Goes forward to `snapshot`, a later state of this same run, without running the events
+    /// in between: `between` are their log entries, from the end of this state's log to the
+    /// snapshot's (what [`Simulation::restore`] returned when the run went back from there).
+    pub fn restore_ahead(&mut self, snapshot: &Simulation<P>, between: &[Event<P>]) {
+        debug_assert_eq!(self.log.len() + between.len(), snapshot.events as usize);
+        let mut log = std::mem::take(&mut self.log);
+        log.extend_from_slice(between);
         *self = snapshot.clone();
         self.log = log;
     }

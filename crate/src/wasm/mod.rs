@@ -232,6 +232,12 @@ impl WasmPlayground {
     }
 
     /// Up to `count` log entries from event index `from`.
+    /// The index of the first log entry at or after `tick`.
+    #[wasm_bindgen(js_name = firstEventAt)]
+    pub fn first_event_at(&self, tick: f64) -> f64 {
+        self.inner.first_event_at(tick.max(0.0) as u64) as f64
+    }
+
     #[wasm_bindgen(js_name = eventsSince)]
     pub fn events_since(&self, from: f64, count: usize) -> JsValue {
         to_js(&self.inner.events_since(from.max(0.0) as u64, count))
