@@ -16,7 +16,7 @@
 
 use paxoscope::explore::{explore, Bounds};
 use paxoscope::montecarlo::{Estimator, Failure, Spec};
-use paxoscope::scenario::Scenario;
+use paxoscope::protocols::paxos::Scenario;
 use paxoscope::swarm::run_seed;
 use std::hint::black_box;
 use std::time::Instant;

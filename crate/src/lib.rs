@@ -22,8 +22,8 @@ pub mod sim;
 pub mod swarm;
 pub mod wasm;
 
+pub use protocols::paxos::Scenario;
 pub use protocols::paxos::Simulation;
-pub use scenario::Scenario;
 
 /// Parses, checks and runs a scenario to its end.
 pub fn run_scenario(json: &str) -> Result<Simulation, scenario::ScenarioError> {

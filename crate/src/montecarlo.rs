@@ -320,7 +320,8 @@ json_object!(Estimate {
 mod scenario {
     use super::*;
     use crate::protocols::paxos::Paxos;
-    use crate::scenario::{Intervention, QuorumSpec, Scenario, ScenarioError};
+    use crate::protocols::paxos::{Intervention, Scenario};
+    use crate::scenario::{QuorumSpec, ScenarioError};
 
     impl Estimator<Paxos> {
         /// An estimate over `scenario`, in which the acceptors fail: they are what a quorum is
@@ -362,7 +363,7 @@ mod scenario {
         /// `scenario` with `acceptors` acceptors (servers, in a cluster of servers), for
         /// comparing cluster sizes: only a majority quorum has a meaning at every size.
         pub fn resized(scenario: &Scenario, acceptors: usize) -> Result<Scenario, ScenarioError> {
-            if scenario.quorum != QuorumSpec::Majority {
+            if scenario.section.quorum != QuorumSpec::Majority {
                 return Err(ScenarioError {
                     field: "quorum".into(),
                     message:
@@ -411,7 +412,7 @@ mod scenario {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::Scenario;
+    use crate::protocols::paxos::Scenario;
 
     const PROPOSE: &str = r#"{"at": 0, "propose": {"node": "p1", "value": "A"}}"#;
 

@@ -4,13 +4,13 @@
 //! The drawn scenario is ordinary scenario JSON, so any failing seed replays in the page.
 
 use crate::protocols::paxos::check::Violation;
+use crate::protocols::paxos::{
+    Action, ClusterSpec, Compiled, Inputs, Intervention, Proposal, Scenario, Section,
+};
 use crate::protocols::paxos::{Bugs, NodeId, MAX_NODES};
 use crate::protocols::paxos::{Propose, Simulation};
 use crate::rng::{Rng, Stream};
-use crate::scenario::{
-    Action, ClusterSpec, Compiled, Intervention, Link, NetworkSpec, Proposal, QuorumSpec, Scenario,
-    SchedulerKind,
-};
+use crate::scenario::{Link, NetworkSpec, QuorumSpec, SchedulerKind};
 use std::sync::Arc;
 
 /// The pseudo-bug that makes swarm draw flexible quorums whose phases need not intersect.
@@ -160,9 +160,11 @@ impl Draw {
             seed,
             cluster,
             network,
-            quorum,
-            bugs,
-            timeouts: None,
+            section: Section {
+                quorum,
+                bugs,
+                timeouts: None,
+            },
             scheduler: SchedulerKind::Timed,
             schedule: Vec::new(),
             until_ticks: 3000,
@@ -201,10 +203,12 @@ impl Draw {
                 };
                 match planned {
                     Planned::Propose { node, value } => Intervention {
-                        propose: Some(Proposal {
-                            node: name(node),
-                            value: VALUES[value].to_string(),
-                        }),
+                        inputs: Inputs {
+                            propose: Some(Proposal {
+                                node: name(node),
+                                value: VALUES[value].to_string(),
+                            }),
+                        },
                         ..step
                     },
                     Planned::Crash(node) => Intervention {

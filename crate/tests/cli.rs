@@ -1,7 +1,7 @@
 //! The command-line tool, run as a user runs it: the built binary, its stdout, stderr and exit
 //! code. Exit code 0 means it ran (violations are results, not failures); 2 means bad input.
 
-use paxoscope::scenario::Scenario;
+use paxoscope::protocols::paxos::Scenario;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

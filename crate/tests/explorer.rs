@@ -15,7 +15,8 @@
 
 use paxoscope::explore::{explore, explore_with, Bounds, Reduction, Report};
 use paxoscope::protocols::paxos::check::ViolationKind;
-use paxoscope::scenario::{Action, QuorumSpec, Scenario, SchedulerKind};
+use paxoscope::protocols::paxos::{Action, Paxos, Scenario};
+use paxoscope::scenario::{QuorumSpec, SchedulerKind};
 use paxoscope::Simulation;
 
 /// The cap on distinct states for every search here; the largest bug search needs about 60,000.
@@ -50,14 +51,13 @@ fn duel(learners: usize, quorum: QuorumSpec, bugs: &[&str]) -> Scenario {
             "schedule": [{{"at": 0, "propose": {{"node": "p1", "value": "A"}}}},
                          {{"at": 0, "propose": {{"node": "p2", "value": "B"}}}}]}}"#
     );
-    Scenario {
-        quorum,
-        bugs: bugs.iter().map(|b| b.to_string()).collect(),
-        ..Scenario::from_json(&text).expect("a valid scenario")
-    }
+    let mut scenario = Scenario::from_json(&text).expect("a valid scenario");
+    scenario.section.quorum = quorum;
+    scenario.section.bugs = bugs.iter().map(|b| b.to_string()).collect();
+    scenario
 }
 
-fn search(name: &str, scenario: &Scenario, bounds: Bounds) -> Report {
+fn search(name: &str, scenario: &Scenario, bounds: Bounds) -> Report<Paxos> {
     let compiled = scenario.compile().expect("a valid scenario");
     let report = explore(scenario, &compiled, bounds);
     println!(
@@ -104,7 +104,7 @@ fn finds(name: &str, scenario: Scenario, bounds: Bounds, expected: ViolationKind
 }
 
 /// Correct Paxos under `bounds`: no violation in any state the search reaches.
-fn finds_nothing(name: &str, bounds: Bounds) -> Report {
+fn finds_nothing(name: &str, bounds: Bounds) -> Report<Paxos> {
     let report = search(name, &duel(1, QuorumSpec::Majority, &[]), bounds);
     assert!(
         report.violations.is_empty(),
@@ -304,7 +304,7 @@ fn servers(values: &[&str]) -> Scenario {
 fn packed_and_copied_states_are_exact() {
     for scenario in [duel(2, QuorumSpec::Majority, &[]), servers(&["A", "B"])] {
         let compiled = scenario.compile().expect("a valid scenario");
-        let start = paxoscope::scenario::Compiled {
+        let start = paxoscope::protocols::paxos::Compiled {
             scheduler: SchedulerKind::Script,
             schedule: Vec::new(),
             until_ticks: u64::MAX,

@@ -3,7 +3,7 @@
 //! whose pauses fall inside the run. Every scenario file in `scenarios/` must be in the library,
 //! so that nothing written for students is unreachable from the page.
 
-use paxoscope::scenario::Scenario;
+use paxoscope::protocols::paxos::Scenario;
 use paxoscope::Simulation;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};

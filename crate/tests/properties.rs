@@ -10,8 +10,9 @@
 
 use paxoscope::protocols::paxos::check::ViolationKind;
 use paxoscope::protocols::paxos::Bugs;
+use paxoscope::protocols::paxos::{Inputs, Intervention, Proposal, Scenario};
 use paxoscope::rng::{Rng, Stream};
-use paxoscope::scenario::{Intervention, Proposal, Scenario, ScenarioError};
+use paxoscope::scenario::ScenarioError;
 use paxoscope::swarm::{run_seed, scenario_for_seed, swarm, UNSAFE_QUORUM};
 use paxoscope::Simulation;
 use std::path::PathBuf;
@@ -904,10 +905,12 @@ fn scenario_json_is_what_serde_json_writes() {
     scenarios.extend((0..300).map(|seed| scenario_for_seed(seed, None)));
     let mut awkward = scenarios[0].clone();
     awkward.schedule.push(Intervention {
-        propose: Some(Proposal {
-            node: "p1".to_string(),
-            value: "a\"b\\c{d}[e],f:g\\\u{0}\u{1f}\u{7f}\u{8}\u{c}\t\r/".to_string(),
-        }),
+        inputs: Inputs {
+            propose: Some(Proposal {
+                node: "p1".to_string(),
+                value: "a\"b\\c{d}[e],f:g\\\u{0}\u{1f}\u{7f}\u{8}\u{c}\t\r/".to_string(),
+            }),
+        },
         ..Intervention::default()
     });
     awkward.schedule.push(Intervention {

@@ -9,8 +9,9 @@
 //! read the diff before committing it.
 
 use paxoscope::protocols::paxos::check::ViolationKind;
+use paxoscope::protocols::paxos::Scenario;
 use paxoscope::protocols::paxos::{EventKind, Note};
-use paxoscope::scenario::{QuorumSpec, Scenario};
+use paxoscope::scenario::QuorumSpec;
 use paxoscope::Simulation;
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -185,11 +186,9 @@ fn transcript(story: &str, sim: &Simulation) -> String {
 
 /// The same scenario with Paxos repaired: no bug switches and majority quorums.
 fn corrected(scenario: &Scenario) -> Simulation {
-    let repaired = Scenario {
-        bugs: Vec::new(),
-        quorum: QuorumSpec::Majority,
-        ..scenario.clone()
-    };
+    let mut repaired = scenario.clone();
+    repaired.section.bugs = Vec::new();
+    repaired.section.quorum = QuorumSpec::Majority;
     let mut sim = Simulation::new(&repaired.compile().expect("the repaired scenario compiles"));
     sim.run();
     sim
@@ -442,7 +441,7 @@ fn bug_learner_counts_duplicates() {
 #[test]
 fn bug_unsafe_flexible_quorum() {
     let run = check("bug-unsafe-flexible-quorum");
-    let QuorumSpec::Flexible { phase1, phase2 } = run.scenario.quorum else {
+    let QuorumSpec::Flexible { phase1, phase2 } = run.scenario.section.quorum else {
         panic!("the scenario must use a flexible quorum");
     };
     let acceptors = run.sim.config().acceptors.len();
@@ -461,8 +460,8 @@ fn bug_unsafe_flexible_quorum() {
 fn article_quorum_majority_and_flexible() {
     let majority = check("article-quorum-majority");
     let flexible = check("article-quorum-flexible");
-    assert_eq!(majority.scenario.quorum, QuorumSpec::Majority);
-    let QuorumSpec::Flexible { phase1, phase2 } = flexible.scenario.quorum else {
+    assert_eq!(majority.scenario.section.quorum, QuorumSpec::Majority);
+    let QuorumSpec::Flexible { phase1, phase2 } = flexible.scenario.section.quorum else {
         panic!("article-quorum-flexible must use a flexible quorum");
     };
     let acceptors = flexible.sim.config().acceptors.len();
@@ -476,13 +475,9 @@ fn article_quorum_majority_and_flexible() {
     );
     assert!(flexible.sim.config().quorum.check_intersection().is_ok());
     // Apart from the quorum system the two scenarios are the same.
-    assert_eq!(
-        Scenario {
-            quorum: QuorumSpec::Majority,
-            ..flexible.scenario.clone()
-        },
-        majority.scenario
-    );
+    let mut flexible_as_majority = flexible.scenario.clone();
+    flexible_as_majority.section.quorum = QuorumSpec::Majority;
+    assert_eq!(flexible_as_majority, majority.scenario);
     for run in [&majority, &flexible] {
         assert_eq!(run.chosen(), Some("A"));
         assert_eq!(run.decided(), vec![("l1".to_string(), some("A"))]);

@@ -6,7 +6,7 @@ use paxoscope::check::{check, History, Verdict, STEPS_MAX_DEFAULT};
 use paxoscope::explore::{explore, Bounds};
 use paxoscope::json::ToJson;
 use paxoscope::montecarlo::{Estimator, Failure, Spec};
-use paxoscope::scenario::Scenario;
+use paxoscope::protocols::paxos::Scenario;
 use paxoscope::swarm::{is_known_bug, swarm};
 use paxoscope::Simulation;
 use serde_json::json;
@@ -94,7 +94,7 @@ fn probability(options: &[(&str, &str)], flag: &str, default: f64) -> Result<f64
     }
 }
 
-fn load(path: &str) -> Result<(Scenario, paxoscope::scenario::Compiled), String> {
+fn load(path: &str) -> Result<(Scenario, paxoscope::protocols::paxos::Compiled), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
     let scenario = Scenario::from_json(&text).map_err(|e| format!("{path}: {e}"))?;
     let compiled = scenario.compile().map_err(|e| format!("{path}: {e}"))?;

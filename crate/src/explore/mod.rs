@@ -29,7 +29,7 @@ mod visited;
 
 use visited::{Found, Visited};
 
-use crate::scenario::{intervention, Scenario};
+use crate::scenario::{intervention, Scenario, ScenarioSection};
 use crate::sim::action::{Action, Compiled, SchedulerKind};
 use crate::sim::message_digest;
 use crate::sim::protocol::Protocol;
@@ -62,14 +62,16 @@ impl Default for Bounds {
     }
 }
 
+/// What a search of a protocol `P`'s scenario found.
 #[derive(Clone, Debug, Serialize)]
-pub struct Report {
+#[serde(bound(serialize = ""))]
+pub struct Report<P: ScenarioSection> {
     pub states: usize,
     pub transitions: u64,
     /// False when `max_states` stopped the search before every state was seen.
     pub complete: bool,
     pub violations: Vec<Violation>,
-    pub counterexample: Option<Scenario>,
+    pub counterexample: Option<Scenario<P>>,
 }
 
 /// The state being expanded or tried: the simulation and the fault budgets spent on the way.
@@ -260,11 +262,11 @@ pub enum Reduction {
 }
 
 /// Explores `scenario` (already checked) within `bounds`, with sleep sets.
-pub fn explore(
-    scenario: &Scenario,
-    compiled: &crate::scenario::Compiled,
+pub fn explore<P: ScenarioSection>(
+    scenario: &Scenario<P>,
+    compiled: &Compiled<P>,
     bounds: Bounds,
-) -> Report {
+) -> Report<P> {
     explore_with(scenario, compiled, bounds, Reduction::SleepSets)
 }
 
@@ -284,12 +286,12 @@ pub fn explore(
 /// checks by counting both ways. With state hashing a state can be reached again with a
 /// smaller sleep set after it was expanded; it is then expanded again for the transitions it
 /// skipped.
-pub fn explore_with(
-    scenario: &Scenario,
-    compiled: &crate::scenario::Compiled,
+pub fn explore_with<P: ScenarioSection>(
+    scenario: &Scenario<P>,
+    compiled: &Compiled<P>,
     bounds: Bounds,
     reduction: Reduction,
-) -> Report {
+) -> Report<P> {
     let found = search(compiled, bounds, reduction);
     Report {
         states: found.states,
@@ -712,17 +714,16 @@ fn path_to<P: Protocol>(steps: &[(u32, Option<Action<P>>)], mut step: u32) -> Ve
     path
 }
 
-fn counterexample(
-    scenario: &Scenario,
-    sim: &crate::protocols::paxos::Simulation,
-    proposals: &[crate::scenario::Action],
-    path: &[crate::scenario::Action],
-) -> Scenario {
+/// The scenario that replays a found path under the script scheduler: the scenario's inputs at
+/// tick 0, then one step of the path per tick, each written back through the protocol's section.
+fn counterexample<P: ScenarioSection>(
+    scenario: &Scenario<P>,
+    sim: &Simulation<P>,
+    inputs: &[Action<P>],
+    path: &[Action<P>],
+) -> Scenario<P> {
     let config = sim.config();
-    let mut schedule: Vec<_> = proposals
-        .iter()
-        .map(|p| intervention(config, 0, p))
-        .collect();
+    let mut schedule: Vec<_> = inputs.iter().map(|p| intervention(config, 0, p)).collect();
     schedule.extend(
         path.iter()
             .enumerate()

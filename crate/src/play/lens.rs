@@ -4,9 +4,10 @@
 //! (SYSTEM.json, the run's own, and putting one in the run) and its report, in words.
 
 use crate::json::{close, field, ToJson};
+use crate::protocols::paxos::Scenario;
 use crate::quorum::analysis::NODES_MAX;
 use crate::quorum::QuorumSystem;
-use crate::scenario::{LensSpec, QuorumSpec, Scenario, ScenarioError};
+use crate::scenario::{LensSpec, QuorumSpec, ScenarioError};
 
 /// The form, as JSON text: `kinds` (each with the fields of its system, named as the system
 /// JSON names them; `type` is `number`, `weights` or `lists`), the analysis `options`, the
@@ -144,7 +145,7 @@ impl LensSystem {
         let compiled = scenario.compile()?;
         let config = &compiled.config;
         Ok(LensSystem {
-            spec: scenario.quorum.clone(),
+            spec: scenario.section.quorum.clone(),
             names: config
                 .acceptors
                 .iter()
@@ -187,10 +188,8 @@ impl LensSystem {
             },
             other => other.clone(),
         };
-        let changed = Scenario {
-            quorum,
-            ..scenario.clone()
-        };
+        let mut changed = scenario.clone();
+        changed.section.quorum = quorum;
         changed.compile()?;
         Ok(changed)
     }
@@ -355,7 +354,7 @@ mod tests {
         .unwrap();
         let used = explicit.into_scenario(&grid).unwrap();
         assert_eq!(
-            used.quorum,
+            used.section.quorum,
             QuorumSpec::Explicit {
                 phase1: vec![
                     vec!["a1".into(), "a2".into()],

@@ -14,9 +14,10 @@ use crate::protocols::paxos::check::Violation;
 use crate::protocols::paxos::describe::describe_message;
 use crate::protocols::paxos::Paxos;
 use crate::protocols::paxos::{Ballot, Config, Msg, NodeId, Note, Phase, Roles};
+use crate::protocols::paxos::{Compiled, Intervention, Scenario};
 use crate::protocols::paxos::{EventKind, Simulation};
 use crate::quorum::members;
-use crate::scenario::{Compiled, Intervention, Scenario, ScenarioError};
+use crate::scenario::ScenarioError;
 use crate::sim::event::{Event, LossReason};
 use serde::Serialize;
 use std::num::NonZeroU64;
@@ -37,7 +38,7 @@ pub struct Playground {
     /// `scenario.schedule[..authored]` came with the scenario; later entries are the person's.
     authored: usize,
     config: Arc<Config>,
-    schedule: Arc<Vec<(u64, crate::scenario::Action)>>,
+    schedule: Arc<Vec<(u64, crate::protocols::paxos::Action)>>,
     sim: Simulation,
     snapshots: Vec<Simulation>,
     /// Log entries of this timeline beyond the cursor's state, from log index `ahead_from`:

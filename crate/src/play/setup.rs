@@ -8,8 +8,9 @@
 
 use super::Playground;
 use crate::json::{self, json_object, Value};
+use crate::protocols::paxos::{node_name, ClusterSpec, Inputs, Intervention, Proposal, Scenario};
 use crate::protocols::paxos::{Bugs, MAX_NODES};
-use crate::scenario::{node_name, ClusterSpec, Intervention, Proposal, QuorumSpec, Scenario};
+use crate::scenario::QuorumSpec;
 use crate::scenario::{ScenarioError, DELAY_TICKS_MAX};
 use serde::Serialize;
 
@@ -113,14 +114,14 @@ impl Playground {
             SetupField::number("learners", "Learners", cluster.learners.unwrap_or(1), 0.0),
             SetupField::number("servers", "Servers", cluster.servers.unwrap_or(5), 1.0),
         ];
-        let (kind, phase1, phase2) = match &scenario.quorum {
+        let (kind, phase1, phase2) = match &scenario.section.quorum {
             QuorumSpec::Majority => ("majority", 2, 2),
             QuorumSpec::Flexible { phase1, phase2 } => ("flexible", *phase1, *phase2),
             other => (kept_kind(other).0, 2, 2),
         };
         let mut options = vec![("majority", "majority"), ("flexible", "flexible (Q1, Q2)")];
         if !matches!(kind, "majority" | "flexible") {
-            options.push(kept_kind(&scenario.quorum));
+            options.push(kept_kind(&scenario.section.quorum));
         }
         let quorum_fields = vec![
             SetupField {
@@ -161,7 +162,7 @@ impl Playground {
             .iter()
             .map(|&bug| SetupField {
                 value: bug.to_string(),
-                checked: scenario.bugs.iter().any(|b| b == bug),
+                checked: scenario.section.bugs.iter().any(|b| b == bug),
                 ..SetupField::new("bug", "checkbox", bug.replace('_', " "))
             })
             .collect();
@@ -266,22 +267,22 @@ impl Playground {
             .iter()
             .any(|f| text(f).is_some())
         {
-            let (phase1, phase2) = match &self.scenario.quorum {
+            let (phase1, phase2) = match &self.scenario.section.quorum {
                 QuorumSpec::Flexible { phase1, phase2 } => (*phase1, *phase2),
                 _ => (2, 2),
             };
-            let current = match &self.scenario.quorum {
+            let current = match &self.scenario.section.quorum {
                 QuorumSpec::Majority => "majority",
                 QuorumSpec::Flexible { .. } => "flexible",
                 other => kept_kind(other).0,
             };
-            scenario.quorum = match text("quorum").unwrap_or(current) {
+            scenario.section.quorum = match text("quorum").unwrap_or(current) {
                 "majority" => QuorumSpec::Majority,
                 "flexible" => QuorumSpec::Flexible {
                     phase1: whole("phase1")?.unwrap_or(phase1),
                     phase2: whole("phase2")?.unwrap_or(phase2),
                 },
-                kind if kind == current => self.scenario.quorum.clone(),
+                kind if kind == current => self.scenario.section.quorum.clone(),
                 other => return Err(bad("quorum", format!("unknown quorum kind \"{other}\""))),
             };
         }
@@ -321,7 +322,7 @@ impl Playground {
             let Value::Array(items) = bugs else {
                 return Err(bad("bug", "must be a list of switch names".to_string()));
             };
-            scenario.bugs = items
+            scenario.section.bugs = items
                 .iter()
                 .map(|item| match item {
                     Value::String(s) => Ok(s.clone()),
@@ -410,7 +411,7 @@ fn fit_schedule(scenario: &mut Scenario) -> Vec<String> {
     let mut notes = Vec::new();
     scenario.schedule.retain_mut(|entry| {
         let at = entry.at;
-        if let Some(p) = &mut entry.propose {
+        if let Some(p) = &mut entry.inputs.propose {
             return match proposer(&p.node) {
                 Some(name) => {
                     p.node = name;
@@ -462,7 +463,7 @@ fn fit_schedule(scenario: &mut Scenario) -> Vec<String> {
             None => true,
         }
     });
-    if !scenario.schedule.iter().any(|e| e.propose.is_some()) {
+    if !scenario.schedule.iter().any(|e| e.inputs.propose.is_some()) {
         if let Some(first) = proposers.first() {
             notes.push(format!(
                 "no proposal was left, so {first} proposes “A” at tick 0"
@@ -471,10 +472,12 @@ fn fit_schedule(scenario: &mut Scenario) -> Vec<String> {
                 0,
                 Intervention {
                     at: 0,
-                    propose: Some(Proposal {
-                        node: first.to_string(),
-                        value: "A".to_string(),
-                    }),
+                    inputs: Inputs {
+                        propose: Some(Proposal {
+                            node: first.to_string(),
+                            value: "A".to_string(),
+                        }),
+                    },
                     ..Intervention::default()
                 },
             );
@@ -587,7 +590,7 @@ mod tests {
         let proposals: Vec<(u64, &str)> = after
             .schedule
             .iter()
-            .filter_map(|e| e.propose.as_ref().map(|p| (e.at, p.node.as_str())))
+            .filter_map(|e| e.inputs.propose.as_ref().map(|p| (e.at, p.node.as_str())))
             .collect();
         assert_eq!(proposals, [(0, "s1"), (25, "s2")]);
         assert_eq!(
@@ -598,7 +601,10 @@ mod tests {
         let back = Playground::new(&servers.scenario).unwrap();
         let roles = back.apply_setup(r#"{"shape": "roles"}"#).unwrap();
         let after = Scenario::from_json(&roles.scenario).unwrap();
-        assert_eq!(after.schedule[1].propose.as_ref().unwrap().node, "p2");
+        assert_eq!(
+            after.schedule[1].inputs.propose.as_ref().unwrap().node,
+            "p2"
+        );
         assert!(roles.dropped.is_empty(), "{:?}", roles.dropped);
         // One server: s2's proposal goes, and says so.
         let one = back.apply_setup(r#"{"servers": "1"}"#).unwrap();

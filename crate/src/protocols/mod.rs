@@ -1,12 +1,15 @@
 //! The protocols the core runs, each one folder with the same file names, so that two can be
 //! read side by side: `mod.rs` (its [`Protocol`] implementation), `node.rs` (state and
 //! handlers), `config.rs` (what a run is configured with), `check.rs` (safety invariants),
-//! `describe.rs` (its messages and notes in words, [`Describe`]) and `pack.rs` (the explorer's
-//! packed form of its states and messages). The traits are the engine's (`crate::sim::protocol`).
+//! `describe.rs` (its messages and notes in words, [`Describe`]), `pack.rs` (the explorer's
+//! packed form of its states and messages) and `scenario.rs` (its section of the scenario
+//! format, `crate::scenario::ScenarioSection`). The traits are the engine's
+//! (`crate::sim::protocol`) and the scenario format's.
 
 pub use crate::sim::protocol::{Describe, Effects, Protocol, TimerCommand};
 
 pub mod paxos;
 
-/// The protocols a scenario's `protocol` field may name.
+/// The protocols a scenario's `protocol` field may name: the registry, which the unknown-protocol
+/// error lists. Each is its protocol's `ScenarioSection::NAME`, as each protocol's tests check.
 pub const KNOWN: [&str; 1] = ["paxos"];

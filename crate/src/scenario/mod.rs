@@ -4,8 +4,11 @@
 //! once published keeps its meaning, and a scenario of an older version keeps loading. Parsing
 //! is in two steps: the reader below turns the JSON ([`crate::json`] parses it) into
 //! [`Scenario`], naming the field of any type error, then [`Scenario::compile`] checks meaning
-//! (known nodes, sane numbers) and builds the [`Config`] the simulation runs on. Every error
+//! (known nodes, sane numbers) and builds the configuration the simulation runs on. Every error
 //! names the field and says why.
+//!
+//! The envelope is written once, here, for every protocol; each protocol supplies its section
+//! ([`ScenarioSection`], in its folder) and a scenario is a [`Scenario`] of that protocol.
 //!
 //! Reading and writing are written out by hand (`FromJson`, `ToJson`) rather than derived with
 //! serde, because serde_json and the derived code were about 50 KB of the page's wasm, gzipped.
@@ -15,17 +18,17 @@
 
 use crate::json::{self, ToJson};
 use crate::protocols;
-use crate::protocols::paxos::{Bugs, Config, NodeId, Paxos, Propose, Roles, MAX_NODES};
 use crate::quorum::{AcceptorSet, QuorumSystem};
 pub use crate::sim::action::SchedulerKind;
-/// The scenario format compiles into the engine's forms for Paxos, the one protocol it names today.
-pub type Action = crate::sim::action::Action<Paxos>;
-pub type Compiled = crate::sim::action::Compiled<Paxos>;
+use crate::sim::action::{Action, Compiled};
 pub use crate::sim::network::NetworkSpec;
+use crate::sim::{NodeId, MAX_NODES};
 
 mod read;
 pub(crate) use read::path_at;
-pub use read::LensSpec;
+pub use read::{Fields, FromJson, LensSpec};
+mod section;
+pub use section::ScenarioSection;
 mod write;
 
 use read::read_text;
@@ -33,35 +36,6 @@ use serde::Serialize;
 use std::fmt;
 use std::sync::Arc;
 use write::indent;
-
-/// Every name a node can have: a role's letter and a number from 1 to [`MAX_NODES`], by role.
-#[rustfmt::skip]
-const NODE_NAMES: [[&str; MAX_NODES]; 4] = [
-    ["p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9",
-     "p10", "p11", "p12", "p13", "p14", "p15"],
-    ["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9",
-     "a10", "a11", "a12", "a13", "a14", "a15"],
-    ["l1", "l2", "l3", "l4", "l5", "l6", "l7", "l8", "l9",
-     "l10", "l11", "l12", "l13", "l14", "l15"],
-    ["s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9",
-     "s10", "s11", "s12", "s13", "s14", "s15"],
-];
-
-/// A node's name: its role's letter (`p`, `a`, `l` or `s`) and its number from 1, as in `p1` or
-/// `s12`. Names come from a table, so that naming a cluster's nodes allocates nothing: a swarm
-/// run names every node of its cluster.
-pub fn node_name(role: char, number: usize) -> &'static str {
-    let row = match role {
-        'p' => 0,
-        'a' => 1,
-        'l' => 2,
-        _ => {
-            debug_assert_eq!(role, 's');
-            3
-        }
-    };
-    NODE_NAMES[row][number - 1]
-}
 
 /// The newest scenario version this build reads and writes.
 pub const VERSION: u32 = 1;
@@ -71,49 +45,31 @@ pub const UNTIL_TICKS_MAX: u64 = 1_000_000;
 pub const DELAY_TICKS_MAX: u64 = 10_000;
 pub const SCHEDULE_LEN_MAX: usize = 10_000;
 
+/// A scenario of protocol `P`: the envelope, which every protocol shares, around `P`'s section
+/// (see [`ScenarioSection`]).
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Scenario {
+#[serde(bound(serialize = ""))]
+pub struct Scenario<P: ScenarioSection> {
     pub version: u32,
     pub protocol: String,
     pub seed: u64,
-    pub cluster: ClusterSpec,
+    pub cluster: P::Cluster,
     pub network: NetworkSpec,
-    pub quorum: QuorumSpec,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub bugs: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timeouts: Option<TimeoutSpec>,
+    /// The protocol's own fields (Paxos: `quorum`, `bugs`, `timeouts`), written after the
+    /// network.
+    #[serde(flatten)]
+    pub section: P::Section,
     /// How the next event is picked: `timed` (by time and seed; the default) or `script` (only
     /// the schedule's explicit steps happen, one per tick: the explorer's counterexamples and
     /// hand-stepped runs use this).
     #[serde(skip_serializing_if = "SchedulerKind::is_timed")]
     pub scheduler: SchedulerKind,
-    pub schedule: Vec<Intervention>,
+    pub schedule: Vec<Intervention<P>>,
     pub until_ticks: u64,
 }
 
 /// How long a run lasts when the scenario does not say.
 const UNTIL_TICKS_DEFAULT: u64 = 2000;
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct ClusterSpec {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub proposers: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub acceptors: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub learners: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub servers: Option<usize>,
-}
-
-/// When a proposer gives up on a ballot and tries a higher one. Both ranges are drawn from
-/// uniformly by the timed scheduler; the randomness is what lets duelling proposers resolve.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct TimeoutSpec {
-    pub retry_ticks_min: u64,
-    pub retry_ticks_max: u64,
-}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Default)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -275,12 +231,15 @@ impl QuorumSpec {
     }
 }
 
-/// One intervention: at tick `at`, exactly one of the optional fields.
+/// One intervention: at tick `at`, exactly one of the protocol's inputs or the engine's own
+/// interventions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Default)]
-pub struct Intervention {
+#[serde(bound(serialize = ""))]
+pub struct Intervention<P: ScenarioSection> {
     pub at: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub propose: Option<Proposal>,
+    /// The protocol's inputs (Paxos: `propose`), written right after `at`.
+    #[serde(flatten)]
+    pub inputs: P::Inputs,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crash: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -302,16 +261,24 @@ pub struct Intervention {
     /// Script scheduler only: deliver this in-flight message now.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deliver: Option<MessageRef>,
-    /// Script scheduler only: fire this proposer's retry timer now.
+    /// Script scheduler only: fire this node's timer now.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Proposal {
-    pub node: String,
-    pub value: String,
-}
+/// The engine's interventions that the timed scheduler runs, as the error for an entry with
+/// none lists them after the protocol's inputs.
+const TIMED_INTERVENTIONS: [&str; 9] = [
+    "crash",
+    "restart",
+    "partition",
+    "heal",
+    "cut",
+    "restore",
+    "drop",
+    "duplicate",
+    "delay",
+];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Link {
@@ -330,11 +297,11 @@ pub struct MessageDelay {
     pub ticks: u64,
 }
 
-impl Intervention {
+impl<P: ScenarioSection> Intervention<P> {
     /// Reads one schedule entry given without its `at` (as the page sends a person's action,
     /// `{"crash": "a1"}`) and places it at tick `at`. It goes through the same parser as whole
     /// scenarios, so errors read the same and the wasm build carries one copy of the parser.
-    pub fn from_json_at(json: &str, at: u64) -> Result<Intervention, ScenarioError> {
+    pub fn from_json_at(json: &str, at: u64) -> Result<Intervention<P>, ScenarioError> {
         let body = json.trim();
         let invalid = || {
             error(
@@ -384,21 +351,21 @@ impl std::error::Error for ScenarioError {}
 /// and C1 controls and Unicode's bidirectional formatting. Values are printed inside sentences,
 /// on the page and by the CLI, where U+202E would reverse the rest of the sentence and U+0000
 /// cut it short.
-fn is_format_control(c: char) -> bool {
+pub(crate) fn is_format_control(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-fn error(field: impl Into<String>, message: impl Into<String>) -> ScenarioError {
+pub(crate) fn error(field: impl Into<String>, message: impl Into<String>) -> ScenarioError {
     ScenarioError {
         field: field.into(),
         message: message.into(),
     }
 }
 
-impl Scenario {
+impl<P: ScenarioSection> Scenario<P> {
     /// Reads a scenario from JSON text. Errors name the field (`schedule[2].crash`).
-    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+    pub fn from_json(text: &str) -> Result<Scenario<P>, ScenarioError> {
         read_text(text)
     }
 
@@ -414,82 +381,12 @@ impl Scenario {
     }
 
     /// Checks the scenario's meaning and resolves names.
-    pub fn compile(&self) -> Result<Compiled, ScenarioError> {
-        if self.version > VERSION {
-            return Err(error(
-                "version",
-                format!(
-                    "version {} is newer than this Paxoscope understands (up to {VERSION}); open it with a newer Paxoscope",
-                    self.version
-                ),
-            ));
-        }
-        if self.version == 0 {
-            return Err(error("version", "must be 1 or more"));
-        }
-        if !protocols::KNOWN.contains(&self.protocol.as_str()) {
-            let known: Vec<String> = protocols::KNOWN.iter().map(|p| format!("{p:?}")).collect();
-            return Err(error(
-                "protocol",
-                format!(
-                    "unknown protocol \"{}\"; this version knows {}",
-                    self.protocol,
-                    known.join(", ")
-                ),
-            ));
-        }
-        let mut config = self.cluster_config()?;
-        self.check_network()?;
-        config.network = self.network.clone();
-        let (retry_min, retry_max) = match &self.timeouts {
-            Some(t) => {
-                if t.retry_ticks_min == 0 || t.retry_ticks_min > t.retry_ticks_max {
-                    return Err(error(
-                        "timeouts",
-                        "retry_ticks_min must be at least 1 and at most retry_ticks_max",
-                    ));
-                }
-                if t.retry_ticks_max > UNTIL_TICKS_MAX {
-                    return Err(error("timeouts.retry_ticks_max", "is too large"));
-                }
-                (t.retry_ticks_min, t.retry_ticks_max)
-            }
-            // A round trip takes at most two maximal delays; waiting a little over two round
-            // trips before retrying avoids retrying a ballot that is merely slow.
-            None => (
-                4 * self.network.delay_ticks_max + 10,
-                8 * self.network.delay_ticks_max + 20,
-            ),
-        };
-        config.retry_ticks_min = retry_min;
-        config.retry_ticks_max = retry_max;
-        config.quorum = self.quorum_system(&config)?;
-        for (i, name) in self.bugs.iter().enumerate() {
-            if !config.bugs.set(name, true) {
-                return Err(error(
-                    format!("bugs[{i}]"),
-                    format!(
-                        "unknown bug \"{name}\"; known bugs are {}",
-                        Bugs::NAMES.join(", ")
-                    ),
-                ));
-            }
-        }
-        if self.until_ticks == 0 || self.until_ticks > UNTIL_TICKS_MAX {
-            return Err(error(
-                "until_ticks",
-                format!("must be between 1 and {UNTIL_TICKS_MAX}"),
-            ));
-        }
-        if self.schedule.len() > SCHEDULE_LEN_MAX {
-            return Err(error(
-                "schedule",
-                format!(
-                    "has {} entries; at most {SCHEDULE_LEN_MAX} are allowed",
-                    self.schedule.len()
-                ),
-            ));
-        }
+    pub fn compile(&self) -> Result<Compiled<P>, ScenarioError> {
+        check_envelope(self.version, &self.protocol, P::NAME)?;
+        let mut config = P::new_config(&self.cluster)?;
+        check_network(&self.network)?;
+        P::configure(&mut config, &self.network, &self.section)?;
+        check_length(self.until_ticks, self.schedule.len())?;
         let mut schedule = Vec::with_capacity(self.schedule.len());
         for (i, item) in self.schedule.iter().enumerate() {
             let action = self.resolve(&mut config, i, item)?;
@@ -506,116 +403,18 @@ impl Scenario {
         })
     }
 
-    fn cluster_config(&self) -> Result<Config, ScenarioError> {
-        let c = &self.cluster;
-        let separate = c.proposers.is_some() || c.acceptors.is_some() || c.learners.is_some();
-        let mut nodes: Vec<(&str, Roles)> = Vec::new();
-        match (separate, c.servers) {
-            (true, Some(_)) => {
-                return Err(error(
-                    "cluster",
-                    "give either servers, or proposers/acceptors/learners, not both",
-                ))
-            }
-            (false, None) => return Err(error(
-                "cluster",
-                "give servers (each plays all three roles) or proposers, acceptors and learners",
-            )),
-            (false, Some(n)) => {
-                if n == 0 {
-                    return Err(error("cluster.servers", "must be at least 1"));
-                }
-                if n > MAX_NODES {
-                    return Err(error(
-                        "cluster.servers",
-                        format!("{n} is more than the {MAX_NODES} nodes a cluster may have"),
-                    ));
-                }
-                for i in 1..=n {
-                    nodes.push((node_name('s', i), Roles::ALL));
-                }
-            }
-            (true, None) => {
-                let p = c.proposers.unwrap_or(0);
-                let a = c.acceptors.unwrap_or(0);
-                let l = c.learners.unwrap_or(0);
-                if p == 0 {
-                    return Err(error("cluster.proposers", "must be at least 1"));
-                }
-                if a == 0 {
-                    return Err(error("cluster.acceptors", "must be at least 1"));
-                }
-                // Saturating: counts come from the file, and a wrapped sum would pass this check
-                // and then try to build billions of nodes.
-                let total = p.saturating_add(a).saturating_add(l);
-                if total > MAX_NODES {
-                    return Err(error(
-                        "cluster",
-                        format!("{total} nodes is more than the {MAX_NODES} a cluster may have"),
-                    ));
-                }
-                for i in 1..=p {
-                    nodes.push((node_name('p', i), Roles::PROPOSER));
-                }
-                for i in 1..=a {
-                    nodes.push((node_name('a', i), Roles::ACCEPTOR));
-                }
-                for i in 1..=l {
-                    nodes.push((node_name('l', i), Roles::LEARNER));
-                }
-            }
-        }
-        Ok(Config::new(nodes))
-    }
-
-    fn check_network(&self) -> Result<(), ScenarioError> {
-        let n = &self.network;
-        if n.delay_ticks_min == 0 {
-            return Err(error("network.delay_ticks_min", "must be at least 1 tick"));
-        }
-        if n.delay_ticks_min > n.delay_ticks_max {
-            return Err(error(
-                "network.delay_ticks_max",
-                format!(
-                    "{} is less than delay_ticks_min ({})",
-                    n.delay_ticks_max, n.delay_ticks_min
-                ),
-            ));
-        }
-        if n.delay_ticks_max > DELAY_TICKS_MAX {
-            return Err(error(
-                "network.delay_ticks_max",
-                format!("must be at most {DELAY_TICKS_MAX}"),
-            ));
-        }
-        for (name, p) in [("loss", n.loss), ("duplicate", n.duplicate)] {
-            if !(0.0..=1.0).contains(&p) {
-                return Err(error(
-                    format!("network.{name}"),
-                    "is not a probability between 0 and 1",
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    fn quorum_system(&self, config: &Config) -> Result<QuorumSystem, ScenarioError> {
-        self.quorum
-            .compile(config.acceptors.len(), "quorum.", &|node| {
-                let id = config.lookup(node)?;
-                config.acceptor_index[id as usize]
-                    .map(usize::from)
-                    .ok_or_else(|| format!("{node} is not an acceptor"))
-            })
-    }
-
+    // Inlined into `compile`, as are the checks below: they were one function before the
+    // envelope was shared, and outlined they made the page's wasm about 370 bytes larger,
+    // gzipped. The hints leave the compiler free to keep one copy of the checks, which are not
+    // generic, once several protocols call them.
+    #[inline]
     fn resolve(
         &self,
-        config: &mut Config,
+        config: &mut P::Config,
         i: usize,
-        item: &Intervention,
-    ) -> Result<Action, ScenarioError> {
-        let field = |name: &str| format!("schedule[{i}].{name}");
+        item: &Intervention<P>,
+    ) -> Result<Action<P>, ScenarioError> {
+        let field = |name: &str| entry_field(i, name);
         if item.at > UNTIL_TICKS_MAX {
             return Err(error(
                 field("at"),
@@ -623,17 +422,15 @@ impl Scenario {
             ));
         }
         let mut actions = Vec::new();
-        let node = |config: &Config, name: &str, value: &str| {
-            config.lookup(value).map_err(|m| error(field(name), m))
+        P::resolve_inputs(config, &item.inputs, i, &mut actions)?;
+        let node = |config: &P::Config, name: &str, value: &str| {
+            P::lookup(config, value).map_err(|m| error(field(name), m))
         };
         let link =
-            |config: &Config, name: &str, l: &Link| -> Result<(NodeId, NodeId), ScenarioError> {
-                let from = config
-                    .lookup(&l.from)
-                    .map_err(|m| error(field(name) + ".from", m))?;
-                let to = config
-                    .lookup(&l.to)
-                    .map_err(|m| error(field(name) + ".to", m))?;
+            |config: &P::Config, name: &str, l: &Link| -> Result<(NodeId, NodeId), ScenarioError> {
+                let from =
+                    P::lookup(config, &l.from).map_err(|m| error(field(name) + ".from", m))?;
+                let to = P::lookup(config, &l.to).map_err(|m| error(field(name) + ".to", m))?;
                 Ok((from, to))
             };
         let message = |name: &str, m: u64| {
@@ -646,31 +443,6 @@ impl Scenario {
                 Ok(m)
             }
         };
-        if let Some(p) = &item.propose {
-            let id = node(config, "propose.node", &p.node)?;
-            if !config.roles[id as usize].contains(Roles::PROPOSER) {
-                return Err(error(
-                    field("propose.node"),
-                    format!("{} is not a proposer", p.node),
-                ));
-            }
-            if let Some(c) = p.value.chars().find(|&c| is_format_control(c)) {
-                return Err(error(
-                    field("propose.value"),
-                    format!(
-                        "must not contain control characters, and it has U+{:04X}",
-                        c as u32
-                    ),
-                ));
-            }
-            let value = config
-                .intern_value(&p.value)
-                .map_err(|m| error(field("propose.value"), m))?;
-            actions.push(Action::Input {
-                node: id,
-                input: Propose { value },
-            });
-        }
         if let Some(n) = &item.crash {
             actions.push(Action::Crash(node(config, "crash", n)?));
         }
@@ -678,35 +450,8 @@ impl Scenario {
             actions.push(Action::Restart(node(config, "restart", n)?));
         }
         if let Some(groups) = &item.partition {
-            // Nodes not named in any group form one more group of their own.
-            if groups.len() > MAX_NODES {
-                return Err(error(
-                    field("partition"),
-                    format!("has {} groups; a cluster of at most {MAX_NODES} nodes needs at most {MAX_NODES}", groups.len()),
-                ));
-            }
-            let mut group_of = [u8::MAX; MAX_NODES];
-            for (g, members) in groups.iter().enumerate() {
-                for (j, name) in members.iter().enumerate() {
-                    let id = config
-                        .lookup(name)
-                        .map_err(|m| error(format!("schedule[{i}].partition[{g}][{j}]"), m))?;
-                    if group_of[id as usize] != u8::MAX {
-                        return Err(error(
-                            format!("schedule[{i}].partition[{g}][{j}]"),
-                            format!("{name} is in two groups"),
-                        ));
-                    }
-                    group_of[id as usize] = g as u8;
-                }
-            }
-            let rest = groups.len().min(MAX_NODES) as u8;
-            for g in group_of.iter_mut() {
-                if *g == u8::MAX {
-                    *g = rest;
-                }
-            }
-            actions.push(Action::Partition(group_of));
+            let lookup = |name: &str| P::lookup(config, name);
+            actions.push(Action::Partition(partition(i, groups, &lookup)?));
         }
         if let Some(heal) = item.heal {
             if !heal {
@@ -745,9 +490,7 @@ impl Scenario {
         }
         if let Some(n) = &item.timeout {
             let id = node(config, "timeout", n)?;
-            if !config.roles[id as usize].contains(Roles::PROPOSER) {
-                return Err(error(field("timeout"), format!("{n} is not a proposer")));
-            }
+            P::check_timeout(config, id, n).map_err(|m| error(field("timeout"), m))?;
             actions.push(Action::Timeout(id));
         }
         let script_only = matches!(
@@ -762,10 +505,19 @@ impl Scenario {
         }
         match actions.len() {
             1 => Ok(actions.pop().expect("one action")),
-            0 => Err(error(
-                format!("schedule[{i}]"),
-                "names no intervention (propose, crash, restart, partition, heal, cut, restore, drop, duplicate, delay)",
-            )),
+            0 => {
+                let mut names = String::new();
+                for name in P::INPUT_FIELDS.iter().chain(&TIMED_INTERVENTIONS) {
+                    if !names.is_empty() {
+                        names.push_str(", ");
+                    }
+                    names.push_str(name);
+                }
+                Err(error(
+                    format!("schedule[{i}]"),
+                    format!("names no intervention ({names})"),
+                ))
+            }
             _ => Err(error(
                 format!("schedule[{i}]"),
                 "names more than one intervention; give each its own entry",
@@ -774,10 +526,140 @@ impl Scenario {
     }
 }
 
+/// The path of field `name` of schedule entry `i`, for errors: `schedule[2].crash`.
+pub(crate) fn entry_field(i: usize, name: &str) -> String {
+    format!("schedule[{i}].{name}")
+}
+
+/// The envelope's own checks that come before the cluster's: the version, and that the
+/// scenario is of the protocol `expected` it is compiled as.
+#[inline]
+fn check_envelope(version: u32, protocol: &str, expected: &str) -> Result<(), ScenarioError> {
+    if version > VERSION {
+        return Err(error(
+            "version",
+            format!(
+                "version {version} is newer than this Paxoscope understands (up to {VERSION}); open it with a newer Paxoscope",
+            ),
+        ));
+    }
+    if version == 0 {
+        return Err(error("version", "must be 1 or more"));
+    }
+    if protocol != expected {
+        let message = if protocols::KNOWN.contains(&protocol) {
+            // Reachable once there are two protocols: the caller chose the protocol to read
+            // the scenario as before looking at its `protocol` field.
+            format!("a \"{protocol}\" scenario cannot run as \"{expected}\"")
+        } else {
+            let known: Vec<String> = protocols::KNOWN.iter().map(|p| format!("{p:?}")).collect();
+            format!(
+                "unknown protocol \"{protocol}\"; this version knows {}",
+                known.join(", ")
+            )
+        };
+        return Err(error("protocol", message));
+    }
+    Ok(())
+}
+
+#[inline]
+fn check_network(n: &NetworkSpec) -> Result<(), ScenarioError> {
+    if n.delay_ticks_min == 0 {
+        return Err(error("network.delay_ticks_min", "must be at least 1 tick"));
+    }
+    if n.delay_ticks_min > n.delay_ticks_max {
+        return Err(error(
+            "network.delay_ticks_max",
+            format!(
+                "{} is less than delay_ticks_min ({})",
+                n.delay_ticks_max, n.delay_ticks_min
+            ),
+        ));
+    }
+    if n.delay_ticks_max > DELAY_TICKS_MAX {
+        return Err(error(
+            "network.delay_ticks_max",
+            format!("must be at most {DELAY_TICKS_MAX}"),
+        ));
+    }
+    for (name, p) in [("loss", n.loss), ("duplicate", n.duplicate)] {
+        if !(0.0..=1.0).contains(&p) {
+            return Err(error(
+                format!("network.{name}"),
+                "is not a probability between 0 and 1",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The envelope's checks that come after the section's: how long the run and its schedule are.
+#[inline]
+fn check_length(until_ticks: u64, schedule: usize) -> Result<(), ScenarioError> {
+    if until_ticks == 0 || until_ticks > UNTIL_TICKS_MAX {
+        return Err(error(
+            "until_ticks",
+            format!("must be between 1 and {UNTIL_TICKS_MAX}"),
+        ));
+    }
+    if schedule > SCHEDULE_LEN_MAX {
+        return Err(error(
+            "schedule",
+            format!("has {schedule} entries; at most {SCHEDULE_LEN_MAX} are allowed"),
+        ));
+    }
+    Ok(())
+}
+
+/// The group of each node in schedule entry `i`'s partition, with nodes found by `lookup`.
+/// Nodes not named in any group form one more group of their own.
+#[inline]
+fn partition(
+    i: usize,
+    groups: &[Vec<String>],
+    lookup: &dyn Fn(&str) -> Result<NodeId, String>,
+) -> Result<[u8; MAX_NODES], ScenarioError> {
+    if groups.len() > MAX_NODES {
+        return Err(error(
+            entry_field(i, "partition"),
+            format!(
+                "has {} groups; a cluster of at most {MAX_NODES} nodes needs at most {MAX_NODES}",
+                groups.len()
+            ),
+        ));
+    }
+    let mut group_of = [u8::MAX; MAX_NODES];
+    for (g, members) in groups.iter().enumerate() {
+        for (j, name) in members.iter().enumerate() {
+            let id =
+                lookup(name).map_err(|m| error(format!("schedule[{i}].partition[{g}][{j}]"), m))?;
+            if group_of[id as usize] != u8::MAX {
+                return Err(error(
+                    format!("schedule[{i}].partition[{g}][{j}]"),
+                    format!("{name} is in two groups"),
+                ));
+            }
+            group_of[id as usize] = g as u8;
+        }
+    }
+    let rest = groups.len().min(MAX_NODES) as u8;
+    for g in group_of.iter_mut() {
+        if *g == u8::MAX {
+            *g = rest;
+        }
+    }
+    Ok(group_of)
+}
+
 /// The scenario entry that reproduces `action` at tick `at`: how user clicks and the explorer's
 /// steps become part of a scenario.
-pub fn intervention(config: &Config, at: u64, action: &Action) -> Intervention {
-    let name = |id: NodeId| config.name(id).to_string();
+pub fn intervention<P: ScenarioSection>(
+    config: &P::Config,
+    at: u64,
+    action: &Action<P>,
+) -> Intervention<P> {
+    let name = |id: NodeId| P::node_name(config, id).to_string();
     let link = |from: NodeId, to: NodeId| Link {
         from: name(from),
         to: name(to),
@@ -787,19 +669,11 @@ pub fn intervention(config: &Config, at: u64, action: &Action) -> Intervention {
         ..Intervention::default()
     };
     match *action {
-        Action::Input {
-            node,
-            input: Propose { value },
-        } => {
-            item.propose = Some(Proposal {
-                node: name(node),
-                value: config.value_name(value).to_string(),
-            })
-        }
+        Action::Input { node, ref input } => item.inputs = P::inputs_of(config, node, input),
         Action::Crash(node) => item.crash = Some(name(node)),
         Action::Restart(node) => item.restart = Some(name(node)),
         Action::Partition(groups) => {
-            let count = config.names.len();
+            let count = P::node_count(config);
             let max_group = groups[..count].iter().copied().max().unwrap_or(0);
             item.partition = Some(
                 (0..=max_group)
@@ -823,18 +697,4 @@ pub fn intervention(config: &Config, at: u64, action: &Action) -> Intervention {
         Action::Timeout(node) => item.timeout = Some(name(node)),
     }
     item
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{node_name, MAX_NODES};
-
-    #[test]
-    fn node_names_read_like_format() {
-        for role in ['p', 'a', 'l', 's'] {
-            for number in 1..=MAX_NODES {
-                assert_eq!(node_name(role, number), format!("{role}{number}"));
-            }
-        }
-    }
 }

@@ -16,8 +16,9 @@ pub(super) fn read_text<T: FromJson>(text: &str) -> Result<T, ScenarioError> {
 
 /// A part of the scenario format, read from the JSON value at `path` (`schedule[2].crash`).
 /// Errors say what serde's did: "invalid type: string \"x\", expected u64", "unknown field",
-/// "missing field", "unknown variant", each with the list of what is known.
-pub(super) trait FromJson: Sized {
+/// "missing field", "unknown variant", each with the list of what is known. Public, so that
+/// each protocol's section reads its parts with the same errors.
+pub trait FromJson: Sized {
     fn read(value: &Value, path: &str) -> Result<Self, ScenarioError>;
 }
 
@@ -137,13 +138,13 @@ impl<T: FromJson> FromJson for Vec<T> {
 }
 
 /// The fields of a JSON object read as one struct of the format: no unknown or repeated ones.
-struct Fields<'v, 'a> {
+pub struct Fields<'v, 'a> {
     path: &'v str,
     entries: &'v [(String, Value<'a>)],
 }
 
 impl<'v, 'a> Fields<'v, 'a> {
-    fn new(
+    pub fn new(
         value: &'v Value<'a>,
         path: &'v str,
         expected: &str,
@@ -173,55 +174,40 @@ impl<'v, 'a> Fields<'v, 'a> {
     }
 
     /// The field if it is there; `null` is read as a value, which only optional fields accept.
-    fn get<T: FromJson>(&self, name: &str) -> Result<Option<T>, ScenarioError> {
+    pub fn get<T: FromJson>(&self, name: &str) -> Result<Option<T>, ScenarioError> {
         self.value(name)
             .map(|value| T::read(value, &child(self.path, name)))
             .transpose()
     }
 
     /// An optional field (an `Option` in the struct): absent or `null` is `None`.
-    fn optional<T: FromJson>(&self, name: &str) -> Result<Option<T>, ScenarioError> {
+    pub fn optional<T: FromJson>(&self, name: &str) -> Result<Option<T>, ScenarioError> {
         match self.value(name) {
             None | Some(Value::Null) => Ok(None),
             Some(value) => T::read(value, &child(self.path, name)).map(Some),
         }
     }
 
-    fn required<T: FromJson>(&self, name: &str) -> Result<T, ScenarioError> {
+    pub fn required<T: FromJson>(&self, name: &str) -> Result<T, ScenarioError> {
         self.get(name)?
             .ok_or_else(|| error(self.path, format!("missing field `{name}`")))
     }
 }
 
-impl FromJson for Scenario {
+impl<P: ScenarioSection> FromJson for Scenario<P> {
     fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
-        let f = Fields::new(
-            value,
-            path,
-            "struct Scenario",
-            &[
-                "version",
-                "protocol",
-                "seed",
-                "cluster",
-                "network",
-                "quorum",
-                "bugs",
-                "timeouts",
-                "scheduler",
-                "schedule",
-                "until_ticks",
-            ],
-        )?;
+        // The envelope's names with the section's among them, where they are written.
+        let mut names = vec!["version", "protocol", "seed", "cluster", "network"];
+        names.extend_from_slice(P::SECTION_FIELDS);
+        names.extend_from_slice(&["scheduler", "schedule", "until_ticks"]);
+        let f = Fields::new(value, path, "struct Scenario", &names)?;
         Ok(Scenario {
             version: f.required("version")?,
             protocol: f.required("protocol")?,
             seed: f.get("seed")?.unwrap_or(0),
             cluster: f.required("cluster")?,
             network: f.get("network")?.unwrap_or_default(),
-            quorum: f.get("quorum")?.unwrap_or_default(),
-            bugs: f.get("bugs")?.unwrap_or_default(),
-            timeouts: f.optional("timeouts")?,
+            section: P::read_section(&f)?,
             scheduler: f.get("scheduler")?.unwrap_or_default(),
             schedule: f.get("schedule")?.unwrap_or_default(),
             until_ticks: f.get("until_ticks")?.unwrap_or(UNTIL_TICKS_DEFAULT),
@@ -236,19 +222,6 @@ impl FromJson for SchedulerKind {
     }
 }
 
-impl FromJson for ClusterSpec {
-    fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
-        let names = ["proposers", "acceptors", "learners", "servers"];
-        let f = Fields::new(value, path, "struct ClusterSpec", &names)?;
-        Ok(ClusterSpec {
-            proposers: f.optional("proposers")?,
-            acceptors: f.optional("acceptors")?,
-            learners: f.optional("learners")?,
-            servers: f.optional("servers")?,
-        })
-    }
-}
-
 impl FromJson for NetworkSpec {
     fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
         let names = ["delay_ticks_min", "delay_ticks_max", "loss", "duplicate"];
@@ -259,17 +232,6 @@ impl FromJson for NetworkSpec {
             delay_ticks_max: f.get("delay_ticks_max")?.unwrap_or(default.delay_ticks_max),
             loss: f.get("loss")?.unwrap_or(default.loss),
             duplicate: f.get("duplicate")?.unwrap_or(default.duplicate),
-        })
-    }
-}
-
-impl FromJson for TimeoutSpec {
-    fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
-        let names = ["retry_ticks_min", "retry_ticks_max"];
-        let f = Fields::new(value, path, "struct TimeoutSpec", &names)?;
-        Ok(TimeoutSpec {
-            retry_ticks_min: f.required("retry_ticks_min")?,
-            retry_ticks_max: f.required("retry_ticks_max")?,
         })
     }
 }
@@ -403,27 +365,17 @@ impl FromJson for QuorumSpec {
     }
 }
 
-impl FromJson for Intervention {
+impl<P: ScenarioSection> FromJson for Intervention<P> {
     fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
-        let names = [
-            "at",
-            "propose",
-            "crash",
-            "restart",
-            "partition",
-            "heal",
-            "cut",
-            "restore",
-            "drop",
-            "duplicate",
-            "delay",
-            "deliver",
-            "timeout",
-        ];
+        // `at`, the protocol's inputs, then the engine's interventions, as they are written.
+        let mut names = vec!["at"];
+        names.extend_from_slice(P::INPUT_FIELDS);
+        names.extend_from_slice(&TIMED_INTERVENTIONS);
+        names.extend_from_slice(&["deliver", "timeout"]);
         let f = Fields::new(value, path, "struct Intervention", &names)?;
         Ok(Intervention {
             at: f.required("at")?,
-            propose: f.optional("propose")?,
+            inputs: P::read_inputs(&f)?,
             crash: f.optional("crash")?,
             restart: f.optional("restart")?,
             partition: f.optional("partition")?,
@@ -435,16 +387,6 @@ impl FromJson for Intervention {
             delay: f.optional("delay")?,
             deliver: f.optional("deliver")?,
             timeout: f.optional("timeout")?,
-        })
-    }
-}
-
-impl FromJson for Proposal {
-    fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
-        let f = Fields::new(value, path, "struct Proposal", &["node", "value"])?;
-        Ok(Proposal {
-            node: f.required("node")?,
-            value: f.required("value")?,
         })
     }
 }

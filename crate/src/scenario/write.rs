@@ -51,7 +51,7 @@ pub(super) fn indent(text: &str) -> String {
     out
 }
 
-impl ToJson for Scenario {
+impl<P: ScenarioSection> ToJson for Scenario<P> {
     fn write(&self, out: &mut String) {
         out.push('{');
         field(out, "version", &self.version);
@@ -59,11 +59,7 @@ impl ToJson for Scenario {
         field(out, "seed", &self.seed);
         field(out, "cluster", &self.cluster);
         field(out, "network", &self.network);
-        field(out, "quorum", &self.quorum);
-        if !self.bugs.is_empty() {
-            field(out, "bugs", &self.bugs);
-        }
-        field_if_some(out, "timeouts", &self.timeouts);
+        P::write_section(&self.section, out);
         if self.scheduler != SchedulerKind::Timed {
             field(out, "scheduler", &self.scheduler);
         }
@@ -83,18 +79,11 @@ impl ToJson for SchedulerKind {
     }
 }
 
-json_object!(ClusterSpec { proposers?, acceptors?, learners?, servers? });
-
 json_object!(NetworkSpec {
     delay_ticks_min,
     delay_ticks_max,
     loss,
     duplicate
-});
-
-json_object!(TimeoutSpec {
-    retry_ticks_min,
-    retry_ticks_max
 });
 
 impl ToJson for QuorumSpec {
@@ -137,12 +126,25 @@ impl ToJson for QuorumSpec {
     }
 }
 
-json_object!(Intervention {
-    at, propose?, crash?, restart?, partition?, heal?, cut?, restore?, drop?, duplicate?,
-    delay?, deliver?, timeout?
-});
-
-json_object!(Proposal { node, value });
+impl<P: ScenarioSection> ToJson for Intervention<P> {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "at", &self.at);
+        P::write_inputs(&self.inputs, out);
+        field_if_some(out, "crash", &self.crash);
+        field_if_some(out, "restart", &self.restart);
+        field_if_some(out, "partition", &self.partition);
+        field_if_some(out, "heal", &self.heal);
+        field_if_some(out, "cut", &self.cut);
+        field_if_some(out, "restore", &self.restore);
+        field_if_some(out, "drop", &self.drop);
+        field_if_some(out, "duplicate", &self.duplicate);
+        field_if_some(out, "delay", &self.delay);
+        field_if_some(out, "deliver", &self.deliver);
+        field_if_some(out, "timeout", &self.timeout);
+        close(out, '}');
+    }
+}
 
 json_object!(Link { from, to });
 

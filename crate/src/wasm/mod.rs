@@ -8,7 +8,7 @@
 use crate::json::ToJson;
 use crate::play::Playground;
 #[cfg(feature = "explorer")]
-use crate::scenario::Scenario;
+use crate::protocols::paxos::Scenario;
 use crate::scenario::ScenarioError;
 use wasm_bindgen::prelude::*;
 

@@ -60,7 +60,7 @@ impl Bugs {
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Names are never read from a scenario, only made from a role and a number
-    /// ([`crate::scenario::node_name`]), so they are static.
+    /// ([`super::node_name`]), so they are static.
     pub names: Vec<&'static str>,
     pub roles: Vec<Roles>,
     pub proposers: Vec<NodeId>,

@@ -20,9 +20,11 @@ mod config;
 pub mod describe;
 mod node;
 pub mod pack;
+mod scenario;
 
 pub use config::*;
 pub use node::*;
+pub use scenario::*;
 
 use crate::hash::StableHasher;
 use crate::protocols::Protocol;
@@ -33,6 +35,11 @@ use serde::Serialize;
 /// The engine's types for a Paxos run.
 pub type Simulation = crate::sim::Simulation<Paxos>;
 pub type EventKind = crate::sim::event::EventKind<Paxos>;
+pub type Action = crate::sim::action::Action<Paxos>;
+pub type Compiled = crate::sim::action::Compiled<Paxos>;
+/// A Paxos scenario: the shared envelope around Paxos's section (`scenario.rs`).
+pub type Scenario = crate::scenario::Scenario<Paxos>;
+pub type Intervention = crate::scenario::Intervention<Paxos>;
 
 // A field added to a message must not quietly bring back the `memory.copy` on every send (see
 // `InFlight::copy_of`).
