@@ -8,16 +8,22 @@
 //! properties: validity (a node delivers only a value someone was asked to broadcast) and, as a
 //! derived fact the log shows, the moment every node has the value. A switch breaks validity on
 //! purpose, so that the search has something to find.
+//!
+//! It has a section of the scenario format too (`ScenarioSection`), so that a scenario file runs
+//! it, and the explorer's counterexample comes back as one of its scenarios.
 
 use paxoscope::explore::pack::{Pack, Packer, Unpacker, WORD_BYTES};
-use paxoscope::explore::{search, Bounds, Reduction};
+use paxoscope::explore::{explore_with, search, Bounds, Reduction};
 use paxoscope::hash::StableHasher;
+use paxoscope::json::{self, field, field_if_some, ToJson};
 use paxoscope::protocols::{Describe, Effects, Protocol, TimerCommand};
+use paxoscope::scenario::{Fields, FromJson, Scenario, ScenarioError, ScenarioSection};
 use paxoscope::sim::action::{Action, Compiled, SchedulerKind};
 use paxoscope::sim::event::EventKind;
 use paxoscope::sim::network::NetworkSpec;
 use paxoscope::sim::violation::Violation;
 use paxoscope::sim::{NodeId, Simulation};
+use serde::Serialize;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -344,6 +350,170 @@ impl Describe for Broadcast {
     }
 }
 
+/// Every name a node may have: a scenario's names are made, never read, so they are static.
+const NAMES: [&str; 4] = ["n1", "n2", "n3", "n4"];
+
+/// The protocol's `cluster` object: how many nodes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+struct Nodes {
+    nodes: usize,
+}
+
+/// The protocol's own scenario field: the broken switch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+struct Switches {
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    receiver_adds_one: bool,
+}
+
+/// A schedule entry's input: a node is asked to broadcast a value.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+struct Inputs {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    broadcast: Option<Request>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+struct Request {
+    node: String,
+    value: u8,
+}
+
+fn error(field: String, message: String) -> ScenarioError {
+    ScenarioError { field, message }
+}
+
+impl FromJson for Nodes {
+    fn read(value: &json::Value, path: &str) -> Result<Self, ScenarioError> {
+        let f = Fields::new(value, path, "struct Nodes", &["nodes"])?;
+        Ok(Nodes {
+            nodes: f.required("nodes")?,
+        })
+    }
+}
+
+impl ToJson for Nodes {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "nodes", &(self.nodes as u64));
+        json::close(out, '}');
+    }
+}
+
+impl FromJson for Request {
+    fn read(value: &json::Value, path: &str) -> Result<Self, ScenarioError> {
+        let f = Fields::new(value, path, "struct Request", &["node", "value"])?;
+        let value: u64 = f.required("value")?;
+        Ok(Request {
+            node: f.required("node")?,
+            value: value.min(u8::MAX as u64) as u8,
+        })
+    }
+}
+
+impl ToJson for Request {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "node", &self.node);
+        field(out, "value", &(self.value as u64));
+        json::close(out, '}');
+    }
+}
+
+impl ScenarioSection for Broadcast {
+    const NAME: &'static str = "broadcast";
+    const SECTION_FIELDS: &'static [&'static str] = &["receiver_adds_one"];
+    const INPUT_FIELDS: &'static [&'static str] = &["broadcast"];
+    type Cluster = Nodes;
+    type Section = Switches;
+    type Inputs = Inputs;
+
+    fn read_section(f: &Fields) -> Result<Switches, ScenarioError> {
+        Ok(Switches {
+            receiver_adds_one: f.get("receiver_adds_one")?.unwrap_or(false),
+        })
+    }
+    fn write_section(section: &Switches, out: &mut String) {
+        if section.receiver_adds_one {
+            field(out, "receiver_adds_one", &true);
+        }
+    }
+    fn read_inputs(f: &Fields) -> Result<Inputs, ScenarioError> {
+        Ok(Inputs {
+            broadcast: f.optional("broadcast")?,
+        })
+    }
+    fn write_inputs(inputs: &Inputs, out: &mut String) {
+        field_if_some(out, "broadcast", &inputs.broadcast);
+    }
+    fn new_config(cluster: &Nodes) -> Result<Config, ScenarioError> {
+        if cluster.nodes < 2 || cluster.nodes > NAMES.len() {
+            return Err(error(
+                "cluster.nodes".to_string(),
+                format!("must be between 2 and {}", NAMES.len()),
+            ));
+        }
+        Ok(Config {
+            names: NAMES[..cluster.nodes].to_vec(),
+            network: NetworkSpec::default(),
+            receiver_adds_one: false,
+        })
+    }
+    fn configure(
+        config: &mut Config,
+        network: &NetworkSpec,
+        section: &Switches,
+    ) -> Result<(), ScenarioError> {
+        config.network = network.clone();
+        config.receiver_adds_one = section.receiver_adds_one;
+        Ok(())
+    }
+    fn lookup(config: &Config, name: &str) -> Result<NodeId, String> {
+        config
+            .names
+            .iter()
+            .position(|n| *n == name)
+            .map(|i| i as NodeId)
+            .ok_or_else(|| format!("no node is named {name}"))
+    }
+    fn resolve_inputs(
+        config: &mut Config,
+        inputs: &Inputs,
+        entry: usize,
+        actions: &mut Vec<Action<Broadcast>>,
+    ) -> Result<(), ScenarioError> {
+        let Some(request) = &inputs.broadcast else {
+            return Ok(());
+        };
+        let field = |name: &str| format!("schedule[{entry}].broadcast.{name}");
+        let node = Self::lookup(config, &request.node).map_err(|m| error(field("node"), m))?;
+        if request.value >= 64 {
+            return Err(error(field("value"), "must be less than 64".to_string()));
+        }
+        actions.push(Action::Input {
+            node,
+            input: Send {
+                value: request.value,
+            },
+        });
+        Ok(())
+    }
+    fn inputs_of(config: &Config, node: NodeId, input: &Send) -> Inputs {
+        Inputs {
+            broadcast: Some(Request {
+                node: config.names[node as usize].to_string(),
+                value: input.value,
+            }),
+        }
+    }
+    fn check_timeout(_: &Config, _: NodeId, _: &str) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// The run of [`compiled`], as this protocol's scenario.
+const SCENARIO: &str = r#"{"version":1,"protocol":"broadcast","seed":3,"cluster":{"nodes":3},"network":{"delay_ticks_min":5,"delay_ticks_max":15,"loss":0.3,"duplicate":0.0},"schedule":[{"at":0,"broadcast":{"node":"n1","value":7}}],"until_ticks":2000}"#;
+
 fn compiled(seed: u64, loss: f64, scheduler: SchedulerKind, broken: bool) -> Compiled<Broadcast> {
     Compiled {
         config: Arc::new(Config {
@@ -530,4 +700,83 @@ fn the_monte_carlo_estimate_runs_this_protocol_too() {
         estimate.decided_low <= 0.25 && 0.25 <= estimate.decided_high,
         "{estimate:?}"
     );
+}
+
+#[test]
+fn a_scenario_file_runs_this_protocol_through_its_section() {
+    let scenario = Scenario::<Broadcast>::from_json(SCENARIO).expect("a valid scenario");
+    // The envelope writes the section back in place, byte for byte.
+    assert_eq!(scenario.to_json(), SCENARIO);
+    let mut from_file = Simulation::new(&scenario.compile().expect("it compiles"));
+    from_file.run();
+    assert_eq!(from_file.trace_hash(), run(3, 0.3).trace_hash());
+
+    // The envelope's field-naming errors list the section's fields among its own.
+    let failure =
+        |text: &str| Scenario::<Broadcast>::from_json(text).and_then(|s| s.compile().map(|_| s));
+    let unknown = SCENARIO.replace("\"seed\"", "\"sede\"");
+    assert_eq!(
+        failure(&unknown).unwrap_err().to_string(),
+        "sede: unknown field `sede`, expected one of `version`, `protocol`, `seed`, `cluster`, \
+         `network`, `receiver_adds_one`, `scheduler`, `schedule`, `until_ticks`"
+    );
+    let far = SCENARIO.replace("\"n1\"", "\"n9\"");
+    assert_eq!(
+        failure(&far).unwrap_err().to_string(),
+        "schedule[0].broadcast.node: no node is named n9"
+    );
+    let empty = SCENARIO.replace(r#""broadcast":{"node":"n1","value":7}"#, r#""heal":null"#);
+    assert_eq!(
+        failure(&empty).unwrap_err().to_string(),
+        "schedule[0]: names no intervention (broadcast, crash, restart, partition, heal, cut, \
+         restore, drop, duplicate, delay)"
+    );
+    // A protocol the build knows, read as this one, and one it does not know.
+    let paxos = SCENARIO.replace("\"broadcast\",\"seed", "\"paxos\",\"seed");
+    assert_eq!(
+        failure(&paxos).unwrap_err().to_string(),
+        "protocol: a \"paxos\" scenario cannot run as \"broadcast\""
+    );
+    let raft = SCENARIO.replace("\"broadcast\",\"seed", "\"raft\",\"seed");
+    assert_eq!(
+        failure(&raft).unwrap_err().to_string(),
+        "protocol: unknown protocol \"raft\"; this version knows \"paxos\""
+    );
+}
+
+#[test]
+fn the_explorer_writes_its_counterexample_as_this_protocols_scenario() {
+    let text = SCENARIO.replace("\"network\"", "\"receiver_adds_one\":true,\"network\"");
+    let scenario = Scenario::<Broadcast>::from_json(&text).expect("a valid scenario");
+    let bounds = Bounds {
+        max_crashes: 0,
+        max_drops: 0,
+        max_duplicates: 0,
+        max_rounds: 1,
+        max_states: 100_000,
+    };
+    let compiled = scenario.compile().expect("it compiles");
+    let report = explore_with(&scenario, &compiled, bounds, Reduction::SleepSets);
+    assert_eq!(report.violations[0].kind, "validity");
+    let counterexample = report.counterexample.expect("a counterexample");
+    assert_eq!(counterexample.scheduler, SchedulerKind::Script);
+    assert!(counterexample.section.receiver_adds_one);
+    assert_eq!(
+        counterexample.schedule[0].inputs.broadcast,
+        Some(Request {
+            node: "n1".to_string(),
+            value: 7
+        })
+    );
+    // Written out and read back, it replays to the same violation (one step a tick, where the
+    // search took its steps without the clock).
+    let replayed = Scenario::<Broadcast>::from_json(&counterexample.to_json()).expect("it reads");
+    let mut sim = Simulation::new(&replayed.compile().expect("it compiles"));
+    sim.run();
+    let found = |v: &[Violation]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|v| (v.kind.to_string(), v.explanation.clone()))
+            .collect()
+    };
+    assert_eq!(found(sim.violations()), found(&report.violations));
 }
