@@ -22,11 +22,13 @@ use std::fmt::Debug;
 /// Its fields sit among the envelope's in the JSON so that every scenario published before
 /// the envelope was shared reads and writes as it did: `cluster` where Paxos had it, after the
 /// seed; the section's own fields after the network; a schedule entry's inputs right after its
-/// `at`. Field-naming errors list the envelope's names and the section's together, in that
-/// order, and the section reads its fields with the same [`Fields`] reader, so its errors read
-/// like the envelope's.
+/// `at`. Field-naming errors list the envelope's names and the section's together, in the
+/// order they are written, and the section reads its fields with the same [`Fields`] reader,
+/// so its errors read like the envelope's.
 pub trait ScenarioSection: Describe {
-    /// What the scenario's `protocol` field says for this protocol; one of `protocols::KNOWN`.
+    /// What the scenario's `protocol` field says for this protocol. A scenario compiles as `P`
+    /// only when its `protocol` is `P::NAME`; the registry, `protocols::KNOWN`, lists the
+    /// built-in protocols' names for the error about any other.
     const NAME: &'static str;
     /// The section's top-level fields, in the order they are written (Paxos: `quorum`, `bugs`,
     /// `timeouts`).
