@@ -2,7 +2,8 @@
 // a title, a summary, the outcome it must reach (checked by the tests) and tour steps: at each
 // step's tick the run pauses and the step's text explains what just happened. An entry may name
 // a `panel` to open with it, and a `montecarlo` estimate for the Quorums tab to start. Its
-// `histories` are client histories the History tab opens, with tours of their own.
+// `histories` are client histories the History tab opens, with tours of their own, and its
+// `notes` short texts with no run behind them.
 import { h, replace } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
@@ -36,6 +37,7 @@ export class Library {
       const library = await response.json();
       this.entries = library.scenarios;
       this.histories = library.histories ?? [];
+      this.notes = library.notes ?? [];
     } catch (error) {
       this.error = `The scenario library could not be loaded (${error.message}).`;
     }
@@ -55,7 +57,10 @@ export class Library {
       h('p', { class: 'hint' }, 'Each one tells a short story and pauses at the moments that matter.'),
       list(this.entries, 'data-scenario', (entry) => this.open(entry.id)),
       this.histories.length ? h('h2', {}, 'Client histories') : null,
-      this.histories.length ? list(this.histories, 'data-history', (entry) => this.openHistory(entry)) : null);
+      this.histories.length ? list(this.histories, 'data-history', (entry) => this.openHistory(entry)) : null,
+      this.notes.length ? h('h2', {}, 'Notes') : null,
+      this.notes.map((note) => h('details', { class: 'library-note', 'data-note': note.id },
+        h('summary', {}, note.title), h('p', {}, note.text))));
   }
 
   /** Opens a library history in the History tab, with its tour there. */

@@ -19,6 +19,17 @@ struct Library {
     /// Client histories the History tab opens, each with its own tour.
     #[serde(default)]
     histories: Vec<HistoryEntry>,
+    /// Short texts with no run behind them.
+    #[serde(default)]
+    notes: Vec<Note>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Note {
+    id: String,
+    title: String,
+    text: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -400,5 +411,47 @@ fn history_entries_get_their_verdicts_and_mark_real_operations() {
     {
         let name = format!("histories/{}", item.unwrap().file_name().to_string_lossy());
         assert!(listed.contains(&name), "{name} is in no library entry");
+    }
+}
+
+/// Tours and notes are for students: they say things in words, not in the code's identifiers
+/// (`accepted_below_promise`), except inside `code`, where they quote the article's program.
+#[test]
+fn tours_and_notes_use_words_not_identifiers() {
+    let library = library();
+    let mut texts: Vec<(&str, &str)> = Vec::new();
+    for entry in &library.scenarios {
+        texts.extend(
+            entry
+                .tour
+                .iter()
+                .map(|step| (entry.id.as_str(), step.text.as_str())),
+        );
+    }
+    for entry in &library.histories {
+        texts.extend(
+            entry
+                .tour
+                .iter()
+                .map(|step| (entry.id.as_str(), step.text.as_str())),
+        );
+    }
+    assert!(!library.notes.is_empty(), "the library has no note");
+    for note in &library.notes {
+        assert!(
+            !note.title.trim().is_empty() && note.text.len() > 200,
+            "{}: a note says something",
+            note.id
+        );
+        texts.push((note.id.as_str(), note.text.as_str()));
+    }
+    for (id, text) in texts {
+        // What is outside backticks: every other piece of the text split at them.
+        for prose in text.split('`').step_by(2) {
+            let identifier = prose
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .find(|word| word.contains('_') && word.chars().any(|c| c.is_ascii_lowercase()));
+            assert!(identifier.is_none(), "{id}: {identifier:?} in {text:?}");
+        }
     }
 }

@@ -140,3 +140,17 @@ for (const entry of library.scenarios.filter((e) => e.expect.violations.length))
 test('the console stayed clean through every library test', () => {
   assert.deepEqual(env.problems, []);
 });
+
+test('the library\'s note on Nakamoto consensus opens from the keyboard', async () => {
+  const page = await env.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(env.url);
+  await page.waitForSelector('body[data-ready=true]');
+  await page.getByRole('tab', { name: 'Library' }).click();
+  const note = page.locator('[data-note=nakamoto-is-not-paxos]');
+  assert.equal(await note.locator('summary').textContent(), 'Is Nakamoto consensus a variant of Paxos?');
+  assert.equal(await note.locator('p').isVisible(), false);
+  await note.locator('summary').focus();
+  await page.keyboard.press('Enter');
+  assert.match(await note.locator('p').textContent(), /It is not one\. .* no quorums/);
+  await page.close();
+});
