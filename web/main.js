@@ -116,9 +116,11 @@ const panels = new Panels({
   },
 });
 
-function showError(message) {
+/** Shows `message` in the banner above the page; `kind` 'notice' for news that is not an error. */
+function showError(message, kind = 'error') {
   const banner = $('error');
   banner.hidden = false;
+  banner.classList.toggle('notice', kind === 'notice');
   replace(banner, h('span', {}, message), ' ', h('button', { type: 'button', onclick: () => { banner.hidden = true; } }, 'Dismiss'));
 }
 
@@ -276,6 +278,7 @@ function render() {
   scrubber.value = String(Math.floor(app.time));
   scrubber.setAttribute('aria-valuetext', `tick ${Math.floor(app.time)}`);
   $('play').textContent = app.playing ? '⏸ Pause' : '▶ Play';
+  $('play').title = !app.playing && (app.time >= view.until_ticks || settled()) ? 'Play again from tick 0 (Space)' : 'Play / pause (Space)';
   $('play').setAttribute('aria-pressed', String(app.playing));
   renderMarkers(view);
   lamport.render(view, app.time, app.entries, PALETTE);
@@ -327,6 +330,9 @@ const animation = { frame(timestamp) {
   if (app.time >= stop) {
     pause();
     if (stop === tourStop) library.advance();
+  } else if (settled(tourStop)) {
+    // Nothing more will happen (the status says so): playing on would only move the clock.
+    pause();
   }
   render();
   if (frameTimes) frameTimes.push(performance.now() - started);
@@ -336,9 +342,16 @@ const animation = { frame(timestamp) {
 // The pending animation frame, so that pausing cancels it and no two loops ever run at once.
 let frameRequest = 0;
 
+/** Whether the run has nothing more to show before its end, nor a stop of a tour or an embed
+ *  to reach: the core says nothing more will happen, and something has. */
+function settled(tourStop = library?.nextStop() ?? null) {
+  return app.view.settled && app.view.events > 0 && tourStop === null && app.stopTick === null;
+}
+
 function play() {
   if (app.playing) return;
-  if (app.time >= app.view.until_ticks) return;
+  // At the end, or with nothing more to happen, Play plays the run again from the start.
+  if (app.time >= app.view.until_ticks || settled()) seekTo(0, { quiet: true });
   app.playing = true;
   app.lastFrame = performance.now();
   cancelAnimationFrame(frameRequest);
@@ -417,6 +430,12 @@ function act(intervention) {
   app.markersKey = '';
   render();
   updateLink({ push: true });
+  // Acting in the past replaces the future: say what went, and how to get it back.
+  const discarded = app.pg.discarded();
+  if (discarded) {
+    const what = discarded === 1 ? 'your later intervention' : `your ${discarded} later interventions`;
+    showError(`Acting at tick ${Math.floor(app.time)} replaced what came after it: it discarded ${what}. The browser's Back button brings ${discarded === 1 ? 'it' : 'them'} back.`, 'notice');
+  }
 }
 
 function selectNode(name) {

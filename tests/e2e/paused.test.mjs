@@ -38,3 +38,39 @@ test('crashing three acceptors one after another while paused crashes them all a
 test('the console stayed clean while acting paused', () => {
   assert.deepEqual(env.problems, []);
 });
+
+test('acting in the past says how many later interventions it discarded, and Back brings them back', async () => {
+  const before = env.problems.length;
+  const page = await env.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(env.url);
+  await page.waitForSelector('body[data-ready=true]');
+  const crash = async (node) => {
+    await page.locator(`[data-node=${node}]`).click();
+    await page.getByRole('button', { name: 'Crash (c)' }).click();
+  };
+  await page.locator('#scrubber').fill('50');
+  await crash('a2');
+  await page.waitForFunction(() => location.hash.length > 1);
+  assert.equal(await page.locator('#error').isVisible(), false);
+  await page.locator('#scrubber').fill('10');
+  // The cursor's move is written into the link a moment later; the crash then pushes a new one.
+  await page.waitForTimeout(500);
+  const beforeA3 = await page.evaluate(() => location.hash);
+  await crash('a3');
+  const notice = page.locator('#error.notice');
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /^Acting at tick 10 replaced what came after it: it discarded your later intervention\. The browser's Back button brings it back\./);
+  await page.locator('#scrubber').fill('60');
+  assert.equal(await page.locator('[data-node=a2]').getAttribute('data-crashed'), 'false');
+  // The link of the run with a3's crash, once written; Back leaves it for the one before.
+  await page.waitForFunction((hash) => location.hash !== hash, beforeA3);
+  const withA3 = await page.evaluate(() => location.hash);
+  await page.goBack();
+  await page.waitForFunction((hash) => location.hash !== hash, withA3);
+  await page.waitForFunction(() => document.getElementById('error').hidden);
+  await page.locator('#scrubber').fill('60');
+  assert.equal(await page.locator('[data-node=a2]').getAttribute('data-crashed'), 'true');
+  assert.equal(await page.locator('#error').isVisible(), false);
+  assert.deepEqual(env.problems.slice(before), []);
+  await page.close();
+});

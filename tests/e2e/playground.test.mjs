@@ -195,3 +195,26 @@ test('narration reads out the moments the core marks, and not every message', as
 test('the console stayed clean through every test', () => {
   assert.deepEqual(env.problems, []);
 });
+
+test('a run that has nothing more to do pauses by itself, says so, and Play plays it again', async () => {
+  const before = env.problems.length;
+  const page = await open();
+  await page.locator('#speed').fill('100');
+  await page.locator('#play').click();
+  await page.waitForFunction(() => /Nothing more will happen in this run/.test(document.getElementById('status').textContent), null, { timeout: 30000 });
+  await page.waitForFunction(() => document.getElementById('play').textContent === '▶ Play');
+  const stopped = await clock(page);
+  const tick = Number(stopped.match(/^tick (\d+)/)[1]);
+  assert.ok(tick < 1500, `paused at tick ${tick}, before the run's end`);
+  assert.match(await page.locator('#status').textContent(), /every learner has learned it\. Nothing more will happen/);
+  assert.equal(await page.locator('#play').getAttribute('title'), 'Play again from tick 0 (Space)');
+  await page.waitForTimeout(300);
+  assert.equal(await clock(page), stopped, 'the clock stays where it paused');
+  // Play starts the run again from the beginning.
+  await page.locator('#play').click();
+  assert.equal(await page.locator('#play').textContent(), '⏸ Pause');
+  assert.ok(Number((await clock(page)).match(/^tick (\d+)/)[1]) < tick, 'played again from the start');
+  await page.locator('#play').click();
+  assert.deepEqual(env.problems.slice(before), []);
+  await page.close();
+});

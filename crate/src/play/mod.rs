@@ -45,6 +45,8 @@ pub struct Playground {
     /// what going back cut off, kept so that going forward again can skip to a snapshot.
     ahead: Vec<Event<Paxos>>,
     ahead_from: usize,
+    /// How many of the person's later interventions the last one discarded.
+    discarded: usize,
     snapshot_ticks: u64,
     /// The furthest tick the run has been computed to.
     reached: u64,
@@ -89,6 +91,7 @@ impl Playground {
             snapshots: vec![snapshot],
             ahead: Vec::new(),
             ahead_from: 0,
+            discarded: 0,
             reached: 0,
             markers: Vec::new(),
             markers_scanned: 0,
@@ -218,6 +221,12 @@ impl Playground {
         self.restore(0);
     }
 
+    /// How many of the person's own interventions after the cursor the last intervention
+    /// discarded (acting in the past replaces the future).
+    pub fn discarded(&self) -> usize {
+        self.discarded
+    }
+
     /// Applies an intervention now, given as a scenario schedule entry without `at` (for example
     /// `{"crash": "a1"}`). Returns the tick it was recorded at. When the cursor is in the past,
     /// the person's interventions after it are discarded first. A bad entry changes nothing.
@@ -239,13 +248,16 @@ impl Playground {
         // first). The rest belong to a future this action replaces.
         let done_at = |entry_at: u64| entry_at < at || (entry_at == at && at == self.sim.now());
         let mut index = 0;
+        let before = scenario.schedule.len();
         scenario.schedule.retain(|entry| {
             index += 1;
             index <= self.authored || done_at(entry.at)
         });
+        let discarded = before - scenario.schedule.len();
         scenario.schedule.push(item);
         let compiled: Compiled = scenario.compile()?;
         self.scenario = scenario;
+        self.discarded = discarded;
         self.config = compiled.config;
         self.schedule = Arc::new(compiled.schedule);
         // Snapshots and the log after the fork belong to a future that no longer exists.
@@ -385,6 +397,27 @@ mod tests {
     }
 
     #[test]
+    fn the_status_says_when_nothing_more_will_happen() {
+        let mut p = Playground::new(HAPPY).unwrap();
+        assert!(!p.view().settled, "the proposal at tick 0 is still to come");
+        p.seek(5);
+        let view = p.view();
+        assert!(
+            !view.settled && !view.status.contains(SETTLED),
+            "{}",
+            view.status
+        );
+        p.seek(p.sim().until_ticks());
+        let view = p.view();
+        assert!(view.settled, "{}", view.status);
+        assert!(view.status.ends_with(SETTLED), "{}", view.status);
+        assert!(view.status.starts_with("“A” is chosen"), "{}", view.status);
+        // Going back to a tick where messages were still in flight: not settled.
+        p.seek(30);
+        assert!(!p.view().settled);
+    }
+
+    #[test]
     fn rewinding_goes_back_to_the_run_as_loaded() {
         let mut p = Playground::new(HAPPY).unwrap();
         let loaded = digest(&p);
@@ -498,8 +531,10 @@ mod tests {
         let mut p = Playground::new(HAPPY).unwrap();
         p.seek(50);
         p.intervene(r#"{"crash": "a2"}"#).unwrap();
+        assert_eq!(p.discarded(), 0);
         p.seek(10);
         p.intervene(r#"{"crash": "a3"}"#).unwrap();
+        assert_eq!(p.discarded(), 1, "the crash of a2 at tick 50");
         let crashes: Vec<_> = p
             .scenario()
             .schedule

@@ -17,6 +17,8 @@ pub struct View {
     pub actions: u64,
     pub events: u64,
     pub finished: bool,
+    /// Nothing more will happen before the run ends (the status line says so).
+    pub settled: bool,
     pub nodes: Vec<NodeView>,
     pub messages: Vec<MessageView>,
     pub chosen: Option<ChosenView>,
@@ -374,6 +376,7 @@ impl Playground {
             }),
             violations: self.violations_by_gravity(),
             status: self.status(),
+            settled: self.settled(),
             summary: self.summary(),
             quorum: QuorumView {
                 description: config.quorum.describe(),
@@ -640,7 +643,22 @@ impl Playground {
         violations
     }
 
+    /// The status line, and when nothing more will happen in the run, a sentence that says so:
+    /// playing on would only move the clock.
     fn status(&self) -> String {
+        let status = self.status_now();
+        if self.settled() && self.sim.events() > 0 && !self.sim.stopped_early() {
+            return format!("{status} {SETTLED}");
+        }
+        status
+    }
+
+    /// Whether nothing more will happen before the run ends.
+    fn settled(&self) -> bool {
+        !self.sim.has_future()
+    }
+
+    fn status_now(&self) -> String {
         let sim = &self.sim;
         let config = &self.config;
         if let Some(violation) = self.violations_by_gravity().first() {
@@ -717,6 +735,9 @@ impl Playground {
     }
 }
 
+/// What the status line adds when nothing more will happen in the run.
+pub const SETTLED: &str = "Nothing more will happen in this run: no message is in flight, no timer is set and no intervention is left.";
+
 fn short_label(config: &Config, msg: &Msg) -> String {
     let b = |ballot: Ballot| config.ballot(ballot).to_string();
     let v = |value: u8| format!("“{}”", config.value_name(value));
@@ -753,7 +774,7 @@ pub fn ballot_color(config: &Config, ballot: Ballot) -> u32 {
 // were serialized into objects (a test compares the two).
 
 json_object!(View {
-    now, until_ticks, reached, markers, actions, events, finished, nodes, messages, chosen?,
+    now, until_ticks, reached, markers, actions, events, finished, settled, nodes, messages, chosen?,
     violations, status, quorum, summary, cuts, partitioned, bugs, seed
 });
 

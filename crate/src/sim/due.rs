@@ -74,6 +74,15 @@ impl DueQueue {
         })
     }
 
+    /// Every entry, in the order they are due.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, Pending)> + '_ {
+        let mask = self.slots.len() - 1;
+        (0..self.len).map(move |i| {
+            let (tick, word) = self.slots[(self.head + i) & mask];
+            (tick, Pending::unpack(word))
+        })
+    }
+
     pub fn pop_front(&mut self) -> Option<(u64, Pending)> {
         let front = self.front()?;
         self.head = (self.head + 1) & (self.slots.len() - 1);

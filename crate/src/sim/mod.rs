@@ -313,19 +313,40 @@ impl<P: Protocol> Simulation<P> {
     /// `next_tick` names a tick at which something really happens.
     fn drop_stale(&mut self) {
         while let Some((tick, pending)) = self.queue.front() {
-            let live = match pending {
-                Pending::Deliver(id) => self
-                    .find_inflight(id)
-                    .is_some_and(|i| self.inflight[i].deliver_tick == tick),
-                Pending::Timer { node, generation } => {
-                    self.timer_generation[node as usize] == generation
-                }
-            };
-            if live {
+            if self.is_live(tick, pending) {
                 return;
             }
             self.queue.pop_front();
         }
+    }
+
+    /// Whether a queue entry still stands for something that will happen: a message in flight
+    /// due then, or the timer armed last.
+    fn is_live(&self, tick: u64, pending: Pending) -> bool {
+        match pending {
+            Pending::Deliver(id) => self
+                .find_inflight(id)
+                .is_some_and(|i| self.inflight[i].deliver_tick == tick),
+            Pending::Timer { node, generation } => {
+                self.timer_generation[node as usize] == generation
+            }
+        }
+    }
+
+    /// Whether anything will still happen before the run ends: an intervention, a delivery or a
+    /// timer. When nothing will, playing on only moves the clock, and the page says so.
+    pub fn has_future(&self) -> bool {
+        if self.events >= EVENTS_MAX {
+            return false;
+        }
+        let due = |tick: u64| tick < self.until_ticks;
+        self.schedule
+            .get(self.next_intervention)
+            .is_some_and(|(at, _)| due(*at))
+            || self
+                .queue
+                .iter()
+                .any(|(tick, pending)| due(tick) && self.is_live(tick, pending))
     }
 
     /// Performs the next event of the run, if there is one before `until_ticks`.

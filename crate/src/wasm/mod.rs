@@ -238,6 +238,11 @@ impl WasmPlayground {
         self.inner.first_event_at(tick.max(0.0) as u64) as f64
     }
 
+    /// How many of the person's later interventions the last intervention discarded.
+    pub fn discarded(&self) -> f64 {
+        self.inner.discarded() as f64
+    }
+
     #[wasm_bindgen(js_name = eventsSince)]
     pub fn events_since(&self, from: f64, count: usize) -> JsValue {
         to_js(&self.inner.events_since(from.max(0.0) as u64, count))
