@@ -13,6 +13,7 @@ export class Panels {
     this.keys = {};
     this.involved = new Set();
     this.logCount = 0;
+    this.logNode = '';
     this.wireTabs();
   }
 
@@ -147,12 +148,33 @@ export class Panels {
     replace($('log'));
   }
 
+  /** The log's filter by node and its note on what it shows, made once above the list. */
+  logTools() {
+    const nodes = this.app.view.nodes.map((n) => n.name);
+    let select = $('log-node');
+    if (!select) {
+      select = h('select', { id: 'log-node', onchange: () => { this.logNode = select.value; this.logCount = 0; replace($('log')); this.renderLog(); } });
+      $('log').before(h('div', { class: 'log-tools' }, h('label', { for: 'log-node' }, 'Show events of '), select, h('p', { id: 'log-note', class: 'hint' })));
+    }
+    if (select.dataset.nodes !== nodes.join()) {
+      select.dataset.nodes = nodes.join();
+      if (!nodes.includes(this.logNode)) this.logNode = '';
+      replace(select, h('option', { value: '' }, 'every node'), nodes.map((name) => h('option', { value: name, selected: name === this.logNode }, name)));
+    }
+    return nodes;
+  }
+
   renderLog() {
     const list = $('log');
+    const nodes = this.logTools();
     const entries = this.app.entries;
     // Indices here are positions in the whole log; `entries` holds only its latest part.
     const base = this.app.entriesBase;
     const end = base + entries.length;
+    const only = this.logNode || null;
+    const involves = (e) => only === null || nodes[e.node] === only || nodes[e.peer] === only;
+    $('log-note').textContent = (end > LOG_LINES_MAX ? `The latest ${LOG_LINES_MAX} of the ${end} events up to the cursor; move the cursor back for earlier ones.` : '')
+      + (only ? ` Only those of ${only} are listed.` : '');
     if (end < this.logCount) {
       replace(list);
       this.logCount = 0;
@@ -164,6 +186,7 @@ export class Panels {
     const items = [];
     for (let k = start; k < end; k++) {
       const e = entries[k - base];
+      if (!involves(e)) continue;
       items.push(h('li', {
         class: `${e.kind}${this.involved.has(e.index) ? ' involved' : ''}`, tabindex: 0, 'data-index': e.index,
         title: 'Jump to this moment',

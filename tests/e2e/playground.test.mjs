@@ -218,3 +218,31 @@ test('a run that has nothing more to do pauses by itself, says so, and Play play
   assert.deepEqual(env.problems.slice(before), []);
   await page.close();
 });
+
+test('the log says when it shows only the latest events, and lists one node\'s events when asked', async () => {
+  const scenario = {
+    version: 1, protocol: 'paxos', seed: 7, cluster: { servers: 15 },
+    network: { delay_ticks_min: 5, delay_ticks_max: 40, loss: 0.3, duplicate: 0.05 },
+    schedule: ['s1', 's2', 's3'].map((node, i) => ({ at: i * 10, propose: { node, value: 'ABC'[i] } })),
+    until_ticks: 2000,
+  };
+  const page = await env.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${env.url}#json=${encodeURIComponent(JSON.stringify(scenario))}`);
+  await page.waitForSelector('body[data-ready=true]');
+  await page.locator('#scrubber').fill('30');
+  await page.getByRole('tab', { name: 'Log' }).click();
+  assert.equal(await page.locator('#log-note').textContent(), '');
+  await page.locator('#scrubber').fill('2000');
+  const events = Number((await clock(page)).match(/· (\d+) events/)[1]);
+  assert.ok(events > 400, `${events} events`);
+  assert.equal(await page.locator('#log-note').textContent(), `The latest 400 of the ${events} events up to the cursor; move the cursor back for earlier ones.`);
+  assert.equal(await page.locator('#log li').count(), 400);
+  await page.locator('#log-node').selectOption('s7');
+  const lines = await page.locator('#log li').allTextContents();
+  assert.ok(lines.length > 0 && lines.length < 400, `${lines.length} lines`);
+  for (const line of lines) assert.match(line, /s7(?!\d)/);
+  assert.match(await page.locator('#log-note').textContent(), /Only those of s7 are listed\.$/);
+  await page.locator('#log-node').selectOption('');
+  assert.equal(await page.locator('#log li').count(), 400);
+  await page.close();
+});
