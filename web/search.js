@@ -40,6 +40,12 @@ export class Search {
     stop.disabled = false;
     replace(result, h('p', {}, 'Searching…'));
     this.worker.onmessage = ({ data }) => {
+      if (data.progress) {
+        const { states, depth } = data.progress;
+        const seconds = ((performance.now() - started) / 1000).toFixed(0);
+        replace(result, h('p', { 'data-search': 'progress' }, `Searching… ${states.toLocaleString('en')} states so far, ${depth} steps deep, ${seconds} s. Stop ends the search.`));
+        return;
+      }
       this.worker.terminate();
       this.worker = null;
       go.disabled = false;

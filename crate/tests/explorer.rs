@@ -13,7 +13,10 @@
 //! states, without finding anything. One more test explores a smaller cluster (no learner, no
 //! faults) completely.
 
-use paxoscope::explore::{explore, explore_with, Bounds, Reduction, Report};
+use paxoscope::explore::{
+    explore, explore_reporting, explore_with, Bounds, Progress, Reduction, Report,
+    PROGRESS_TRANSITIONS,
+};
 use paxoscope::protocols::paxos::check::ViolationKind;
 use paxoscope::protocols::paxos::{Action, Paxos, Scenario};
 use paxoscope::scenario::{QuorumSpec, SchedulerKind};
@@ -221,6 +224,45 @@ fn correct_paxos_is_safe_in_every_interleaving_of_two_competing_ballots() {
     assert!(report.complete, "the search was cut short");
     assert!(report.violations.is_empty());
     assert_eq!(report.states, 378_191);
+}
+
+/// A long search reports its progress as it goes: at every [`PROGRESS_TRANSITIONS`]
+/// transitions, with states and depth that only grow, and without changing what it finds.
+#[test]
+fn a_search_reports_its_progress_and_finds_the_same() {
+    let scenario = duel(0, QuorumSpec::Majority, &[]);
+    let compiled = scenario.compile().expect("a valid scenario");
+    let bounds = Bounds {
+        max_states: 1_000_000,
+        ..NO_FAULTS
+    };
+    let mut reports: Vec<Progress> = Vec::new();
+    let report = explore_reporting(&scenario, &compiled, bounds, Reduction::SleepSets, |p| {
+        reports.push(p)
+    });
+    let quiet = explore(&scenario, &compiled, bounds);
+    assert_eq!(
+        (report.states, report.transitions),
+        (quiet.states, quiet.transitions)
+    );
+    assert_eq!(
+        reports.len() as u64,
+        report.transitions / PROGRESS_TRANSITIONS
+    );
+    assert!(reports.len() >= 2, "{} reports", reports.len());
+    for (i, pair) in reports.windows(2).enumerate() {
+        assert_eq!(
+            pair[1].transitions - pair[0].transitions,
+            PROGRESS_TRANSITIONS,
+            "report {i}"
+        );
+        assert!(pair[1].states >= pair[0].states);
+    }
+    assert!(reports
+        .iter()
+        .all(|p| p.depth > 0 && p.states <= report.states));
+    // Breadth first in strides: the depth reported late is deeper than early on.
+    assert!(reports.last().unwrap().depth > reports[0].depth);
 }
 
 /// Sleep sets prune transitions, never states: on searches small enough to finish, the reduced

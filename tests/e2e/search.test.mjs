@@ -14,14 +14,14 @@ const scenario = (bugs, proposers = 2) => JSON.stringify({
   until_ticks: 600,
 });
 
-async function search(bugs, bounds = {}, proposers = 2) {
+async function search(bugs, bounds = {}, proposers = 2, wait = true) {
   const page = await env.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(`${env.url}#json=${encodeURIComponent(scenario(bugs, proposers))}`);
   await page.waitForSelector('body[data-ready=true]');
   await page.getByRole('tab', { name: 'Setup' }).click();
   for (const [name, value] of Object.entries(bounds)) await page.locator(`#search-form [name=${name}]`).fill(String(value));
   await page.locator('#search-go').click();
-  await page.locator('[data-search]').waitFor({ timeout: 60000 });
+  if (wait) await page.locator('[data-search]:not([data-search=progress])').waitFor({ timeout: 60000 });
   return page;
 }
 
@@ -46,6 +46,25 @@ test('a search of correct Paxos finds no violation', async () => {
   page = await search([], { crashes: 1, drops: 1 }, 1);
   assert.equal(await page.locator('[data-search]').getAttribute('data-search'), 'safe');
   assert.match(await page.locator('#search-result').textContent(), /No violation in any of the \d+ reachable states/);
+  await page.close();
+});
+
+test('a long search shows how far it has got, and Stop ends it', async () => {
+  const page = await search([], { states: 5000000 }, 2, false);
+  const progress = page.locator('[data-search=progress]');
+  await progress.waitFor({ timeout: 60000 });
+  const first = await progress.textContent();
+  assert.match(first, /^Searching… [\d,]+ states so far, \d+ steps deep, \d+ s\. Stop ends the search\.$/);
+  // It goes on: a later report counts more states.
+  const count = (text) => Number(text.match(/([\d,]+) states/)[1].replaceAll(',', ''));
+  await page.waitForFunction((before) => {
+    const text = document.querySelector('[data-search=progress]')?.textContent ?? '';
+    const match = text.match(/([\d,]+) states/);
+    return match && Number(match[1].replaceAll(',', '')) > before;
+  }, count(first), { timeout: 60000 });
+  await page.locator('#search-stop').click();
+  assert.equal(await page.locator('#search-result').textContent(), 'Search stopped.');
+  assert.equal(await page.locator('#search-go').isEnabled(), true);
   await page.close();
 });
 

@@ -292,7 +292,19 @@ pub fn explore_with<P: ScenarioSection>(
     bounds: Bounds,
     reduction: Reduction,
 ) -> Report<P> {
-    let found = search(compiled, bounds, reduction);
+    explore_reporting(scenario, compiled, bounds, reduction, |_| {})
+}
+
+/// [`explore_with`], telling `progress` how far it has got every [`PROGRESS_TRANSITIONS`]
+/// transitions: the page's search shows it while it runs.
+pub fn explore_reporting<P: ScenarioSection>(
+    scenario: &Scenario<P>,
+    compiled: &Compiled<P>,
+    bounds: Bounds,
+    reduction: Reduction,
+    progress: impl FnMut(Progress),
+) -> Report<P> {
+    let found = search_reporting(compiled, bounds, reduction, progress);
     Report {
         states: found.states,
         transitions: found.transitions,
@@ -322,6 +334,29 @@ pub fn search<P: Protocol>(
     compiled: &Compiled<P>,
     bounds: Bounds,
     reduction: Reduction,
+) -> Searched<P> {
+    search_reporting(compiled, bounds, reduction, |_| {})
+}
+
+/// How often a search reports its progress, in transitions: a few times a second.
+pub const PROGRESS_TRANSITIONS: u64 = 1 << 18;
+
+/// How far a search has got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Distinct states seen.
+    pub states: usize,
+    pub transitions: u64,
+    /// Steps from the start of the state being explored.
+    pub depth: usize,
+}
+
+/// [`search`], telling `progress` how far it has got every [`PROGRESS_TRANSITIONS`] transitions.
+pub fn search_reporting<P: Protocol>(
+    compiled: &Compiled<P>,
+    bounds: Bounds,
+    reduction: Reduction,
+    mut progress: impl FnMut(Progress),
 ) -> Searched<P> {
     let mut start = Compiled {
         scheduler: SchedulerKind::Script,
@@ -367,6 +402,7 @@ pub fn search<P: Protocol>(
     let mut level = Vec::new();
     let mut interner = Interner::new();
     let mut stop = None;
+    let mut strides = 0;
     'search: while !search.next_level.is_empty() {
         std::mem::swap(&mut level, &mut search.next_level);
         search.next_level.clear();
@@ -394,6 +430,13 @@ pub fn search<P: Protocol>(
                 };
                 frame.settled += 1;
                 search.transitions += 1;
+                if search.transitions % PROGRESS_TRANSITIONS == 0 {
+                    progress(Progress {
+                        states: search.seen.len,
+                        transitions: search.transitions,
+                        depth: strides * STRIDE_LEVELS + depth + 1,
+                    });
+                }
                 // The stride's last level is only queued, to be explored later.
                 let queue = depth + 1 == STRIDE_LEVELS;
                 let action = &frame.moves[child.mv].action;
@@ -414,6 +457,7 @@ pub fn search<P: Protocol>(
                 }
             }
         }
+        strides += 1;
     }
     let complete = stop.is_none();
     if let Some((Stop::Violation, depth)) = stop {

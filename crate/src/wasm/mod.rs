@@ -71,7 +71,8 @@ pub fn bench_swarm(from: f64, count: f64) -> f64 {
 
 /// Explores every interleaving of a scenario's start within bounds (see `explore/`) and
 /// returns `{states, transitions, complete, violations, counterexample}`, the counterexample
-/// being scenario JSON that replays the violation, or null. The page runs this in a worker,
+/// being scenario JSON that replays the violation, or null; `progress(states, depth)` hears
+/// how far it has got every few hundred thousand transitions. The page runs this in a worker,
 /// from the `explorer` build, so that the wasm the page fetches on load does not carry it.
 #[cfg(feature = "explorer")]
 #[wasm_bindgen(js_name = exploreScenario)]
@@ -82,6 +83,7 @@ pub fn explore_scenario(
     max_duplicates: u32,
     max_rounds: u32,
     max_states: u32,
+    progress: &js_sys::Function,
 ) -> Result<JsValue, JsError> {
     struct Found {
         states: usize,
@@ -111,7 +113,21 @@ pub fn explore_scenario(
         max_rounds,
         max_states: max_states as usize,
     };
-    let report = crate::explore::explore(&scenario, &compiled, bounds);
+    // Called a few times a second with (states, depth); what it throws is ignored, since a
+    // progress line that cannot be shown must not stop the search.
+    let report = crate::explore::explore_reporting(
+        &scenario,
+        &compiled,
+        bounds,
+        crate::explore::Reduction::SleepSets,
+        |p| {
+            let _ = progress.call2(
+                &JsValue::NULL,
+                &JsValue::from(p.states as f64),
+                &JsValue::from(p.depth as f64),
+            );
+        },
+    );
     Ok(to_js(&Found {
         states: report.states,
         transitions: report.transitions,
