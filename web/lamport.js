@@ -73,8 +73,13 @@ export class Lamport {
   /** The earliest tick whose log entries a drawing at `time` needs: the window's, and two
    *  windows before it for the sends of the arrows it shows. */
   firstTickNeeded(time) {
-    const start = this.follow ? Math.max(0, time - this.windowTicks * 0.9) : this.fixedStart;
-    return Math.max(0, Math.floor(start - 2 * this.windowTicks - LEFT_TICKS));
+    return Math.max(0, Math.floor(this.startAt(time) - 2 * this.windowTicks - LEFT_TICKS));
+  }
+
+  /** The window's first tick with the cursor at `time`: following, the window ends a tenth of
+   *  its width after the cursor; otherwise it stays where it was left. */
+  startAt(time) {
+    return this.follow ? Math.max(0, time - this.windowTicks * 0.9) : this.fixedStart;
   }
 
   /** Follows the cursor again, or keeps the window where it is now. */
@@ -99,7 +104,7 @@ export class Lamport {
     const laneY = (i) => 6 + laneHeight * (i + 0.5);
     const windowTicks = this.windowTicks;
     const perTick = (width - LANE_LEFT) / windowTicks;
-    const wanted = this.follow ? Math.max(0, time - windowTicks * 0.9) : this.fixedStart;
+    const wanted = this.startAt(time);
 
     const key = `${canvas.width}|${canvas.height}|${ratio}|${count}|${windowTicks}`;
     let layers = this.layers;
