@@ -9,6 +9,7 @@
 //! JavaScript.
 
 pub mod check;
+pub mod clients;
 pub mod explore;
 pub mod hash;
 pub mod json;

@@ -23,6 +23,8 @@ pub enum Stream {
     Swarm = 4,
     /// Which nodes a Monte Carlo run fails, and when.
     Failures = 8,
+    /// The operations a scenario's workload gives its clients.
+    Workload = 16,
 }
 
 impl Rng {

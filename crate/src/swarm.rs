@@ -2,13 +2,17 @@
 //! crashes, partitions — and runs it with the checker on. Different seeds stress different
 //! corners, which finds bugs that one fixed fault mix would miss (TigerBeetle's VOPR does this).
 //! The drawn scenario is ordinary scenario JSON, so any failing seed replays in the page.
+//!
+//! The seed loop ([`swarm_with`]) is any protocol's; the draws here are Paxos's, and the
+//! store's are in its folder (`protocols/quorum_kv/swarm.rs`).
 
 use crate::protocols::paxos::check::Violation;
 use crate::protocols::paxos::{
     Action, ClusterSpec, Compiled, Inputs, Intervention, Proposal, Scenario, Section,
 };
-use crate::protocols::paxos::{Bugs, NodeId, MAX_NODES};
+use crate::protocols::paxos::{NodeId, MAX_NODES};
 use crate::protocols::paxos::{Propose, Simulation};
+use crate::protocols::Protocol;
 use crate::rng::{Rng, Stream};
 use crate::scenario::{Link, NetworkSpec, QuorumSpec, SchedulerKind};
 use std::sync::Arc;
@@ -16,14 +20,22 @@ use std::sync::Arc;
 /// The pseudo-bug that makes swarm draw flexible quorums whose phases need not intersect.
 pub const UNSAFE_QUORUM: &str = "unsafe_quorum";
 
-/// Whether `name` is something `--bug` accepts.
-pub fn is_known_bug(name: &str) -> bool {
-    name == UNSAFE_QUORUM || Bugs::NAMES.contains(&name)
-}
-
 /// The scenario that seed `seed` draws, with `bug` switched on if given.
 pub fn scenario_for_seed(seed: u64, bug: Option<&str>) -> Scenario {
     Draw::new(seed, bug).scenario()
+}
+
+/// A network for a drawn scenario: delays of 1 to 40 ticks, and no, some or much loss and
+/// duplication. Every protocol's swarm draws it the same way.
+pub fn draw_network(rng: &mut Rng) -> NetworkSpec {
+    let probabilities = [0.0, 0.05, 0.15, 0.3];
+    let delay_ticks_min = rng.between(1, 10);
+    NetworkSpec {
+        delay_ticks_min,
+        delay_ticks_max: delay_ticks_min + rng.below(30),
+        loss: probabilities[rng.below(4) as usize],
+        duplicate: probabilities[rng.below(4) as usize],
+    }
 }
 
 /// The values swarm runs propose.
@@ -96,14 +108,7 @@ impl Draw {
             )
         };
         let acceptors = cluster.servers.or(cluster.acceptors).unwrap_or(0);
-        let probabilities = [0.0, 0.05, 0.15, 0.3];
-        let delay_ticks_min = rng.between(1, 10);
-        let network = NetworkSpec {
-            delay_ticks_min,
-            delay_ticks_max: delay_ticks_min + rng.below(30),
-            loss: probabilities[rng.below(4) as usize],
-            duplicate: probabilities[rng.below(4) as usize],
-        };
+        let network = draw_network(&mut rng);
         // Room for a proposal from each proposer and up to five faults of two steps each.
         let mut schedule = Vec::with_capacity(proposers + 10);
         // Proposers come first in node order, in both cluster shapes.
@@ -317,9 +322,20 @@ pub fn run_seed(seed: u64, bug: Option<&str>, log: bool) -> Simulation {
 
 /// Runs seeds `from .. from + count`.
 pub fn swarm(from: u64, count: u64, bug: Option<&str>, log: bool) -> SwarmReport {
+    swarm_with(from, count, |seed| run_seed(seed, bug, log), |_, _| {})
+}
+
+/// Runs seeds `from .. from + count` of any protocol, each built and run by `run`, and hands
+/// each finished run to `each` (the CLI writes its history).
+pub fn swarm_with<P: Protocol>(
+    from: u64,
+    count: u64,
+    run: impl Fn(u64) -> crate::sim::Simulation<P>,
+    mut each: impl FnMut(u64, &crate::sim::Simulation<P>),
+) -> SwarmReport {
     let mut report = SwarmReport::default();
     for seed in from..from + count {
-        let sim = run_seed(seed, bug, log);
+        let sim = run(seed);
         report.runs += 1;
         report.events += sim.events();
         if let Some(v) = sim.violations().first() {
@@ -328,6 +344,7 @@ pub fn swarm(from: u64, count: u64, bug: Option<&str>, log: bool) -> SwarmReport
                 report.first_violation = Some((seed, v.clone()));
             }
         }
+        each(seed, &sim);
     }
     report
 }
@@ -335,6 +352,7 @@ pub fn swarm(from: u64, count: u64, bug: Option<&str>, log: bool) -> SwarmReport
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocols::paxos::Bugs;
 
     /// A swarm run builds its simulation from the draw directly; it must be exactly what the
     /// written scenario compiles to, or a reported seed would replay differently in the page.

@@ -463,6 +463,7 @@ impl ScenarioSection for Broadcast {
         config: &mut Config,
         network: &NetworkSpec,
         section: &Switches,
+        _seed: u64,
     ) -> Result<(), ScenarioError> {
         config.network = network.clone();
         config.receiver_adds_one = section.receiver_adds_one;
@@ -740,7 +741,7 @@ fn a_scenario_file_runs_this_protocol_through_its_section() {
     let raft = SCENARIO.replace("\"broadcast\",\"seed", "\"raft\",\"seed");
     assert_eq!(
         failure(&raft).unwrap_err().to_string(),
-        "protocol: unknown protocol \"raft\"; this version knows \"paxos\""
+        "protocol: unknown protocol \"raft\"; this version knows \"paxos\", \"quorum-kv\""
     );
 }
 

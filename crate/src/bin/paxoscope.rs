@@ -6,16 +6,22 @@ use paxoscope::check::{check, History, Verdict, STEPS_MAX_DEFAULT};
 use paxoscope::explore::{explore, Bounds};
 use paxoscope::json::ToJson;
 use paxoscope::montecarlo::{Estimator, Failure, Spec};
-use paxoscope::protocols::paxos::Scenario;
-use paxoscope::swarm::{is_known_bug, swarm};
-use paxoscope::Simulation;
+use paxoscope::protocols::paxos::Paxos;
+use paxoscope::protocols::quorum_kv::swarm as kv_swarm;
+use paxoscope::protocols::quorum_kv::QuorumKv;
+use paxoscope::protocols::Describe;
+use paxoscope::scenario::{protocol_of, Scenario, ScenarioSection};
+use paxoscope::sim::action::Compiled;
+use paxoscope::sim::violation::Violation;
+use paxoscope::sim::Simulation;
+use paxoscope::swarm::{swarm, swarm_with};
 use serde_json::json;
 use std::process::ExitCode;
 use std::time::Instant;
 
 const USAGE: &str = "usage:
-  paxoscope run SCENARIO.json [--trace FILE]
-  paxoscope swarm --seeds N [--from S] [--bug NAME] [--log on|off]
+  paxoscope run SCENARIO.json [--trace FILE] [--history FILE]
+  paxoscope swarm --seeds N [--from S] [--protocol paxos|quorum-kv] [--bug NAME] [--log on|off] [--histories DIR]
   paxoscope check SCENARIO.json [--max-crashes K] [--max-drops K] [--max-duplicates K] [--max-rounds K] [--max-states K]
   paxoscope lin HISTORY.json... [--max-steps K]
   paxoscope quorum SYSTEM.json [--p P|P1,P2,…] [--read-fraction F] [--capacities C1,C2,…]
@@ -94,25 +100,74 @@ fn probability(options: &[(&str, &str)], flag: &str, default: f64) -> Result<f64
     }
 }
 
-fn load(path: &str) -> Result<(Scenario, paxoscope::protocols::paxos::Compiled), String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    let scenario = Scenario::from_json(&text).map_err(|e| format!("{path}: {e}"))?;
+fn read(path: &str) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
+}
+
+fn load<P: ScenarioSection>(path: &str, text: &str) -> Result<(Scenario<P>, Compiled<P>), String> {
+    let scenario = Scenario::<P>::from_json(text).map_err(|e| format!("{path}: {e}"))?;
     let compiled = scenario.compile().map_err(|e| format!("{path}: {e}"))?;
     Ok((scenario, compiled))
 }
 
-fn cmd_run(args: &[String]) -> Result<(), String> {
-    let (positional, options) = parse(args, &["trace"])?;
-    let [path] = positional[..] else {
-        return Err(format!("run takes one scenario file\n{USAGE}"));
-    };
-    let (_, compiled) = load(path)?;
-    let mut sim = Simulation::new(&compiled);
-    sim.run();
+fn violations_json(violations: &[Violation]) -> Vec<serde_json::Value> {
+    violations
+        .iter()
+        .map(|v| json!({"kind": v.kind, "tick": v.tick, "explanation": v.explanation}))
+        .collect()
+}
+
+fn write_trace<P: Describe>(sim: &Simulation<P>, options: &[(&str, &str)]) -> Result<(), String> {
     if let Some((_, trace)) = options.iter().find(|(f, _)| *f == "trace") {
         let text = sim.trace_jsonl();
         std::fs::write(trace, text).map_err(|e| format!("cannot write {trace}: {e}"))?;
     }
+    Ok(())
+}
+
+fn cmd_run(args: &[String]) -> Result<(), String> {
+    let (positional, options) = parse(args, &["trace", "history"])?;
+    let [path] = positional[..] else {
+        return Err(format!("run takes one scenario file\n{USAGE}"));
+    };
+    let text = read(path)?;
+    let history = options
+        .iter()
+        .find(|(f, _)| *f == "history")
+        .map(|(_, h)| *h);
+    if protocol_of(&text) == QuorumKv::NAME {
+        let (_, compiled) = load::<QuorumKv>(path, &text)?;
+        let mut sim = Simulation::new(&compiled);
+        sim.run();
+        write_trace(&sim, &options)?;
+        if let Some(file) = history {
+            let text = sim.history().to_json();
+            std::fs::write(file, text).map_err(|e| format!("cannot write {file}: {e}"))?;
+        }
+        let outcome = sim.outcome();
+        println!(
+            "{}",
+            json!({
+                "ops": outcome.ops,
+                "returned": outcome.returned,
+                "unknown": outcome.unknown,
+                "violations": violations_json(&outcome.violations),
+                "events": outcome.events,
+                "stopped_early": outcome.stopped_early,
+                "trace_hash": outcome.trace_hash,
+            })
+        );
+        return Ok(());
+    }
+    if history.is_some() {
+        return Err(format!(
+            "{path}: a Paxos run has no clients, so it has no history to write; --history is for \"quorum-kv\" scenarios"
+        ));
+    }
+    let (_, compiled) = load::<Paxos>(path, &text)?;
+    let mut sim = Simulation::new(&compiled);
+    sim.run();
+    write_trace(&sim, &options)?;
     let outcome = sim.outcome();
     let decided: serde_json::Map<String, serde_json::Value> = outcome
         .decided
@@ -124,9 +179,7 @@ fn cmd_run(args: &[String]) -> Result<(), String> {
         json!({
             "decided": decided,
             "chosen": outcome.chosen,
-            "violations": outcome.violations.iter().map(|v| json!({
-                "kind": v.kind, "tick": v.tick, "explanation": v.explanation,
-            })).collect::<Vec<_>>(),
+            "violations": violations_json(&outcome.violations),
             "events": outcome.events,
             "stopped_early": outcome.stopped_early,
             "trace_hash": outcome.trace_hash,
@@ -136,7 +189,10 @@ fn cmd_run(args: &[String]) -> Result<(), String> {
 }
 
 fn cmd_swarm(args: &[String]) -> Result<(), String> {
-    let (positional, options) = parse(args, &["seeds", "from", "bug", "log"])?;
+    let (positional, options) = parse(
+        args,
+        &["seeds", "from", "bug", "log", "protocol", "histories"],
+    )?;
     if !positional.is_empty() {
         return Err(format!("swarm takes no file\n{USAGE}"));
     }
@@ -145,14 +201,33 @@ fn cmd_swarm(args: &[String]) -> Result<(), String> {
     if seeds == 0 || seeds > 100_000_000 {
         return Err("--seeds must be between 1 and 100000000".into());
     }
+    let protocol = match options.iter().rev().find(|(f, _)| *f == "protocol") {
+        None => Paxos::NAME,
+        Some((_, name)) => *paxoscope::protocols::KNOWN
+            .iter()
+            .find(|known| *known == name)
+            .ok_or_else(|| {
+                format!(
+                    "unknown protocol {name:?}; known: {}",
+                    paxoscope::protocols::KNOWN.join(", ")
+                )
+            })?,
+    };
     let bug = options.iter().find(|(f, _)| *f == "bug").map(|(_, b)| *b);
+    let histories = options
+        .iter()
+        .find(|(f, _)| *f == "histories")
+        .map(|(_, d)| *d);
     if let Some(name) = bug {
-        if !is_known_bug(name) {
-            return Err(format!(
-                "unknown bug {name:?}; known: {}, {}",
-                paxoscope::protocols::paxos::Bugs::NAMES.join(", "),
-                paxoscope::swarm::UNSAFE_QUORUM
-            ));
+        let known = if protocol == QuorumKv::NAME {
+            kv_swarm::known_bugs()
+        } else {
+            let mut names = paxoscope::protocols::paxos::Bugs::NAMES.to_vec();
+            names.push(paxoscope::swarm::UNSAFE_QUORUM);
+            names
+        };
+        if !known.contains(&name) {
+            return Err(format!("unknown bug {name:?}; known: {}", known.join(", ")));
         }
     }
     // The event log is off by default (swarm only needs outcomes); `--log on` measures the cost
@@ -163,14 +238,53 @@ fn cmd_swarm(args: &[String]) -> Result<(), String> {
         Some((_, other)) => return Err(format!("--log takes on or off, not {other:?}")),
     };
     let started = Instant::now();
-    let report = swarm(from, seeds, bug, log);
+    let (report, scenario_of): (_, Box<dyn Fn(u64) -> serde_json::Value>) =
+        if protocol == QuorumKv::NAME {
+            if let Some(dir) = histories {
+                std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {dir}: {e}"))?;
+            }
+            let mut failure = None;
+            let report = swarm_with(
+                from,
+                seeds,
+                |seed| kv_swarm::run_seed(seed, bug, log),
+                |seed, sim| {
+                    if let (Some(dir), None) = (histories, &failure) {
+                        let file = std::path::Path::new(dir).join(format!("{seed}.json"));
+                        if let Err(e) = std::fs::write(&file, sim.history().to_json()) {
+                            failure = Some(format!("cannot write {}: {e}", file.display()));
+                        }
+                    }
+                },
+            );
+            if let Some(message) = failure {
+                return Err(message);
+            }
+            let to_value = move |seed| {
+                serde_json::to_value(kv_swarm::scenario_for_seed(seed, bug)).expect("serializes")
+            };
+            (report, Box::new(to_value))
+        } else {
+            if histories.is_some() {
+                return Err(
+                    "Paxos runs have no clients, so they have no histories; --histories is for \
+                     --protocol quorum-kv"
+                        .into(),
+                );
+            }
+            let to_value = move |seed| {
+                serde_json::to_value(paxoscope::swarm::scenario_for_seed(seed, bug))
+                    .expect("serializes")
+            };
+            (swarm(from, seeds, bug, log), Box::new(to_value))
+        };
     let seconds = started.elapsed().as_secs_f64();
     let first = report.first_violation.as_ref().map(|(seed, v)| {
         json!({
             "seed": seed,
             "kind": v.kind,
             "explanation": v.explanation,
-            "scenario": serde_json::to_value(paxoscope::swarm::scenario_for_seed(*seed, bug)).expect("serializes"),
+            "scenario": scenario_of(*seed),
         })
     });
     println!(
@@ -199,7 +313,6 @@ fn cmd_check(args: &[String]) -> Result<(), String> {
     let [path] = positional[..] else {
         return Err(format!("check takes one scenario file\n{USAGE}"));
     };
-    let (scenario, compiled) = load(path)?;
     let defaults = Bounds::default();
     let bounds = Bounds {
         max_crashes: number(&options, "max-crashes", defaults.max_crashes as u64)? as u32,
@@ -208,6 +321,16 @@ fn cmd_check(args: &[String]) -> Result<(), String> {
         max_rounds: number(&options, "max-rounds", defaults.max_rounds as u64)? as u32,
         max_states: number(&options, "max-states", defaults.max_states as u64)? as usize,
     };
+    let text = read(path)?;
+    if protocol_of(&text) == QuorumKv::NAME {
+        check_as::<QuorumKv>(path, &text, bounds)
+    } else {
+        check_as::<Paxos>(path, &text, bounds)
+    }
+}
+
+fn check_as<P: ScenarioSection>(path: &str, text: &str, bounds: Bounds) -> Result<(), String> {
+    let (scenario, compiled) = load::<P>(path, text)?;
     let started = Instant::now();
     let report = explore(&scenario, &compiled, bounds);
     let seconds = started.elapsed().as_secs_f64();
@@ -217,9 +340,7 @@ fn cmd_check(args: &[String]) -> Result<(), String> {
             "states": report.states,
             "transitions": report.transitions,
             "complete": report.complete,
-            "violations": report.violations.iter().map(|v| json!({
-                "kind": v.kind, "tick": v.tick, "explanation": v.explanation,
-            })).collect::<Vec<_>>(),
+            "violations": violations_json(&report.violations),
             "counterexample": report.counterexample,
             "bounds": bounds,
             "seconds": seconds,
@@ -299,7 +420,7 @@ fn cmd_montecarlo(args: &[String]) -> Result<(), String> {
     let [path] = positional[..] else {
         return Err(format!("montecarlo takes one scenario file\n{USAGE}"));
     };
-    let (mut scenario, _) = load(path)?;
+    let (mut scenario, _) = load::<Paxos>(path, &read(path)?)?;
     if options.iter().any(|(f, _)| *f == "acceptors") {
         let acceptors = number(&options, "acceptors", 0)? as usize;
         scenario = Estimator::resized(&scenario, acceptors)

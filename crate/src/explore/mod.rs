@@ -44,7 +44,8 @@ pub struct Bounds {
     pub max_crashes: u32,
     pub max_drops: u32,
     pub max_duplicates: u32,
-    /// The highest round a proposer may start by its timer; bounds the number of ballots.
+    /// The highest round a proposer may start by its timer, which bounds the number of ballots;
+    /// for a client of a store, how often it may resend.
     pub max_rounds: u32,
     /// Stop after this many distinct states (the report then says the search was cut short).
     pub max_states: usize,
@@ -719,7 +720,11 @@ fn enabled<P: Protocol>(
     // arm timers).
     for p in 0..sim.nodes().len() as NodeId {
         let armed = sim.timers()[p as usize].is_some() && !P::is_crashed(&sim.nodes()[p as usize]);
-        if armed && sim.progress(p).unwrap_or(0) < bounds.max_rounds {
+        if armed
+            && sim
+                .progress(p)
+                .is_none_or(|round| round < bounds.max_rounds)
+        {
             push(
                 Action::Timeout(p),
                 transition_key(3, p as u64),

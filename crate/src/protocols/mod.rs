@@ -9,7 +9,8 @@
 pub use crate::sim::protocol::{Describe, Effects, Protocol, TimerCommand};
 
 pub mod paxos;
+pub mod quorum_kv;
 
 /// The protocols a scenario's `protocol` field may name: the registry, which the unknown-protocol
 /// error lists. Each is its protocol's `ScenarioSection::NAME`, as each protocol's tests check.
-pub const KNOWN: [&str; 1] = ["paxos"];
+pub const KNOWN: [&str; 2] = ["paxos", "quorum-kv"];

@@ -26,7 +26,7 @@ use crate::sim::{NodeId, MAX_NODES};
 
 mod read;
 pub(crate) use read::path_at;
-pub use read::{Fields, FromJson, LensSpec};
+pub use read::{protocol_of, Fields, FromJson, LensSpec};
 mod section;
 pub use section::ScenarioSection;
 mod write;
@@ -108,10 +108,12 @@ pub const WEIGHT_MAX: u32 = 1_000_000;
 
 impl QuorumSpec {
     /// The quorum system over `acceptors` acceptors, which `index_of` finds by name for
-    /// explicit lists. Errors name the field under `prefix` (`quorum.`).
+    /// explicit lists. Errors name the field under `prefix` (`quorum.`), and call the nodes
+    /// quorums are made of by the protocol's word for them, `members` (`acceptors`).
     pub fn compile(
         &self,
         acceptors: usize,
+        members: &str,
         prefix: &str,
         index_of: &dyn Fn(&str) -> Result<usize, String>,
     ) -> Result<QuorumSystem, ScenarioError> {
@@ -120,7 +122,7 @@ impl QuorumSpec {
             if size == 0 || size > acceptors {
                 Err(error(
                     field(name),
-                    format!("{size} is not between 1 and the number of acceptors ({acceptors})"),
+                    format!("{size} is not between 1 and the number of {members} ({acceptors})"),
                 ))
             } else {
                 Ok(size)
@@ -179,7 +181,7 @@ impl QuorumSpec {
                     return Err(error(
                         field("rows"),
                         format!(
-                            "a grid of {rows} × {cols} has {nodes} nodes, but there are {acceptors} acceptors"
+                            "a grid of {rows} × {cols} has {nodes} nodes, but there are {acceptors} {members}"
                         ),
                     ));
                 }
@@ -197,7 +199,7 @@ impl QuorumSpec {
                     return Err(error(
                         field("weights"),
                         format!(
-                            "lists {} weights, but there are {acceptors} acceptors",
+                            "lists {} weights, but there are {acceptors} {members}",
                             weights.len()
                         ),
                     ));
@@ -385,7 +387,7 @@ impl<P: ScenarioSection> Scenario<P> {
         check_envelope(self.version, &self.protocol, P::NAME)?;
         let mut config = P::new_config(&self.cluster)?;
         check_network(&self.network)?;
-        P::configure(&mut config, &self.network, &self.section)?;
+        P::configure(&mut config, &self.network, &self.section, self.seed)?;
         check_length(self.until_ticks, self.schedule.len())?;
         let mut schedule = Vec::with_capacity(self.schedule.len());
         for (i, item) in self.schedule.iter().enumerate() {
@@ -548,8 +550,8 @@ fn check_envelope(version: u32, protocol: &str, expected: &str) -> Result<(), Sc
     }
     if protocol != expected {
         let message = if protocols::KNOWN.contains(&protocol) {
-            // Reachable once there are two protocols: the caller chose the protocol to read
-            // the scenario as before looking at its `protocol` field.
+            // Reading already refuses another known protocol's scenario; a scenario built in
+            // code can still carry one.
             format!("a \"{protocol}\" scenario cannot run as \"{expected}\"")
         } else {
             let known: Vec<String> = protocols::KNOWN.iter().map(|p| format!("{p:?}")).collect();

@@ -48,7 +48,7 @@ fn one_of(names: &[&str]) -> String {
 }
 
 /// The index in `names` of the string at `path`.
-fn variant(value: &Value, path: &str, names: &[&str]) -> Result<usize, ScenarioError> {
+pub(crate) fn variant(value: &Value, path: &str, names: &[&str]) -> Result<usize, ScenarioError> {
     let message = match value {
         Value::String(s) => match names.iter().position(|name| name == s) {
             Some(index) => return Ok(index),
@@ -194,8 +194,43 @@ impl<'v, 'a> Fields<'v, 'a> {
     }
 }
 
+/// The scenario's `protocol`, if it is a string.
+fn protocol_field<'v>(value: &'v Value) -> Option<&'v str> {
+    let Value::Object(entries) = value else {
+        return None;
+    };
+    match entries.iter().find(|(key, _)| key == "protocol") {
+        Some((_, Value::String(name))) => Some(name),
+        _ => None,
+    }
+}
+
+/// Which built-in protocol a scenario is for, from its `protocol` field alone, so that a caller
+/// can read the rest as that protocol's scenario. Text that is not a scenario of a known
+/// protocol reads as the first one's (Paxos), whose reader says what is wrong with it.
+pub fn protocol_of(text: &str) -> &'static str {
+    let name = json::parse(text)
+        .ok()
+        .and_then(|v| protocol_field(&v).map(str::to_string));
+    let known = &crate::protocols::KNOWN;
+    known
+        .iter()
+        .find(|k| Some(**k) == name.as_deref())
+        .unwrap_or(&known[0])
+}
+
 impl<P: ScenarioSection> FromJson for Scenario<P> {
     fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
+        // Another protocol's scenario has other fields; saying so first is clearer than
+        // naming the first field this protocol does not know.
+        if let Some(name) = protocol_field(value) {
+            if name != P::NAME && crate::protocols::KNOWN.contains(&name) {
+                return Err(error(
+                    "protocol",
+                    format!("a \"{name}\" scenario cannot run as \"{}\"", P::NAME),
+                ));
+            }
+        }
         // The envelope's names with the section's among them, where they are written.
         let mut names = vec!["version", "protocol", "seed", "cluster", "network"];
         names.extend_from_slice(P::SECTION_FIELDS);

@@ -59,10 +59,13 @@ pub trait ScenarioSection: Describe {
     /// so that a scenario with several errors reports the same one it always did.
     fn new_config(cluster: &Self::Cluster) -> Result<Self::Config, ScenarioError>;
     /// Applies the (already checked) network and the section's fields to the configuration.
+    /// `seed` is the scenario's, for what a section draws when it compiles (a workload's
+    /// operations), each from a stream of its own.
     fn configure(
         config: &mut Self::Config,
         network: &NetworkSpec,
         section: &Self::Section,
+        seed: u64,
     ) -> Result<(), ScenarioError>;
     /// The node named `name`, or a message that says which names the cluster has.
     fn lookup(config: &Self::Config, name: &str) -> Result<NodeId, String>;

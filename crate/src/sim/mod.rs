@@ -115,7 +115,7 @@ pub struct Simulation<P: Protocol> {
 impl<P: Protocol> Simulation<P> {
     pub fn new(compiled: &Compiled<P>) -> Simulation<P> {
         let config = Arc::clone(&compiled.config);
-        Simulation {
+        let mut sim = Simulation {
             nodes: (0..P::node_count(&config))
                 .map(|node| P::new_node(&config, node as NodeId))
                 .collect(),
@@ -150,7 +150,23 @@ impl<P: Protocol> Simulation<P> {
             digests: None,
             effects: Effects::default(),
             config,
+        };
+        for node in 0..sim.nodes.len() {
+            let node = node as NodeId;
+            P::on_start(
+                &mut sim.nodes[node as usize],
+                node,
+                &sim.config,
+                &mut sim.effects,
+            );
+            // Only a node that acted makes events: a protocol whose nodes wait (Paxos) starts
+            // with an empty log and untouched generators, as it always did.
+            let effects = &sim.effects;
+            if !effects.sends.is_empty() || effects.timer.is_some() || !effects.notes.is_empty() {
+                sim.process_effects(node);
+            }
         }
+        sim
     }
 
     /// Keeps the event count and trace hash but not the events themselves: for swarm runs and

@@ -74,6 +74,15 @@ pub trait Protocol: Sized + Copy + Debug + Default + PartialEq + Eq + Hash + 'st
         config: &Self::Config,
         out: &mut Effects<Self>,
     );
+    /// A node acts when the run starts, before any event (a client begins its workload). Most
+    /// nodes wait to be asked, so by default a node does nothing.
+    fn on_start(
+        _node: &mut Self::Node,
+        _me: NodeId,
+        _config: &Self::Config,
+        _out: &mut Effects<Self>,
+    ) {
+    }
     /// A crashed node starts again.
     fn on_restart(
         node: &mut Self::Node,
@@ -117,7 +126,8 @@ pub trait Protocol: Sized + Copy + Debug + Default + PartialEq + Eq + Hash + 'st
     fn words_msg(words: [u64; 2]) -> Self::Msg;
 
     /// How far a node has gone in the protocol (Paxos: a proposer's highest round), which the
-    /// explorer bounds; `None` for nodes it does not bound.
+    /// explorer bounds: it fires a node's timer only while this is below `max_rounds`. `None`
+    /// for a node it does not bound, whose timer it always fires (a client between operations).
     fn progress(node: &Self::Node) -> Option<u32>;
 }
 

@@ -137,6 +137,7 @@ impl ScenarioSection for Paxos {
         config: &mut Config,
         network: &NetworkSpec,
         section: &Section,
+        _seed: u64,
     ) -> Result<(), ScenarioError> {
         config.network = network.clone();
         let (retry_min, retry_max) = match &section.timeouts {
@@ -161,14 +162,15 @@ impl ScenarioSection for Paxos {
         };
         config.retry_ticks_min = retry_min;
         config.retry_ticks_max = retry_max;
-        config.quorum = section
-            .quorum
-            .compile(config.acceptors.len(), "quorum.", &|node| {
-                let id = config.lookup(node)?;
-                config.acceptor_index[id as usize]
-                    .map(usize::from)
-                    .ok_or_else(|| format!("{node} is not an acceptor"))
-            })?;
+        config.quorum =
+            section
+                .quorum
+                .compile(config.acceptors.len(), "acceptors", "quorum.", &|node| {
+                    let id = config.lookup(node)?;
+                    config.acceptor_index[id as usize]
+                        .map(usize::from)
+                        .ok_or_else(|| format!("{node} is not an acceptor"))
+                })?;
         for (i, name) in section.bugs.iter().enumerate() {
             if !config.bugs.set(name, true) {
                 return Err(error(

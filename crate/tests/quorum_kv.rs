@@ -1,0 +1,460 @@
+//! The quorum-replicated store (`"protocol": "quorum-kv"`): its library scenarios as transcript
+//! tests, its bugs found by the exhaustive search and by swarm, the histories it records, and
+//! its bad input.
+
+use paxoscope::check::{check, History, Verdict};
+use paxoscope::explore::{explore, Bounds};
+use paxoscope::protocols::quorum_kv::swarm::{known_bugs, run_seed, scenario_for_seed};
+use paxoscope::protocols::quorum_kv::{Scenario, Simulation};
+use paxoscope::scenario::{protocol_of, QuorumSpec, SchedulerKind};
+use paxoscope::sim::action::Action;
+use std::fmt::Write;
+use std::path::PathBuf;
+
+fn folder() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scenarios/quorum-kv")
+}
+
+fn run(scenario: &Scenario) -> Simulation {
+    let mut sim = Simulation::new(&scenario.compile().expect("a valid scenario"));
+    sim.run();
+    sim
+}
+
+/// The transcript: the intent as a `#` header, one line per event, then the outcome and the
+/// history's verdict.
+fn transcript(story: &str, sim: &Simulation) -> String {
+    let mut text = String::new();
+    let intent = story.trim().split("\n\n").next().expect("an intent");
+    for line in intent.lines() {
+        writeln!(text, "# {}", line.trim()).unwrap();
+    }
+    text.push('\n');
+    for event in sim.log() {
+        let sentence = event.explain(sim.config(), sim.violations());
+        writeln!(text, "t={:<4}  {sentence}", event.tick).unwrap();
+    }
+    let outcome = sim.outcome();
+    text.push('\n');
+    writeln!(
+        text,
+        "operations: {} called, {} returned, {} unknown",
+        outcome.ops, outcome.returned, outcome.unknown
+    )
+    .unwrap();
+    let kinds: Vec<&str> = outcome.violations.iter().map(|v| v.kind).collect();
+    if kinds.is_empty() {
+        writeln!(text, "violations: none").unwrap();
+    } else {
+        writeln!(text, "violations: {}", kinds.join(", ")).unwrap();
+    }
+    writeln!(text, "events: {}", outcome.events).unwrap();
+    writeln!(text, "trace_hash: {}", outcome.trace_hash).unwrap();
+    text
+}
+
+/// Runs `scenarios/quorum-kv/NAME.json` and compares its transcript with
+/// `tests/transcripts/quorum-kv/NAME.txt` (`UPDATE_TRANSCRIPTS=1` writes it).
+fn library(name: &str) -> (Scenario, Simulation) {
+    let json = std::fs::read_to_string(folder().join(format!("{name}.json")))
+        .unwrap_or_else(|e| panic!("cannot read scenarios/quorum-kv/{name}.json: {e}"));
+    let story = std::fs::read_to_string(folder().join(format!("{name}.md")))
+        .unwrap_or_else(|e| panic!("every scenario needs scenarios/quorum-kv/{name}.md: {e}"));
+    assert_eq!(protocol_of(&json), "quorum-kv");
+    let scenario = Scenario::from_json(&json).unwrap_or_else(|e| panic!("{name}.json: {e}"));
+    let sim = run(&scenario);
+    let actual = transcript(&story, &sim);
+    let golden = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/transcripts/quorum-kv")
+        .join(format!("{name}.txt"));
+    if std::env::var_os("UPDATE_TRANSCRIPTS").is_some_and(|v| v == "1") {
+        std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
+        std::fs::write(&golden, &actual).expect("cannot write the golden transcript");
+    } else {
+        let expected = std::fs::read_to_string(&golden).unwrap_or_else(|_| {
+            panic!(
+                "no golden transcript {}; run with UPDATE_TRANSCRIPTS=1 to write it, then read it",
+                golden.display()
+            )
+        });
+        assert!(
+            expected == actual,
+            "transcript of {name} differs from {}; whole actual transcript:\n{actual}\n\
+             If the change is intended, rerun with UPDATE_TRANSCRIPTS=1 and read the diff.",
+            golden.display()
+        );
+    }
+    (scenario, sim)
+}
+
+fn explanations(sim: &Simulation) -> Vec<&str> {
+    sim.violations()
+        .iter()
+        .map(|v| v.explanation.as_str())
+        .collect()
+}
+
+/// The same scenario as ABD with majorities and no bug switches.
+fn repaired(scenario: &Scenario) -> Simulation {
+    let mut fixed = scenario.clone();
+    fixed.section.bugs.clear();
+    fixed.section.mode = None;
+    fixed.section.quorum = QuorumSpec::Majority;
+    run(&fixed)
+}
+
+#[test]
+fn intersecting_quorums_read_the_last_write() {
+    let (_, sim) = library("read-sees-last-write");
+    assert!(sim.violations().is_empty());
+    let history = sim.history();
+    assert_eq!(history.expected, Some(true));
+    let get = &history.ops[1];
+    assert_eq!(format!("{:?}", get.output), "Some(Value(Text(\"1\")))");
+}
+
+#[test]
+fn quorums_that_miss_each_other_read_stale() {
+    let (scenario, sim) = library("stale-read");
+    assert_eq!(
+        explanations(&sim),
+        ["c2's get(x) returned \"\" after c1's put(x, \"1\") had completed, and nothing wrote \"\" since."]
+    );
+    // With majorities the put cannot finish on its side of the partition: no stale read, and
+    // the put's outcome is unknown.
+    let fixed = repaired(&scenario);
+    assert!(fixed.violations().is_empty());
+    assert_eq!(fixed.outcome().unknown, 1);
+}
+
+#[test]
+fn a_read_that_skips_its_write_back_sees_new_then_old() {
+    let (scenario, sim) = library("new-old-inversion");
+    assert_eq!(
+        explanations(&sim),
+        ["c2's get(x) returned \"\", but its earlier get(x) had already returned \"1\", and nothing wrote \"\" since."]
+    );
+    assert!(repaired(&scenario).violations().is_empty());
+}
+
+#[test]
+fn two_compare_and_swaps_both_succeed() {
+    let (_, sim) = library("cas-both-succeed");
+    assert_eq!(sim.violations().len(), 1);
+    assert!(sim.violations()[0].explanation.contains("succeeded"));
+    // Not a bug switch: ABD with majorities does this, because nothing holds the key between
+    // a cas's read and its write.
+    let returns = sim
+        .history()
+        .ops
+        .iter()
+        .filter(|op| op.output.is_some())
+        .count();
+    assert_eq!(returns, 2);
+}
+
+#[test]
+fn last_writer_wins_loses_a_later_write() {
+    let (scenario, sim) = library("dynamo-lost-write");
+    assert_eq!(
+        explanations(&sim),
+        ["c2's get(x) returned \"2\" after c1's put(x, \"1\") had completed, and nothing wrote \"2\" since."]
+    );
+    assert!(repaired(&scenario).violations().is_empty());
+}
+
+#[test]
+fn a_drawn_workload_through_a_crash_stays_linearizable() {
+    let (_, sim) = library("workload");
+    assert!(sim.violations().is_empty());
+    let outcome = sim.outcome();
+    assert_eq!(outcome.ops, 12, "3 clients × 4 operations");
+    assert_eq!(outcome.returned, 12);
+}
+
+/// The history a run writes reads back, and any checker given the file gets the verdict the
+/// run got: its times keep the run's order of calls and returns.
+#[test]
+fn written_histories_read_back_with_the_runs_verdict() {
+    for name in ["stale-read", "workload", "cas-both-succeed"] {
+        let (_, sim) = library(name);
+        let history = sim.history();
+        let again = History::from_json(&history.to_json()).expect("reads back");
+        assert_eq!(again.ops.len(), history.ops.len());
+        let linearizable = matches!(
+            check(&again, 1_000_000).verdict,
+            Verdict::Linearizable { .. }
+        );
+        assert_eq!(Some(linearizable), history.expected, "{name}");
+        assert_eq!(linearizable, sim.violations().is_empty(), "{name}");
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_run() {
+    let (scenario, sim) = library("workload");
+    assert_eq!(run(&scenario).trace_hash(), sim.trace_hash());
+    let mut other = scenario.clone();
+    other.seed += 1;
+    assert_ne!(run(&other).trace_hash(), sim.trace_hash());
+}
+
+/// A scenario for the search: requests by hand, all at the start (each client runs its own in
+/// order), no faults unless the bounds allow them.
+fn hand(requests: &[(&str, &str, Option<&str>, Option<&str>)], extra: &str) -> Scenario {
+    let mut schedule = Vec::new();
+    for (client, op, from, value) in requests {
+        let mut request = format!(r#""client": "{client}", "op": "{op}", "key": "x""#);
+        if let Some(from) = from {
+            write!(request, r#", "from": "{from}""#).unwrap();
+        }
+        if let Some(value) = value {
+            write!(request, r#", "value": "{value}""#).unwrap();
+        }
+        schedule.push(format!(r#"{{"at": 0, "request": {{{request}}}}}"#));
+    }
+    let text = format!(
+        r#"{{"version": 1, "protocol": "quorum-kv", "seed": 1,
+            "cluster": {{"replicas": 3, "clients": 2}}{extra},
+            "schedule": [{}]}}"#,
+        schedule.join(", ")
+    );
+    Scenario::from_json(&text).unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+const NO_FAULTS: Bounds = Bounds {
+    max_crashes: 0,
+    max_drops: 0,
+    max_duplicates: 0,
+    max_rounds: 0,
+    max_states: 3_000_000,
+};
+
+/// The search finds each way to break the store, and its counterexample replays as a scenario.
+#[test]
+fn the_search_finds_each_bug_and_its_counterexample_replays() {
+    let put = |c, v| (c, "put", None, Some(v));
+    let get = |c| (c, "get", None, None);
+    let cases = [
+        (
+            "R + W ≤ N",
+            hand(
+                &[put("c2", "1"), get("c2")],
+                r#", "quorum": {"kind": "threshold", "read": 1, "write": 1}"#,
+            ),
+        ),
+        (
+            "read_skips_write_back",
+            hand(
+                &[put("c2", "1"), get("c1"), get("c1")],
+                r#", "bugs": ["read_skips_write_back"]"#,
+            ),
+        ),
+        (
+            "dynamo",
+            hand(
+                &[put("c2", "2"), get("c2"), get("c1"), put("c1", "1")],
+                r#", "mode": "dynamo""#,
+            ),
+        ),
+        (
+            "cas",
+            hand(
+                &[
+                    ("c1", "cas", Some(""), Some("1")),
+                    ("c2", "cas", Some(""), Some("2")),
+                ],
+                "",
+            ),
+        ),
+    ];
+    for (name, scenario) in cases {
+        let compiled = scenario.compile().unwrap();
+        let report = explore(&scenario, &compiled, NO_FAULTS);
+        assert_eq!(
+            report.violations.len(),
+            1,
+            "{name}: {} states",
+            report.states
+        );
+        assert_eq!(report.violations[0].kind, "linearizability");
+        let counterexample = report.counterexample.expect("a counterexample");
+        assert_eq!(counterexample.scheduler, SchedulerKind::Script);
+        // Written out and read back, it replays to the same violation.
+        let again = Scenario::from_json(&counterexample.to_json()).unwrap();
+        let replay = run(&again);
+        assert_eq!(
+            explanations(&replay),
+            [report.violations[0].explanation.as_str()],
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn the_search_sees_every_state_of_correct_abd_and_no_violation() {
+    let scenario = hand(
+        &[("c2", "put", None, Some("1")), ("c1", "get", None, None)],
+        "",
+    );
+    let compiled = scenario.compile().unwrap();
+    let report = explore(&scenario, &compiled, NO_FAULTS);
+    assert!(report.complete);
+    assert!(report.violations.is_empty());
+    assert!(report.states > 1000, "{} states", report.states);
+    // With a crash and a lost message allowed, still none.
+    let faults = Bounds {
+        max_crashes: 1,
+        max_drops: 1,
+        ..NO_FAULTS
+    };
+    let scenario = hand(&[("c2", "put", None, Some("1"))], "");
+    let report = explore(&scenario, &scenario.compile().unwrap(), faults);
+    assert!(report.complete && report.violations.is_empty());
+}
+
+#[test]
+fn swarm_finds_no_violation_in_abd_and_finds_every_switch() {
+    for seed in 0..300 {
+        let sim = run_seed(seed, None, false);
+        assert!(
+            sim.violations().is_empty(),
+            "seed {seed}: {:?}",
+            sim.violations()
+        );
+    }
+    for bug in known_bugs() {
+        let found =
+            (0..2000).find(|&seed| !run_seed(seed, Some(bug), false).violations().is_empty());
+        assert!(found.is_some(), "{bug}: no violation in 2000 seeds");
+    }
+    // A drawn scenario is ordinary scenario JSON: written and read back, it runs the same.
+    let scenario = scenario_for_seed(17, Some("dynamo"));
+    let again = Scenario::from_json(&scenario.to_json()).unwrap();
+    assert_eq!(
+        run(&again).trace_hash(),
+        run_seed(17, Some("dynamo"), true).trace_hash()
+    );
+}
+
+/// States packed for the search's queue unpack exactly, along a walk through every kind of step.
+#[test]
+fn packed_states_are_exact() {
+    let scenario = hand(
+        &[
+            ("c1", "put", None, Some("1")),
+            ("c1", "cas", Some("1"), Some("2")),
+            ("c2", "get", None, None),
+        ],
+        "",
+    );
+    let compiled = scenario.compile().unwrap();
+    let start = paxoscope::protocols::quorum_kv::Compiled {
+        scheduler: SchedulerKind::Script,
+        schedule: Vec::new(),
+        until_ticks: u64::MAX,
+        ..compiled.clone()
+    };
+    let mut sim = Simulation::new(&start).for_exploring();
+    let mut target = sim.clone();
+    for (_, action) in &compiled.schedule {
+        sim.apply(action);
+    }
+    let nodes = sim.nodes().len() as u8;
+    let mut words = Vec::new();
+    let mut x = 99u64;
+    for step in 0..400 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let pick = (x >> 33) as usize;
+        let node = (pick % nodes as usize) as u8;
+        let message =
+            (!sim.inflight().is_empty()).then(|| sim.inflight()[pick % sim.inflight().len()].id);
+        let action = match (pick / 7 % 16, message) {
+            (0, _) => Action::Crash(node),
+            (1, _) => Action::Restart(node),
+            (2, Some(id)) => Action::Duplicate(id),
+            (3, _) if node >= 3 && sim.timers()[node as usize].is_some() => Action::Timeout(node),
+            (_, Some(id)) => Action::Deliver(id),
+            (_, None) => Action::Restart(node),
+        };
+        sim.apply(&action);
+        words.clear();
+        sim.pack(&mut words);
+        target.unpack(&words);
+        // A violation is not packed (the search stops at one), so compare without it.
+        let printed = |s: &Simulation| {
+            let text = format!("{s:?}");
+            text[..text.find("violations:").unwrap_or(text.len())].to_string()
+        };
+        assert_eq!(printed(&target), printed(&sim), "step {step}: {action:?}");
+    }
+}
+
+#[test]
+fn bad_scenarios_name_their_field() {
+    let error = |body: &str| {
+        let text = format!(
+            r#"{{"version": 1, "protocol": "quorum-kv", "cluster": {{"replicas": 3, "clients": 1}}{body}}}"#
+        );
+        match Scenario::from_json(&text) {
+            Err(e) => e.to_string(),
+            Ok(s) => s.compile().map(|_| ()).unwrap_err().to_string(),
+        }
+    };
+    let request = |r: &str| error(&format!(r#", "schedule": [{{"at": 1, "request": {r}}}]"#));
+    assert_eq!(
+        request(r#"{"client": "r1", "op": "get", "key": "x"}"#),
+        "schedule[0].request.client: r1 is a replica; requests come from clients"
+    );
+    assert_eq!(
+        request(r#"{"client": "c1", "op": "delete", "key": "x"}"#),
+        "schedule[0].request.op: unknown operation \"delete\"; known ones are get, put, cas"
+    );
+    assert_eq!(
+        request(r#"{"client": "c1", "op": "put", "key": "x"}"#),
+        "schedule[0].request: a put needs `value`"
+    );
+    assert_eq!(
+        request(r#"{"client": "c1", "op": "get", "key": "x", "value": "1"}"#),
+        "schedule[0].request.value: a get takes no `value`"
+    );
+    assert_eq!(
+        request(r#"{"client": "c9", "op": "get", "key": "x"}"#),
+        "schedule[0].request.client: no node is named \"c9\"; this cluster has r1, r2, r3, c1"
+    );
+    assert_eq!(
+        error(r#", "mode": "raft""#),
+        "mode: unknown mode \"raft\"; known modes are abd, dynamo"
+    );
+    assert_eq!(
+        error(r#", "bugs": ["typo"]"#),
+        "bugs[0]: unknown bug \"typo\"; known bugs are read_skips_write_back, writer_skips_version_read"
+    );
+    assert_eq!(
+        error(r#", "quorum": {"kind": "threshold", "read": 4, "write": 2}"#),
+        "quorum.read: 4 is not between 1 and the number of replicas (3)"
+    );
+    assert_eq!(
+        error(r#", "timeout": 3"#),
+        "timeout: unknown field `timeout`, expected one of `version`, `protocol`, `seed`, `cluster`, `network`, `quorum`, `mode`, `bugs`, `workload`, `scheduler`, `schedule`, `until_ticks`"
+    );
+    // Each protocol's reader refuses the other's scenarios by their `protocol`.
+    let paxos = r#"{"version": 1, "protocol": "paxos", "cluster": {"servers": 3}}"#;
+    assert_eq!(
+        Scenario::from_json(paxos).unwrap_err().to_string(),
+        "protocol: a \"paxos\" scenario cannot run as \"quorum-kv\""
+    );
+    let kv = r#"{"version": 1, "protocol": "quorum-kv", "cluster": {"replicas": 3}}"#;
+    assert_eq!(
+        paxoscope::Scenario::from_json(kv).unwrap_err().to_string(),
+        "protocol: a \"quorum-kv\" scenario cannot run as \"paxos\""
+    );
+    assert_eq!(protocol_of(paxos), "paxos");
+    assert_eq!(
+        protocol_of("not json"),
+        "paxos",
+        "the first protocol reports bad text"
+    );
+}
