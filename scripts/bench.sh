@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run bench: the native benchmarks, the simulation in wasm against native, then the page's
+# npm run bench: the native benchmarks (Paxos's and the quorum store's), the simulation in wasm against native, then the page's
 # own costs in Chromium (weight, first frame, frame time with 300+ messages in flight, CPU while
 # paused), the Monte Carlo estimate in the Quorums tab's worker, the linearizability checker
 # natively and in the History tab's worker, and scrubbing a run of about 100,000 events.
@@ -8,6 +8,7 @@ bash scripts/setup.sh --browser
 bash scripts/build.sh
 cargo bench -p paxoscope --bench simulation
 cargo bench -p paxoscope --bench linearizability
+cargo bench -p paxoscope --bench quorum_kv
 node scripts/bench-wasm.mjs
 node scripts/bench-page.mjs
 node scripts/bench-montecarlo.mjs

@@ -66,6 +66,8 @@ test('a run with several violations names the gravest first and marks the chain 
   await page.getByRole('tab', { name: 'Library' }).click();
   await page.locator('[data-scenario="bug-acceptor-forgets-on-restart"]').click();
   await page.locator('#scrubber').fill('300');
+  // The seek is drawn on the next frame: wait for it rather than read the banner before.
+  await page.waitForFunction(() => document.querySelector('#violation').textContent !== '');
   const banner = await page.locator('#violation').textContent();
   // A promise went back down first, at tick 100; two values were chosen later, and that leads.
   assert.match(banner, /^Safety violated at tick \d+: two different values were chosen/, banner);
