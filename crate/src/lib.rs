@@ -15,6 +15,7 @@ pub mod hash;
 pub mod json;
 pub mod montecarlo;
 pub mod play;
+pub mod present;
 pub mod protocols;
 pub mod quorum;
 pub mod rng;

@@ -113,7 +113,7 @@ impl LensSystem {
             Some(names) if names.len() == n => names,
             _ => (1..=n).map(|i| format!("n{i}")).collect(),
         };
-        let system = quorum.compile(n, "acceptors", "", &|node| {
+        let system = quorum.compile(n, "", &|node| {
             names.iter().position(|name| name == node).ok_or_else(|| {
                 let shown: String = node.chars().take(20).collect();
                 format!(

@@ -10,15 +10,12 @@
 //! labels, colours, sentences. This module is plain Rust (tested natively); `wasm/` only
 //! passes its results across.
 
-use crate::protocols::paxos::check::Violation;
-use crate::protocols::paxos::describe::describe_message;
 use crate::protocols::paxos::Paxos;
-use crate::protocols::paxos::{Ballot, Config, Msg, NodeId, Note, Phase, Roles};
-use crate::protocols::paxos::{Compiled, Intervention, Scenario};
-use crate::protocols::paxos::{EventKind, Simulation};
-use crate::quorum::members;
-use crate::scenario::ScenarioError;
-use crate::sim::event::{Event, LossReason};
+use crate::scenario::{Intervention, Scenario, ScenarioError};
+use crate::sim::action::{Action, Compiled};
+use crate::sim::event::{Event, EventKind};
+use crate::sim::violation::Violation;
+use crate::sim::{NodeId, Simulation};
 use serde::Serialize;
 use std::num::NonZeroU64;
 use std::sync::Arc;
@@ -30,20 +27,22 @@ pub mod report;
 mod setup;
 mod view;
 
+pub use crate::present::*;
 pub use setup::*;
 pub use view::*;
 
-pub struct Playground {
-    scenario: Scenario,
+/// One run of protocol `P` in the page. Paxos is the default, as the page's own wasm runs it.
+pub struct Playground<P: Present = Paxos> {
+    scenario: Scenario<P>,
     /// `scenario.schedule[..authored]` came with the scenario; later entries are the person's.
     authored: usize,
-    config: Arc<Config>,
-    schedule: Arc<Vec<(u64, crate::protocols::paxos::Action)>>,
-    sim: Simulation,
-    snapshots: Vec<Simulation>,
+    config: Arc<P::Config>,
+    schedule: Arc<Vec<(u64, Action<P>)>>,
+    sim: Simulation<P>,
+    snapshots: Vec<Simulation<P>>,
     /// Log entries of this timeline beyond the cursor's state, from log index `ahead_from`:
     /// what going back cut off, kept so that going forward again can skip to a snapshot.
-    ahead: Vec<Event<Paxos>>,
+    ahead: Vec<Event<P>>,
     ahead_from: usize,
     /// How many of the person's later interventions the last one discarded.
     discarded: usize,
@@ -69,13 +68,13 @@ pub struct Marker {
     pub rank: u8,
 }
 
-impl Playground {
-    pub fn new(json: &str) -> Result<Playground, ScenarioError> {
-        let scenario = Scenario::from_json(json)?;
+impl<P: Present> Playground<P> {
+    pub fn new(json: &str) -> Result<Playground<P>, ScenarioError> {
+        let scenario = Scenario::<P>::from_json(json)?;
         Playground::from_scenario(scenario)
     }
 
-    pub fn from_scenario(scenario: Scenario) -> Result<Playground, ScenarioError> {
+    pub fn from_scenario(scenario: Scenario<P>) -> Result<Playground<P>, ScenarioError> {
         let compiled = scenario.compile()?;
         let mut sim = Simulation::new(&compiled);
         let snapshot = sim.snapshot();
@@ -98,10 +97,10 @@ impl Playground {
         })
     }
 
-    pub fn scenario(&self) -> &Scenario {
+    pub fn scenario(&self) -> &Scenario<P> {
         &self.scenario
     }
-    pub fn sim(&self) -> &Simulation {
+    pub fn sim(&self) -> &Simulation<P> {
         &self.sim
     }
     pub fn markers(&self) -> &[Marker] {
@@ -241,7 +240,7 @@ impl Playground {
                 ),
             });
         }
-        let item = Intervention::from_json_at(json, at)?;
+        let item = Intervention::<P>::from_json_at(json, at)?;
         let mut scenario = self.scenario.clone();
         // The person's own entries that are done at the cursor stay: those before it, and those
         // at its tick, which the cursor shows as done (a second action while paused keeps the
@@ -255,7 +254,7 @@ impl Playground {
         });
         let discarded = before - scenario.schedule.len();
         scenario.schedule.push(item);
-        let compiled: Compiled = scenario.compile()?;
+        let compiled: Compiled<P> = scenario.compile()?;
         self.scenario = scenario;
         self.discarded = discarded;
         self.config = compiled.config;
@@ -286,15 +285,8 @@ impl Playground {
         let log = self.sim.log();
         let config = &self.config;
         for (index, event) in log.iter().enumerate().skip(self.markers_scanned as usize) {
-            let (kind, lane, rank) = match event.kind {
-                EventKind::Violation { .. } => ("violation", 0, 0),
-                EventKind::Derived(_) => ("chosen", 0, 1),
-                EventKind::Protocol(Note::Learned { .. }) => ("learn", 0, 2),
-                EventKind::Input { .. } => ("propose", 0, 3),
-                EventKind::Crash { .. } => ("crash", 1, 0),
-                EventKind::Restart { .. } => ("restart", 1, 1),
-                EventKind::Partition { .. } | EventKind::Heal => ("partition", 1, 2),
-                _ => continue,
+            let Some((kind, lane, rank)) = P::marker(&event.kind) else {
+                continue;
             };
             self.markers.push(Marker {
                 index: index as u64,
@@ -330,7 +322,7 @@ mod tests {
 
     #[test]
     fn seeking_back_and_forth_reaches_the_same_state() {
-        let mut p = Playground::new(HAPPY).unwrap();
+        let mut p = Playground::<Paxos>::new(HAPPY).unwrap();
         p.seek(45);
         let at_45 = digest(&p);
         p.seek(300);
@@ -341,7 +333,7 @@ mod tests {
 
     #[test]
     fn the_first_event_at_a_tick_is_where_the_log_reaches_it() {
-        let mut p = Playground::new(HAPPY).unwrap();
+        let mut p = Playground::<Paxos>::new(HAPPY).unwrap();
         p.seek(300);
         let ticks: Vec<u64> = p
             .events_since(0, usize::MAX)
@@ -367,11 +359,11 @@ mod tests {
                 .collect()
         };
         let fresh = |tick| {
-            let mut p = Playground::new(HAPPY).unwrap();
+            let mut p = Playground::<Paxos>::new(HAPPY).unwrap();
             p.seek(tick);
             (digest(&p), log(&p), p.markers().len())
         };
-        let mut p = Playground::new(HAPPY).unwrap();
+        let mut p = Playground::<Paxos>::new(HAPPY).unwrap();
         p.seek(300);
         p.seek(12);
         p.seek(260);
@@ -391,14 +383,14 @@ mod tests {
         p.seek(45);
         p.seek(280);
         assert_eq!((digest(&p), log(&p)), forked);
-        let mut again = Playground::new(&p.scenario().to_json()).unwrap();
+        let mut again = Playground::<Paxos>::new(&p.scenario().to_json()).unwrap();
         again.seek(280);
         assert_eq!((digest(&again), log(&again)), forked);
     }
 
     #[test]
     fn the_status_says_when_nothing_more_will_happen() {
-        let mut p = Playground::new(HAPPY).unwrap();
+        let mut p = Playground::<Paxos>::new(HAPPY).unwrap();
         assert!(!p.view().settled, "the proposal at tick 0 is still to come");
         p.seek(5);
         let view = p.view();
@@ -419,7 +411,7 @@ mod tests {
 
     #[test]
     fn rewinding_goes_back_to_the_run_as_loaded() {
-        let mut p = Playground::new(HAPPY).unwrap();
+        let mut p = Playground::<Paxos>::new(HAPPY).unwrap();
         let loaded = digest(&p);
         p.seek(300);
         p.rewind();
@@ -429,7 +421,7 @@ mod tests {
 
     #[test]
     fn seeking_an_event_lands_just_after_it() {
-        let mut p = Playground::new(HAPPY).unwrap();
+        let mut p = Playground::<Paxos>::new(HAPPY).unwrap();
         p.seek(p.sim().until_ticks());
         let all: Vec<(u64, u64, &'static str)> = p
             .sim()
@@ -463,7 +455,7 @@ mod tests {
 
     #[test]
     fn step_back_then_step_returns_to_the_same_state() {
-        let mut p = Playground::new(HAPPY).unwrap();
+        let mut p = Playground::<Paxos>::new(HAPPY).unwrap();
         for _ in 0..10 {
             p.step();
         }
@@ -476,7 +468,7 @@ mod tests {
 
     #[test]
     fn an_intervention_replays_from_the_scenario_exactly() {
-        let mut p = Playground::new(HAPPY).unwrap();
+        let mut p = Playground::<Paxos>::new(HAPPY).unwrap();
         p.seek(20);
         p.intervene(r#"{"crash": "a1"}"#).unwrap();
         p.seek(400);
@@ -489,7 +481,7 @@ mod tests {
 
     #[test]
     fn actions_taken_while_paused_happen_at_the_cursor_in_order() {
-        let mut p = Playground::new(HAPPY).unwrap();
+        let mut p = Playground::<Paxos>::new(HAPPY).unwrap();
         p.seek(50);
         let events = p.sim().events();
         let mut ticks = Vec::new();
@@ -518,7 +510,7 @@ mod tests {
             .find(|e| e.kind.name() == "deliver")
             .unwrap();
         let tick = delivery.tick;
-        let mut q = Playground::new(HAPPY).unwrap();
+        let mut q = Playground::<Paxos>::new(HAPPY).unwrap();
         q.seek(tick);
         q.step();
         let at_tick = q.sim().log().iter().rev().take_while(|e| e.tick == tick);
@@ -528,7 +520,7 @@ mod tests {
 
     #[test]
     fn acting_in_the_past_discards_the_persons_later_interventions() {
-        let mut p = Playground::new(HAPPY).unwrap();
+        let mut p = Playground::<Paxos>::new(HAPPY).unwrap();
         p.seek(50);
         p.intervene(r#"{"crash": "a2"}"#).unwrap();
         assert_eq!(p.discarded(), 0);
@@ -549,11 +541,11 @@ mod tests {
 
     #[test]
     fn a_reopened_scenario_shows_an_intervention_at_the_cursor_as_done() {
-        let mut p = Playground::new(HAPPY).unwrap();
+        let mut p = Playground::<Paxos>::new(HAPPY).unwrap();
         p.seek(20);
         p.intervene(r#"{"crash": "a1"}"#).unwrap();
         let live = digest(&p);
-        let mut reopened = Playground::new(&p.scenario().to_json()).unwrap();
+        let mut reopened = Playground::<Paxos>::new(&p.scenario().to_json()).unwrap();
         reopened.seek(20);
         assert_eq!(digest(&reopened), live);
         assert!(reopened.view().nodes[1].crashed);
@@ -561,20 +553,20 @@ mod tests {
 
     #[test]
     fn a_stepped_state_is_reached_again_from_its_tick_and_action_count() {
-        let mut p = Playground::new(HAPPY).unwrap();
+        let mut p = Playground::<Paxos>::new(HAPPY).unwrap();
         for _ in 0..7 {
             p.step();
         }
         let stepped = digest(&p);
         let (tick, actions) = (p.sim().now(), p.sim().actions());
-        let mut reopened = Playground::new(&p.scenario().to_json()).unwrap();
+        let mut reopened = Playground::<Paxos>::new(&p.scenario().to_json()).unwrap();
         reopened.seek_actions(tick, actions);
         assert_eq!(digest(&reopened), stepped);
     }
 
     #[test]
     fn a_bad_intervention_changes_nothing() {
-        let mut p = Playground::new(HAPPY).unwrap();
+        let mut p = Playground::<Paxos>::new(HAPPY).unwrap();
         p.seek(20);
         let before = digest(&p);
         let error = p.intervene(r#"{"crash": "a9"}"#).unwrap_err();
@@ -595,7 +587,7 @@ mod tests {
 
     #[test]
     fn the_view_reports_the_chosen_value_and_its_quorum() {
-        let mut p = Playground::new(HAPPY).unwrap();
+        let mut p = Playground::<Paxos>::new(HAPPY).unwrap();
         p.seek(400);
         let view = p.view();
         let chosen = view.chosen.expect("happy path chooses");
@@ -635,7 +627,7 @@ mod tests {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();
-            let Ok(mut p) = Playground::new(&text) else {
+            let Ok(mut p) = Playground::<Paxos>::new(&text) else {
                 continue;
             };
             let until = p.sim().until_ticks().min(3000);

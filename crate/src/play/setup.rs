@@ -514,6 +514,7 @@ fn kept_kind(quorum: &QuorumSpec) -> (&'static str, &'static str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocols::paxos::Paxos;
 
     const LOSSY: &str = r#"{"version": 1, "protocol": "paxos", "seed": 7,
         "cluster": {"proposers": 2, "acceptors": 3, "learners": 1},
@@ -523,13 +524,13 @@ mod tests {
                      {"at": 40, "crash": "a1"}]}"#;
 
     fn applied(changes: &str) -> Scenario {
-        let p = Playground::new(LOSSY).unwrap();
+        let p = Playground::<Paxos>::new(LOSSY).unwrap();
         Scenario::from_json(&p.apply_setup(changes).unwrap().scenario).unwrap()
     }
 
     #[test]
     fn the_form_shows_the_scenarios_values() {
-        let p = Playground::new(LOSSY).unwrap();
+        let p = Playground::<Paxos>::new(LOSSY).unwrap();
         let form = p.setup_form();
         let find = |name: &str| {
             form.iter()
@@ -564,7 +565,7 @@ mod tests {
 
     #[test]
     fn a_new_cluster_keeps_the_entries_its_nodes_can_take_and_says_what_it_dropped() {
-        let p = Playground::new(LOSSY).unwrap();
+        let p = Playground::<Paxos>::new(LOSSY).unwrap();
         let fewer = p
             .apply_setup(r#"{"shape": "roles", "proposers": "1"}"#)
             .unwrap();
@@ -598,7 +599,7 @@ mod tests {
             ["the crash of a1 at tick 40 was dropped: the new cluster has no a1"]
         );
         // And back: s2 proposes as p2 again.
-        let back = Playground::new(&servers.scenario).unwrap();
+        let back = Playground::<Paxos>::new(&servers.scenario).unwrap();
         let roles = back.apply_setup(r#"{"shape": "roles"}"#).unwrap();
         let after = Scenario::from_json(&roles.scenario).unwrap();
         assert_eq!(
@@ -613,7 +614,7 @@ mod tests {
 
     #[test]
     fn bad_values_say_which_field() {
-        let p = Playground::new(LOSSY).unwrap();
+        let p = Playground::<Paxos>::new(LOSSY).unwrap();
         for (changes, field) in [
             (r#"{"seed": "x"}"#, "setup.seed"),
             (r#"{"loss": "2"}"#, "setup.loss"),

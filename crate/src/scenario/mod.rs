@@ -108,12 +108,11 @@ pub const WEIGHT_MAX: u32 = 1_000_000;
 
 impl QuorumSpec {
     /// The quorum system over `acceptors` acceptors, which `index_of` finds by name for
-    /// explicit lists. Errors name the field under `prefix` (`quorum.`), and call the nodes
-    /// quorums are made of by the protocol's word for them, `members` (`acceptors`).
+    /// explicit lists. Errors name the field under `prefix` (`quorum.`) and call the nodes
+    /// acceptors; a protocol with another word for them rewrites the message.
     pub fn compile(
         &self,
         acceptors: usize,
-        members: &str,
         prefix: &str,
         index_of: &dyn Fn(&str) -> Result<usize, String>,
     ) -> Result<QuorumSystem, ScenarioError> {
@@ -122,7 +121,7 @@ impl QuorumSpec {
             if size == 0 || size > acceptors {
                 Err(error(
                     field(name),
-                    format!("{size} is not between 1 and the number of {members} ({acceptors})"),
+                    format!("{size} is not between 1 and the number of acceptors ({acceptors})"),
                 ))
             } else {
                 Ok(size)
@@ -181,7 +180,7 @@ impl QuorumSpec {
                     return Err(error(
                         field("rows"),
                         format!(
-                            "a grid of {rows} × {cols} has {nodes} nodes, but there are {acceptors} {members}"
+                            "a grid of {rows} × {cols} has {nodes} nodes, but there are {acceptors} acceptors"
                         ),
                     ));
                 }
@@ -199,7 +198,7 @@ impl QuorumSpec {
                     return Err(error(
                         field("weights"),
                         format!(
-                            "lists {} weights, but there are {acceptors} {members}",
+                            "lists {} weights, but there are {acceptors} acceptors",
                             weights.len()
                         ),
                     ));
@@ -533,6 +532,16 @@ pub(crate) fn entry_field(i: usize, name: &str) -> String {
     format!("schedule[{i}].{name}")
 }
 
+/// A known protocol's scenario read or compiled as another's. Written once, not inlined:
+/// reading and compiling both say it, and one copy keeps the page's wasm smaller.
+#[inline(never)]
+pub(crate) fn wrong_protocol(protocol: &str, expected: &str) -> ScenarioError {
+    error(
+        "protocol",
+        format!("a \"{protocol}\" scenario cannot run as \"{expected}\""),
+    )
+}
+
 /// The envelope's own checks that come before the cluster's: the version, and that the
 /// scenario is of the protocol `expected` it is compiled as.
 #[inline]
@@ -549,17 +558,16 @@ fn check_envelope(version: u32, protocol: &str, expected: &str) -> Result<(), Sc
         return Err(error("version", "must be 1 or more"));
     }
     if protocol != expected {
-        let message = if protocols::KNOWN.contains(&protocol) {
+        if protocols::KNOWN.contains(&protocol) {
             // Reading already refuses another known protocol's scenario; a scenario built in
             // code can still carry one.
-            format!("a \"{protocol}\" scenario cannot run as \"{expected}\"")
-        } else {
-            let known: Vec<String> = protocols::KNOWN.iter().map(|p| format!("{p:?}")).collect();
-            format!(
-                "unknown protocol \"{protocol}\"; this version knows {}",
-                known.join(", ")
-            )
-        };
+            return Err(wrong_protocol(protocol, expected));
+        }
+        let known: Vec<String> = protocols::KNOWN.iter().map(|p| format!("{p:?}")).collect();
+        let message = format!(
+            "unknown protocol \"{protocol}\"; this version knows {}",
+            known.join(", ")
+        );
         return Err(error("protocol", message));
     }
     Ok(())

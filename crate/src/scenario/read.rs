@@ -225,10 +225,7 @@ impl<P: ScenarioSection> FromJson for Scenario<P> {
         // naming the first field this protocol does not know.
         if let Some(name) = protocol_field(value) {
             if name != P::NAME && crate::protocols::KNOWN.contains(&name) {
-                return Err(error(
-                    "protocol",
-                    format!("a \"{name}\" scenario cannot run as \"{}\"", P::NAME),
-                ));
+                return Err(super::wrong_protocol(name, P::NAME));
             }
         }
         // The envelope's names with the section's among them, where they are written.

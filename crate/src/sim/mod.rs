@@ -151,7 +151,7 @@ impl<P: Protocol> Simulation<P> {
             effects: Effects::default(),
             config,
         };
-        for node in 0..sim.nodes.len() {
+        for node in 0..if P::STARTS { sim.nodes.len() } else { 0 } {
             let node = node as NodeId;
             P::on_start(
                 &mut sim.nodes[node as usize],

@@ -74,6 +74,10 @@ pub trait Protocol: Sized + Copy + Debug + Default + PartialEq + Eq + Hash + 'st
         config: &Self::Config,
         out: &mut Effects<Self>,
     );
+    /// Whether any node acts when the run starts ([`Protocol::on_start`]). A protocol whose
+    /// nodes all wait to be asked (Paxos) leaves it false, and its runs skip the call, which
+    /// keeps the page's wasm as small as it was.
+    const STARTS: bool = false;
     /// A node acts when the run starts, before any event (a client begins its workload). Most
     /// nodes wait to be asked, so by default a node does nothing.
     fn on_start(

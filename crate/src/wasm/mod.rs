@@ -7,6 +7,8 @@
 
 use crate::json::ToJson;
 use crate::play::Playground;
+use crate::present::Present;
+use crate::protocols::paxos::Paxos;
 #[cfg(feature = "explorer")]
 use crate::protocols::paxos::Scenario;
 use crate::scenario::ScenarioError;
@@ -140,13 +142,13 @@ pub fn explore_scenario(
 /// The legend under the drawing: each node shape and what it stands for.
 #[wasm_bindgen]
 pub fn legend() -> JsValue {
-    to_js(&crate::play::LEGEND[..])
+    to_js(<Paxos as Present>::LEGEND)
 }
 
 /// The scenario the page opens with, as JSON text.
 #[wasm_bindgen(js_name = defaultScenario)]
 pub fn default_scenario() -> String {
-    crate::play::DEFAULT_SCENARIO.to_string()
+    <Paxos as Present>::DEFAULT_SCENARIO.to_string()
 }
 
 /// The exhaustive search's bounds, for the search form: name, label, default, largest.
@@ -167,7 +169,7 @@ impl WasmPlayground {
     #[wasm_bindgen(constructor)]
     pub fn new(json: &str) -> Result<WasmPlayground, JsError> {
         Ok(WasmPlayground {
-            inner: Playground::new(json).map_err(error)?,
+            inner: Playground::<Paxos>::new(json).map_err(error)?,
         })
     }
 

@@ -20,6 +20,7 @@ mod config;
 pub mod describe;
 mod node;
 pub mod pack;
+pub mod present;
 mod scenario;
 
 pub use config::*;

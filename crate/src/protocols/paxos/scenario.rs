@@ -162,15 +162,14 @@ impl ScenarioSection for Paxos {
         };
         config.retry_ticks_min = retry_min;
         config.retry_ticks_max = retry_max;
-        config.quorum =
-            section
-                .quorum
-                .compile(config.acceptors.len(), "acceptors", "quorum.", &|node| {
-                    let id = config.lookup(node)?;
-                    config.acceptor_index[id as usize]
-                        .map(usize::from)
-                        .ok_or_else(|| format!("{node} is not an acceptor"))
-                })?;
+        config.quorum = section
+            .quorum
+            .compile(config.acceptors.len(), "quorum.", &|node| {
+                let id = config.lookup(node)?;
+                config.acceptor_index[id as usize]
+                    .map(usize::from)
+                    .ok_or_else(|| format!("{node} is not an acceptor"))
+            })?;
         for (i, name) in section.bugs.iter().enumerate() {
             if !config.bugs.set(name, true) {
                 return Err(error(

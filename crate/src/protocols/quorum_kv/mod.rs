@@ -27,6 +27,7 @@ mod config;
 pub mod describe;
 mod node;
 pub mod pack;
+pub mod present;
 mod scenario;
 pub mod swarm;
 
@@ -109,6 +110,8 @@ impl Protocol for QuorumKv {
     type Timer = Timer;
     type Checker = check::Checker;
     type Derived = check::Never;
+
+    const STARTS: bool = true;
 
     fn node_count(config: &Config) -> usize {
         config.names.len()

@@ -122,17 +122,18 @@ impl ScenarioSection for QuorumKv {
         seed: u64,
     ) -> Result<(), ScenarioError> {
         config.network = network.clone();
-        config.quorum =
-            section
-                .quorum
-                .compile(config.replicas, "replicas", "quorum.", &|node| {
-                    let id = config.lookup(node)?;
-                    if config.is_client(id) {
-                        Err(format!("{node} is a client, not a replica"))
-                    } else {
-                        Ok(id as usize)
-                    }
-                })?;
+        config.quorum = section
+            .quorum
+            .compile(config.replicas, "quorum.", &|node| {
+                let id = config.lookup(node)?;
+                if config.is_client(id) {
+                    Err(format!("{node} is a client, not a replica"))
+                } else {
+                    Ok(id as usize)
+                }
+            })
+            // The shared messages call the nodes quorums are made of acceptors, as Paxos does.
+            .map_err(|e| error(e.field, e.message.replace("acceptors", "replicas")))?;
         if let Some(mode) = &section.mode {
             config.mode = match Mode::NAMES.iter().position(|m| m == mode) {
                 Some(0) => Mode::Abd,

@@ -1,0 +1,260 @@
+//! What the page shows of a run, in any protocol: the per-frame view with every label, colour
+//! index and sentence, the log entries and the legend, written as JSON for JavaScript, and
+//! [`Present`], which each protocol implements in its folder (`protocols/NAME/present.rs`) to
+//! fill them in. The playground (`crate::play`) is generic over it: time travel, the log and
+//! the timeline are written once, and the page draws the tokens and sentences it is given.
+
+use crate::json::{close, field, field_if_some, json_object, ToJson};
+use crate::scenario::ScenarioSection;
+use crate::sim::event::{EventKind, LossReason};
+use crate::sim::violation::Violation;
+use crate::sim::{NodeId, Simulation};
+use serde::Serialize;
+
+/// A protocol as the page shows it.
+pub trait Present: ScenarioSection {
+    /// The shapes its nodes are drawn as, and what each stands for.
+    const LEGEND: &'static [LegendEntry];
+    /// The event kinds read out to screen readers as they happen.
+    const NARRATED: &'static [&'static str];
+    /// The run the page opens with when a link names none.
+    const DEFAULT_SCENARIO: &'static str;
+
+    /// Whether the timeline marks an event: its marker's kind, its lane (0 for what the
+    /// protocol did, 1 for what was done to the run) and its rank within the lane (lower wins).
+    fn marker(kind: &EventKind<Self>) -> Option<(&'static str, u8, u8)>;
+    /// The glyph a message is drawn as (`circle`, `square`, `diamond`).
+    fn message_glyph(msg: &Self::Msg) -> &'static str;
+    /// A message's label on the drawing, shorter than the log's.
+    fn message_short(config: &Self::Config, msg: &Self::Msg) -> String;
+    /// A message's colour index.
+    fn message_color(config: &Self::Config, msg: &Self::Msg) -> u32;
+    /// One node: its shape, badge, detail lines, colour and input.
+    fn node_view(frame: &Frame<Self>, node: NodeId) -> NodeView;
+    /// The run's violations in the order the page shows them, the gravest first, each with the
+    /// events the page marks as involved.
+    fn ranked_violations(frame: &Frame<Self>) -> Vec<Violation>;
+    /// The centre of the drawing.
+    fn summary(frame: &Frame<Self>, violations: &[Violation]) -> SummaryView;
+    /// The status line: what is happening now.
+    fn status(frame: &Frame<Self>, violations: &[Violation]) -> String;
+    /// What was decided, for protocols that decide one value.
+    fn chosen(frame: &Frame<Self>) -> Option<ChosenView>;
+    /// The quorum system in words, and whether its quorums meet as the protocol needs.
+    fn quorum(config: &Self::Config) -> QuorumView;
+    /// The bug switches that are on.
+    fn bugs(config: &Self::Config) -> Vec<&'static str>;
+}
+
+/// What a protocol's presentation reads: the simulation at the cursor.
+pub struct Frame<'a, P: Present> {
+    pub sim: &'a Simulation<P>,
+    pub config: &'a P::Config,
+}
+
+#[derive(Serialize)]
+pub struct View {
+    pub now: u64,
+    pub until_ticks: u64,
+    pub reached: u64,
+    /// How many timeline markers there are, so the page redraws them only when this changes.
+    pub markers: usize,
+    pub actions: u64,
+    pub events: u64,
+    pub finished: bool,
+    /// Nothing more will happen before the run ends (the status line says so).
+    pub settled: bool,
+    pub nodes: Vec<NodeView>,
+    pub messages: Vec<MessageView>,
+    pub chosen: Option<ChosenView>,
+    pub violations: Vec<Violation>,
+    pub status: String,
+    pub quorum: QuorumView,
+    /// The centre of the drawing: what the run has decided, or that safety broke.
+    pub summary: SummaryView,
+    pub cuts: Vec<(String, String)>,
+    pub partitioned: bool,
+    pub bugs: Vec<&'static str>,
+    /// As text: a seed may exceed what a JavaScript number holds exactly.
+    pub seed: String,
+}
+
+#[derive(Serialize)]
+pub struct NodeView {
+    pub name: String,
+    pub role: &'static str,
+    /// What the page draws it as: `square`, `circle`, `triangle` or `rounded`.
+    pub shape: &'static str,
+    pub crashed: bool,
+    /// The partition group this node is in, when the network is partitioned.
+    pub group: Option<u8>,
+    pub promised: Option<String>,
+    pub accepted: Option<String>,
+    pub learned: Option<String>,
+    pub phase: Option<&'static str>,
+    pub ballot: Option<String>,
+    /// Colour index of the ballot this node is working on or has promised.
+    pub color: Option<u32>,
+    /// Whether this acceptor is in the quorum that chose the value.
+    pub in_quorum: bool,
+    /// A few words under the node: its key state at a glance.
+    pub badge: String,
+    /// Sentences for the detail panel.
+    pub detail: Vec<String>,
+    /// The input this node takes from a person, if any (Paxos: a value to propose).
+    pub input: Option<InputView>,
+}
+
+/// An input a person can give a node: the page shows a text field and a button, and sends the
+/// schedule entry `{intervention: {"node": NAME, "value": TEXT}}`.
+#[derive(Serialize)]
+pub struct InputView {
+    pub intervention: &'static str,
+    pub button: &'static str,
+    pub field_label: &'static str,
+    pub default: &'static str,
+    pub enabled: bool,
+}
+
+/// The centre of the drawing.
+#[derive(Serialize)]
+pub struct SummaryView {
+    pub headline: String,
+    pub detail: Option<String>,
+    /// `good`, `bad` or `neutral`: the page colours the headline by it.
+    pub tone: &'static str,
+    /// The value the run decided, for the page to mark (`data-chosen`).
+    pub decided: Option<String>,
+    /// A warning under the rest (unsafe quorums).
+    pub warning: Option<&'static str>,
+}
+
+/// One entry of the legend under the drawing: a shape and what it stands for.
+#[derive(Serialize)]
+pub struct LegendEntry {
+    pub shape: &'static str,
+    pub label: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct MessageView {
+    pub id: u64,
+    pub from: u8,
+    pub to: u8,
+    /// What the page draws it as: `circle`, `square` or `diamond`.
+    pub glyph: &'static str,
+    pub label: String,
+    /// A compact label for drawing on the wire: `Prep 1.p1`, `Acc 2.p2 “B”`.
+    pub short: String,
+    pub color: u32,
+    pub sent: u64,
+    pub deliver: u64,
+    pub copy_of: Option<u64>,
+}
+
+#[derive(Serialize)]
+pub struct ChosenView {
+    pub value: String,
+    pub ballot: String,
+    pub quorum: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct QuorumView {
+    pub description: String,
+    pub safe: bool,
+    /// Whether the quorums are safe, in a sentence for the page: why not, when they are not.
+    pub verdict: String,
+}
+
+/// One log entry, for the event log and the space-time diagram.
+#[derive(Serialize)]
+pub struct EventView {
+    pub index: u64,
+    pub tick: u64,
+    pub kind: &'static str,
+    pub text: String,
+    /// The node the event happens at (the receiver for deliveries and losses).
+    pub node: Option<u8>,
+    /// For sends, deliveries and losses: the other end of the message.
+    pub peer: Option<u8>,
+    pub message: Option<u64>,
+    pub color: Option<u32>,
+    pub lost: Option<LossReason>,
+    /// For a duplication: the message copied (`message` is then the copy).
+    pub copy_of: Option<u64>,
+    /// Whether the page reads it out to screen readers: the moments a student should hear.
+    pub narrated: bool,
+}
+
+/// What the status line adds when nothing more will happen in the run.
+pub const SETTLED: &str = "Nothing more will happen in this run: no message is in flight, no timer is set and no intervention is left.";
+
+// The page's views cross to JavaScript as JSON text, which `wasm/` turns into objects with
+// `JSON.parse`: writing them here takes far less wasm than serializing them field by field into
+// JavaScript objects through serde. They are written as the serde derive would write them, but
+// with `None` fields left out, so that JavaScript sees `undefined` for them as it did when they
+// were serialized into objects (a test compares the two).
+
+json_object!(View {
+    now, until_ticks, reached, markers, actions, events, finished, settled, nodes, messages, chosen?,
+    violations, status, quorum, summary, cuts, partitioned, bugs, seed
+});
+
+json_object!(NodeView {
+    name, role, shape, crashed, group?, promised?, accepted?, learned?, phase?, ballot?, color?,
+    in_quorum, badge, detail, input?
+});
+
+json_object!(MessageView {
+    id, from, to, glyph, label, short, color, sent, deliver, copy_of?
+});
+
+json_object!(ChosenView {
+    value,
+    ballot,
+    quorum
+});
+
+json_object!(QuorumView {
+    description,
+    safe,
+    verdict
+});
+
+json_object!(Violation {
+    kind,
+    tick,
+    events,
+    explanation
+});
+
+impl ToJson for EventView {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        field(out, "index", &self.index);
+        field(out, "tick", &self.tick);
+        field(out, "kind", self.kind);
+        field(out, "text", &self.text);
+        field_if_some(out, "node", &self.node);
+        field_if_some(out, "peer", &self.peer);
+        field_if_some(out, "message", &self.message);
+        field_if_some(out, "color", &self.color);
+        field_if_some(out, "lost", &self.lost.map(LossReason::name));
+        field_if_some(out, "copy_of", &self.copy_of);
+        field(out, "narrated", &self.narrated);
+        close(out, '}');
+    }
+}
+
+json_object!(InputView {
+    intervention,
+    button,
+    field_label,
+    default,
+    enabled
+});
+
+json_object!(SummaryView { headline, detail?, tone, decided?, warning? });
+
+json_object!(LegendEntry { shape, label });

@@ -1,0 +1,323 @@
+//! The quorum-replicated store as the page shows it ([`Present`]): replicas as circles with what
+//! they hold, clients as squares with the operation they run, requests as circles and answers
+//! as squares, coloured by version, and a centre that counts the operations that returned.
+
+use super::describe::{replica_list, version_text};
+use super::*;
+use crate::present::*;
+use crate::sim::event::EventKind as Kind;
+
+/// The page's legend for the store.
+const LEGEND: [LegendEntry; 2] = [
+    LegendEntry {
+        shape: "circle",
+        label: "replica",
+    },
+    LegendEntry {
+        shape: "square",
+        label: "client",
+    },
+];
+
+/// The events read out to screen readers as they happen.
+const NARRATED: [&str; 8] = [
+    "request",
+    "return",
+    "give_up",
+    "crash",
+    "restart",
+    "partition",
+    "heal",
+    "violation",
+];
+
+/// How many colours messages cycle through, as for Paxos's ballots.
+const COLORS: u32 = 8;
+
+impl Present for QuorumKv {
+    const LEGEND: &'static [LegendEntry] = &LEGEND;
+    const NARRATED: &'static [&'static str] = &NARRATED;
+    const DEFAULT_SCENARIO: &'static str = r#"{"version":1,"protocol":"quorum-kv","seed":1,"cluster":{"replicas":3,"clients":2},"quorum":{"kind":"majority"},"workload":{"ops_per_client":3,"keys":1,"mix":{"get":1,"put":1,"cas":0}},"until_ticks":1000}"#;
+
+    fn marker(kind: &Kind<QuorumKv>) -> Option<(&'static str, u8, u8)> {
+        Some(match kind {
+            Kind::Violation { .. } => ("violation", 0, 0),
+            Kind::Protocol(Note::Returned { .. }) => ("return", 0, 1),
+            Kind::Protocol(Note::GaveUp { .. }) => ("give_up", 0, 2),
+            Kind::Input { .. } => ("request", 0, 3),
+            Kind::Crash { .. } => ("crash", 1, 0),
+            Kind::Restart { .. } => ("restart", 1, 1),
+            Kind::Partition { .. } | Kind::Heal => ("partition", 1, 2),
+            _ => return None,
+        })
+    }
+
+    fn message_glyph(msg: &Msg) -> &'static str {
+        match msg {
+            Msg::Query { .. } | Msg::Store { .. } => "circle",
+            Msg::Current { .. } | Msg::Stored { .. } => "square",
+        }
+    }
+
+    fn message_short(config: &Config, msg: &Msg) -> String {
+        let key = |k: u8| config.names_kv.key_name(k).to_string();
+        let value = |v: u16| format!("“{}”", config.names_kv.value_name(v));
+        match *msg {
+            Msg::Query { key: k, .. } => format!("Query {}", key(k)),
+            Msg::Current {
+                key: k,
+                version,
+                value: v,
+                ..
+            } => format!("{} {} {}", key(k), version_text(config, version), value(v)),
+            Msg::Store {
+                key: k,
+                version,
+                value: v,
+                ..
+            } => format!(
+                "Store {} {} {}",
+                key(k),
+                version_text(config, version),
+                value(v)
+            ),
+            Msg::Stored { .. } => "Stored".to_string(),
+        }
+    }
+
+    /// By version, so that one write's value has one colour wherever it travels.
+    fn message_color(_: &Config, msg: &Msg) -> u32 {
+        match *msg {
+            Msg::Current { version, .. } | Msg::Store { version, .. } => {
+                (version.counter * 3 + version.writer as u32) % COLORS
+            }
+            Msg::Query { .. } | Msg::Stored { .. } => 0,
+        }
+    }
+
+    fn node_view(frame: &Frame<QuorumKv>, id: NodeId) -> NodeView {
+        let config = frame.config;
+        let names = &config.names_kv;
+        let name = config.name(id);
+        let node = &frame.sim.nodes()[id as usize];
+        let mut detail = Vec::new();
+        let mut badge = Vec::new();
+        if node.crashed() {
+            detail.push(format!(
+                "{name} is crashed: it receives nothing and sends nothing until it restarts."
+            ));
+            badge.push("crashed".to_string());
+        }
+        let role = match node {
+            Node::Replica(r) => {
+                for (key, &(version, value)) in r.slots.iter().enumerate() {
+                    let key = names.key_name(key as u8);
+                    if version.counter > 0 {
+                        badge.push(format!(
+                            "{key}=“{}” {}",
+                            names.value_name(value),
+                            version_text(config, version)
+                        ));
+                    }
+                    detail.push(format!(
+                        "It holds {:?} for {key}, at version {} (kept on disk).",
+                        names.value_name(value),
+                        version_text(config, version)
+                    ));
+                }
+                "replica"
+            }
+            Node::Client(c) => {
+                match &c.running {
+                    Some(r) => {
+                        let text = names.request_text(&r.request);
+                        let (phase, quorum) = if r.phase == 1 {
+                            ("reading versions", "read")
+                        } else {
+                            ("storing", "write")
+                        };
+                        let missing = config.quorum.missing(r.phase, r.replies);
+                        badge.push(format!("{text}: {phase}"));
+                        detail.push(format!(
+                            "It runs {text}, {phase}: answers from {}, waiting for {missing} more for a {quorum} quorum.",
+                            if r.replies == 0 {
+                                "no replica".to_string()
+                            } else {
+                                replica_list(config, r.replies)
+                            }
+                        ));
+                    }
+                    None if c.thinking => detail.push("It waits before its next operation.".into()),
+                    None => detail.push("It has no operation to run.".into()),
+                }
+                if !c.queue.is_empty() {
+                    detail.push(format!(
+                        "{} more requests wait in its queue.",
+                        c.queue.len()
+                    ));
+                }
+                "client"
+            }
+        };
+        NodeView {
+            name: name.to_string(),
+            role,
+            shape: if role == "client" { "square" } else { "circle" },
+            crashed: node.crashed(),
+            group: frame.sim.partition().map(|groups| groups[id as usize]),
+            promised: None,
+            accepted: None,
+            learned: None,
+            phase: None,
+            ballot: None,
+            color: None,
+            in_quorum: false,
+            badge: badge.join(" · "),
+            detail,
+            input: None,
+        }
+    }
+
+    fn ranked_violations(frame: &Frame<QuorumKv>) -> Vec<Violation> {
+        frame.sim.violations().to_vec()
+    }
+
+    fn summary(frame: &Frame<QuorumKv>, violations: &[Violation]) -> SummaryView {
+        let warning = frame
+            .config
+            .quorum
+            .check_intersection()
+            .is_err()
+            .then_some("⚠ read and write quorums need not meet");
+        if let Some(violation) = violations.first() {
+            return SummaryView {
+                headline: "NOT LINEARIZABLE".to_string(),
+                detail: Some(violation.kind.to_string()),
+                tone: "bad",
+                decided: None,
+                warning,
+            };
+        }
+        let ops = &frame.sim.checker().recorder.ops;
+        let returned = ops.iter().filter(|op| op.returned.is_some()).count();
+        SummaryView {
+            headline: format!("{returned} of {} operations returned", ops.len()),
+            detail: Some("the history so far is linearizable".to_string()),
+            tone: if returned > 0 { "good" } else { "neutral" },
+            decided: None,
+            warning,
+        }
+    }
+
+    fn status(frame: &Frame<QuorumKv>, violations: &[Violation]) -> String {
+        if let Some(violation) = violations.first() {
+            return format!("Safety violated: {}", violation.explanation);
+        }
+        let config = frame.config;
+        let running: Vec<String> = (0..config.names.len() as NodeId)
+            .filter_map(|id| match &frame.sim.nodes()[id as usize] {
+                Node::Client(c) if !c.crashed => c.running.map(|r| {
+                    let missing = config.quorum.missing(r.phase, r.replies);
+                    format!(
+                        "{} runs {}, waiting for {missing} more {}",
+                        config.name(id),
+                        config.names_kv.request_text(&r.request),
+                        if missing == 1 { "answer" } else { "answers" }
+                    )
+                }),
+                _ => None,
+            })
+            .collect();
+        if !running.is_empty() {
+            return running.join("; ") + ".";
+        }
+        if frame.sim.events() == 0 {
+            return "Nothing has happened yet: press play.".into();
+        }
+        "No client is running an operation.".into()
+    }
+
+    fn chosen(_: &Frame<QuorumKv>) -> Option<ChosenView> {
+        None
+    }
+
+    fn quorum(config: &Config) -> QuorumView {
+        let gap = config.quorum.check_intersection();
+        QuorumView {
+            description: config.quorum.describe(),
+            safe: gap.is_ok(),
+            verdict: match gap {
+                Ok(()) => "Every read quorum meets every write quorum: a read sees the last write."
+                    .to_string(),
+                Err(gap) => format!(
+                    "A read quorum can miss the last write: {{{}}} and {{{}}} share no replica.",
+                    replica_list(config, gap.phase1),
+                    replica_list(config, gap.phase2)
+                ),
+            },
+        }
+    }
+
+    fn bugs(config: &Config) -> Vec<&'static str> {
+        let mut on = Vec::new();
+        if config.bugs.read_skips_write_back {
+            on.push(Bugs::NAMES[0]);
+        }
+        if config.bugs.writer_skips_version_read {
+            on.push(Bugs::NAMES[1]);
+        }
+        on
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::ToJson;
+    use crate::play::Playground;
+
+    const STALE: &str = include_str!("../../../../scenarios/quorum-kv/stale-read.json");
+
+    /// The playground runs the store as it runs Paxos: the view names replicas and clients,
+    /// shows the operation a client runs, and says when the history stops being linearizable.
+    #[test]
+    fn the_playground_shows_the_store() {
+        let mut p = Playground::<QuorumKv>::new(STALE).unwrap();
+        p.seek(20);
+        let view = p.view();
+        let names: Vec<&str> = view.nodes.iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(names, ["r1", "r2", "r3", "c1", "c2"]);
+        assert_eq!(view.nodes[3].shape, "square");
+        assert!(
+            view.nodes[3].badge.starts_with("put(x, \"1\")"),
+            "{}",
+            view.nodes[3].badge
+        );
+        assert!(!view.quorum.safe);
+        assert!(
+            view.status.starts_with("c1 runs put(x, \"1\")"),
+            "{}",
+            view.status
+        );
+        p.seek(300);
+        let view = p.view();
+        assert_eq!(view.summary.headline, "NOT LINEARIZABLE");
+        assert!(view
+            .status
+            .starts_with("Safety violated: c2's get(x) returned \"\""));
+        assert!(
+            view.nodes[0].badge.contains("x=“1”"),
+            "{}",
+            view.nodes[0].badge
+        );
+        assert!(p.markers().iter().any(|m| m.kind == "violation"));
+        let json = view.to_json_text();
+        assert!(json.contains("\"role\":\"replica\""));
+        // Time travel is the same code as Paxos's: back and forth gives the same state.
+        let log = |p: &Playground<QuorumKv>| p.events_since(0, usize::MAX).len();
+        let at_end = (log(&p), p.sim().trace_hash());
+        p.seek(40);
+        p.seek(300);
+        assert_eq!((log(&p), p.sim().trace_hash()), at_end);
+    }
+}
