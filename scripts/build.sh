@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the release wasm into web/pkg and assembles dist/, the static site that any web server
-# can host. Two builds of the core: `paxoscope`, which the page fetches on load, and
-# `paxoscope-explorer` (cargo feature `explorer`), which only the search worker and the wasm
+# can host. Builds of the core: `paxoscope`, which the page fetches on load (Paxos);
+# `page-NAME`, the page's core for each other protocol, fetched when a scenario names it; and
+# `paxoscope-explorer` (cargo feature `explorer`), which only the workers and the wasm
 # benchmark fetch, so that every page load does not pay for the explorer.
 source "$(dirname "$0")/lib.sh"
 say "building the release wasm (about 45 s cold, seconds when warm)…"
@@ -11,6 +12,13 @@ started=$SECONDS
 # custom profiles), since every load fetches it; the explorer's for speed (`--release`).
 wasm-pack --log-level warn build crate --mode no-install --target web --profile page \
   --out-dir ../web/pkg --out-name paxoscope --no-typescript --no-pack -- --no-default-features
+# One more page wasm per other protocol, each a `page-NAME` cargo feature (protocols::Page):
+# the page fetches `pkg/page-NAME.js` when a scenario names NAME, so that loading the default
+# scenario pays for one protocol's code only.
+for feature in $(grep -o '^page-[a-z0-9-]*' crate/Cargo.toml); do
+  wasm-pack --log-level warn build crate --mode no-install --target web --profile page \
+    --out-dir ../web/pkg --out-name "$feature" --no-typescript --no-pack -- --no-default-features --features "$feature"
+done
 wasm-pack --log-level warn build crate --mode no-install --target web --release \
   --out-dir ../web/pkg --out-name paxoscope-explorer --no-typescript --no-pack -- --features explorer
 # dist/ is what ships: the page's modules and the wasm-bindgen glue bundled and minified with

@@ -108,7 +108,7 @@ function hostCommands({ app, play, pause, seekTo, load }) {
 export function listenForHost(page) {
   const commands = hostCommands(page);
   const embedded = window.parent !== window;
-  window.addEventListener('message', (event) => {
+  window.addEventListener('message', async (event) => {
     if (!embedded || event.source !== window.parent) return;
     const parsed = parseHostMessage(event.data);
     if (!parsed) return;
@@ -117,7 +117,7 @@ export function listenForHost(page) {
       reply.ok = false;
       reply.error = parsed.error;
     } else {
-      const result = commands[parsed.action](parsed.argument);
+      const result = await commands[parsed.action](parsed.argument);
       reply.ok = result !== false;
       if (!reply.ok) reply.error = page.app.loadError;
       reply.state = commands.state();

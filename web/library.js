@@ -90,7 +90,7 @@ export class Library {
       replace($('tour'), h('p', { class: 'warning' }, `${entry.title} could not be loaded (${error.message}).`));
       return false;
     }
-    if (!this.load(text, { push: true })) return false;
+    if (!(await this.load(text, { push: true }))) return false;
     this.app.tour = { entry, index: 0 };
     this.showStep();
     // An entry about the quorum lens opens its tab, and may start an estimate there.

@@ -1,7 +1,7 @@
 // The playground page: owns the run (a wasm `Playground`), the display clock and the person's
 // selection; draws the core's view each frame while playing and only on change while paused,
 // so that a paused page costs no CPU. No protocol logic lives here.
-import init, { Playground, version, legend, defaultScenario } from './pkg/paxoscope.js';
+import init, { Playground, version, legend, defaultScenario, protocol, knownProtocols } from './pkg/paxoscope.js';
 import { h, s, replace } from './dom.js';
 import { Stage, legendShape } from './stage.js';
 import { Lamport } from './lamport.js';
@@ -14,6 +14,8 @@ const PALETTE = Array.from({ length: 8 }, (_, i) =>
 
 const app = {
   pg: null,
+  /** The core `pg` runs in (see `coreFor`). */
+  core: null,
   view: null,
   time: 0,
   playing: false,
@@ -116,6 +118,38 @@ const panels = new Panels({
   },
 });
 
+/**
+ * The cores that run scenarios: this module bundles the default one, and scripts/build.sh
+ * builds a page wasm per other protocol (`pkg/page-NAME`), fetched the first time a scenario
+ * names it, so that a page load pays only for the protocol it shows. The page reads the
+ * scenario's `protocol` only to pick the file; the core still reads the whole scenario.
+ */
+const defaultCore = { Playground, legend, defaultScenario, protocol, knownProtocols };
+const cores = new Map();
+function coreFor(text) {
+  let name;
+  try {
+    name = JSON.parse(text)?.protocol;
+  } catch {
+    // Not JSON: the default core says what is wrong with it.
+  }
+  // A name no core runs is the default core's to refuse, listing the ones there are.
+  if (typeof name !== 'string' || name === defaultCore.protocol() || !defaultCore.knownProtocols().split(',').includes(name)) {
+    return defaultCore;
+  }
+  if (!cores.has(name)) {
+    cores.set(name, import(`./pkg/page-${name}.js`).then(async (core) => {
+      await core.default({ module_or_path: new URL(`./pkg/page-${name}_bg.wasm`, import.meta.url) });
+      return core;
+    }).catch((error) => {
+      // Not remembered, so that the next load tries again.
+      cores.delete(name);
+      throw new Error(`the ${name} core could not be fetched (${error.message ?? error}); check the connection and try again`);
+    }));
+  }
+  return cores.get(name);
+}
+
 /** Shows `message` in the banner above the page; `kind` 'notice' for news that is not an error. */
 function showError(message, kind = 'error') {
   const banner = $('error');
@@ -128,10 +162,16 @@ function showError(message, kind = 'error') {
  * Starts a run from scenario JSON; on a bad scenario says why and keeps the current run.
  * `push` records the new run as a step in the browser's history.
  */
-function load(text, { push = false, errorSuffix = '' } = {}) {
+let loading = 0;
+async function load(text, { push = false, errorSuffix = '' } = {}) {
+  const ticket = ++loading;
   let pg;
+  let core;
   try {
-    pg = new Playground(String(text));
+    core = await coreFor(String(text));
+    // A later load has started while this one fetched its core: it wins.
+    if (ticket !== loading) return false;
+    pg = new core.Playground(String(text));
     // A run the page cannot show must fail here, before the current run is given up.
     pg.view();
   } catch (error) {
@@ -142,6 +182,8 @@ function load(text, { push = false, errorSuffix = '' } = {}) {
   }
   pause();
   app.pg?.free();
+  if (core !== app.core) showLegend(core);
+  app.core = core;
   stage.forgetMessages();
   Object.assign(app, {
     pg, time: 0, playing: false, selectedMessage: null, selectedEvent: null, entries: [], entriesBase: 0,
@@ -189,13 +231,18 @@ async function openFragment(fragment) {
   $('error').hidden = true;
   // An error with a scenario is about the rest of the link (its cursor): the scenario is shown.
   if (error) showError(scenario === null ? `${error} The default scenario is shown instead.` : error);
-  const text = scenario ?? defaultScenario();
+  const text = scenario ?? defaultCore.defaultScenario();
   // Only the cursor changed (a replaced history entry): keep the run, move the cursor.
   if (text !== app.pg?.scenarioJson()) {
-    const ok = load(text, { errorSuffix: scenario === null ? '' : ' The default scenario is shown instead.' });
-    if (!ok) load(defaultScenario());
+    const ok = await load(text, { errorSuffix: scenario === null ? '' : ' The default scenario is shown instead.' });
+    if (!ok) await load(defaultCore.defaultScenario());
   }
   if (tick !== null) seekTo(tick, { quiet: true, actions });
+}
+
+/** The legend is the core's: which shape stands for what in its protocol. */
+function showLegend(core) {
+  replace($('legend'), core.legend().map((entry) => h('span', {}, s('svg', { width: 14, height: 14 }, legendShape(entry.shape)), ` ${entry.label}`)));
 }
 
 function refresh() {
@@ -551,8 +598,6 @@ try {
   // dist/ bundles the glue into this module (scripts/build.sh); both lie beside web/pkg/.
   await init({ module_or_path: new URL('./pkg/paxoscope_bg.wasm', import.meta.url) });
   $('version').textContent = `Paxoscope core ${version()}`;
-  // The legend is the core's: which shape stands for what.
-  replace($('legend'), legend().map((entry) => h('span', {}, s('svg', { width: 14, height: 14 }, legendShape(entry.shape)), ` ${entry.label}`)));
   const embed = await embedding;
   app.embed = embed?.embedOptions(location.search) ?? null;
   wire();

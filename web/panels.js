@@ -111,16 +111,19 @@ export class Panels {
             ? h('button', { type: 'button', class: 'primary', 'data-focus-key': 'restart', 'aria-keyshortcuts': 'r', onclick: () => this.act({ restart: node.name }) }, 'Restart (r)')
             : h('button', { type: 'button', class: 'danger', 'data-focus-key': 'crash', 'aria-keyshortcuts': 'c', onclick: () => this.act({ crash: node.name }) }, 'Crash (c)')),
       ];
-      // The input this node takes, as the core describes it: a field and a button that send
-      // the schedule entry it names.
-      const given = node.input;
-      if (given) {
-        const id = `input-${given.intervention}`;
-        const input = h('input', { id, type: 'text', value: given.default, maxlength: 32, 'aria-label': given.field_label, 'data-focus-key': id });
-        const send = () => this.act({ [given.intervention]: { node: node.name, value: input.value } });
-        input.addEventListener('keydown', (event) => { if (event.key === 'Enter') send(); });
-        parts.push(h('div', { class: 'field' }, h('label', { for: id }, given.field_label), input,
-          h('button', { type: 'button', 'data-focus-key': given.intervention, disabled: !given.enabled, onclick: send }, given.button)));
+      // The inputs this node takes, as the core describes them: fields and a button that send
+      // the schedule entry each names.
+      for (const given of node.inputs) {
+        const key = `input-${given.intervention}-${given.button}`;
+        const fields = given.fields.map((f) => h('input', { id: `${key}-${f.name}`, type: 'text', value: f.default, maxlength: 32, 'aria-label': f.label, 'data-focus-key': `${key}-${f.name}`, 'data-field': f.name }));
+        const send = () => this.act({ [given.intervention]: {
+          [given.node_field]: node.name, ...Object.fromEntries(given.fixed),
+          ...Object.fromEntries(fields.map((input) => [input.dataset.field, input.value])),
+        } });
+        for (const input of fields) input.addEventListener('keydown', (event) => { if (event.key === 'Enter') send(); });
+        parts.push(h('div', { class: given.fields.length > 1 ? 'field inputs' : 'field' },
+          ...given.fields.flatMap((f, i) => [h('label', { for: fields[i].id }, f.label), fields[i]]),
+          h('button', { type: 'button', 'data-focus-key': key, disabled: !given.enabled, onclick: send }, given.button)));
       }
       const target = h('select', { 'aria-label': 'Other end of the link', 'data-focus-key': 'cut-target' }, others.map((n) => h('option', { value: n.name }, n.name)));
       const direction = h('select', { 'aria-label': 'Direction', 'data-focus-key': 'cut-direction' },

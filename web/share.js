@@ -65,7 +65,7 @@ export class SharePanel {
         this.showError(`${file.name} is larger than 1 MB; a scenario file is much smaller.`);
         return;
       }
-      if (this.load(await file.text(), { push: true })) copied.textContent = `Loaded ${file.name}.`;
+      if (await this.load(await file.text(), { push: true })) copied.textContent = `Loaded ${file.name}.`;
       fileInput.value = '';
     });
     const controlBoxes = ['play', 'step', 'reset', 'speed', 'scrubber', 'diagram', 'panels'].map((name) =>

@@ -330,9 +330,9 @@ export class Stage {
     this.centerKey = key;
     const parts = [];
     if (summary.detail === undefined) {
-      parts.push(s('text', { class: 'center-sub', x: CENTER, y: CENTER }, summary.headline));
+      parts.push(s('text', { class: 'center-sub', x: CENTER, y: CENTER, 'data-headline': '' }, summary.headline));
     } else {
-      parts.push(s('text', { class: `center-text ${summary.tone}`, x: CENTER, y: CENTER - 6, 'data-chosen': summary.decided }, summary.headline));
+      parts.push(s('text', { class: `center-text ${summary.tone}`, x: CENTER, y: CENTER - 6, 'data-chosen': summary.decided, 'data-headline': '' }, summary.headline));
       parts.push(s('text', { class: 'center-sub', x: CENTER, y: CENTER + 14 }, summary.detail));
     }
     if (summary.warning) parts.push(s('text', { class: 'quorum-warning', x: CENTER, y: CENTER + 40 }, summary.warning));

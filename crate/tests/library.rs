@@ -4,7 +4,6 @@
 //! so that nothing written for students is unreachable from the page.
 
 use paxoscope::protocols::paxos::Scenario;
-use paxoscope::Simulation;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -85,6 +84,11 @@ struct Expect {
     chosen: Option<String>,
     /// The exact set of violation kinds the checker reports.
     violations: Vec<String>,
+    /// The headline the centre of the drawing shows at the end, for protocols that choose no
+    /// value (the store: how many operations returned, or that the history is not
+    /// linearizable).
+    #[serde(default)]
+    stage: Option<String>,
     /// Learners and what each has learned at the end (null for nothing); optional.
     #[serde(default)]
     learned: Option<BTreeMap<String, Option<String>>>,
@@ -119,19 +123,64 @@ fn library() -> Library {
     library
 }
 
-/// Reads, checks and runs an entry's scenario to its end.
-fn run(entry: &Entry) -> (Scenario, Simulation) {
+/// What the library's checks read of an entry's run, in any protocol.
+struct Ran {
+    until_ticks: u64,
+    /// The first value chosen, for protocols that choose one.
+    chosen: Option<String>,
+    violations: BTreeSet<&'static str>,
+    /// The ticks at which something happened.
+    ticks: BTreeSet<u64>,
+    /// Each learner and what it learned (Paxos), for `expect.learned`.
+    decided: BTreeMap<String, Option<String>>,
+    /// The centre of the drawing's headline at the end, as the page shows it.
+    headline: String,
+}
+
+/// The headline the page's drawing shows at the end of the run of `json`.
+fn headline<P: paxoscope::present::Present>(json: &str) -> String {
+    let mut playground = paxoscope::play::Playground::<P>::new(json).expect("a valid scenario");
+    let until = playground.scenario().until_ticks;
+    playground.seek(until);
+    playground.view().summary.headline
+}
+
+/// Reads, checks and runs an entry's scenario to its end, as the protocol its `protocol` names.
+fn run(entry: &Entry) -> Ran {
     let path = scenarios_folder().join(&entry.file);
     let json = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{}: cannot read scenarios/{}: {e}", entry.id, entry.file));
-    let scenario =
-        Scenario::from_json(&json).unwrap_or_else(|e| panic!("{}: {}: {e}", entry.id, entry.file));
-    scenario
-        .compile()
-        .unwrap_or_else(|e| panic!("{}: {}: {e}", entry.id, entry.file));
-    let sim = paxoscope::run_scenario(&json)
-        .unwrap_or_else(|e| panic!("{}: {}: {e}", entry.id, entry.file));
-    (scenario, sim)
+    let fail = |e: paxoscope::scenario::ScenarioError| -> ! {
+        panic!("{}: {}: {e}", entry.id, entry.file)
+    };
+    if paxoscope::scenario::protocol_of(&json) == "quorum-kv" {
+        use paxoscope::protocols::quorum_kv::QuorumKv;
+        let scenario =
+            paxoscope::scenario::Scenario::<QuorumKv>::from_json(&json).unwrap_or_else(|e| fail(e));
+        let mut sim = paxoscope::sim::Simulation::<QuorumKv>::new(
+            &scenario.compile().unwrap_or_else(|e| fail(e)),
+        );
+        sim.run();
+        return Ran {
+            until_ticks: scenario.until_ticks,
+            chosen: None,
+            violations: sim.violations().iter().map(|v| v.kind).collect(),
+            ticks: sim.log().iter().map(|e| e.tick).collect(),
+            decided: BTreeMap::new(),
+            headline: headline::<QuorumKv>(&json),
+        };
+    }
+    let scenario = Scenario::from_json(&json).unwrap_or_else(|e| fail(e));
+    scenario.compile().unwrap_or_else(|e| fail(e));
+    let sim = paxoscope::run_scenario(&json).unwrap_or_else(|e| fail(e));
+    Ran {
+        until_ticks: scenario.until_ticks,
+        chosen: sim.chosen().map(str::to_string),
+        violations: sim.violations().iter().map(|v| v.kind).collect(),
+        ticks: sim.log().iter().map(|e| e.tick).collect(),
+        decided: sim.outcome().decided.into_iter().collect(),
+        headline: headline::<paxoscope::protocols::paxos::Paxos>(&json),
+    }
 }
 
 #[test]
@@ -157,9 +206,12 @@ fn entries_are_well_formed_and_unique() {
             "{}: ids are lowercase letters, digits and dashes",
             entry.id
         );
+        // A protocol other than Paxos keeps its lessons in a folder of its name.
+        let folder = entry.file.rsplit_once('/').map(|(folder, _)| folder);
         assert!(
-            entry.file.ends_with(".json") && !entry.file.contains('/'),
-            "{}: file must be a .json file in scenarios/",
+            entry.file.ends_with(".json")
+                && folder.is_none_or(|f| paxoscope::protocols::KNOWN.contains(&f)),
+            "{}: file must be a .json file in scenarios/ or in a protocol's folder there",
             entry.id
         );
         let story = scenarios_folder().join(entry.file.replace(".json", ".md"));
@@ -203,26 +255,33 @@ fn every_scenario_file_is_in_the_library() {
 fn every_entry_reaches_its_claimed_outcome() {
     let mut failures = Vec::new();
     for entry in &library().scenarios {
-        let (_, sim) = run(entry);
+        let ran = run(entry);
         let expect = &entry.expect;
-        let chosen = sim.chosen().map(str::to_string);
+        let chosen = ran.chosen.clone();
         if chosen != expect.chosen {
             failures.push(format!(
                 "{}: chosen {chosen:?}, expected {:?}",
                 entry.id, expect.chosen
             ));
         }
-        let kinds: BTreeSet<&str> = sim.violations().iter().map(|v| v.kind).collect();
+        let kinds = &ran.violations;
         let expected: BTreeSet<&str> = expect.violations.iter().map(String::as_str).collect();
-        if kinds != expected {
+        if *kinds != expected {
             failures.push(format!(
                 "{}: violations {kinds:?}, expected {expected:?}",
                 entry.id
             ));
         }
+        if let Some(stage) = &expect.stage {
+            if ran.headline != *stage {
+                failures.push(format!(
+                    "{}: the drawing says {:?}, expected {stage:?}",
+                    entry.id, ran.headline
+                ));
+            }
+        }
         if let Some(learned) = &expect.learned {
-            let decided: BTreeMap<String, Option<String>> =
-                sim.outcome().decided.into_iter().collect();
+            let decided = &ran.decided;
             for (learner, value) in learned {
                 match decided.get(learner) {
                     None => failures.push(format!(
@@ -245,8 +304,8 @@ fn every_entry_reaches_its_claimed_outcome() {
 #[test]
 fn tours_pause_in_order_inside_the_run_right_after_something_happened() {
     for entry in &library().scenarios {
-        let (scenario, sim) = run(entry);
-        let until = scenario.until_ticks;
+        let ran = run(entry);
+        let until = ran.until_ticks;
         assert!(
             until <= UNTIL_TICKS_MAX,
             "{}: until_ticks {until} is more than {UNTIL_TICKS_MAX}; keep tours short",
@@ -258,7 +317,7 @@ fn tours_pause_in_order_inside_the_run_right_after_something_happened() {
             entry.id,
             entry.tour.len()
         );
-        let ticks: BTreeSet<u64> = sim.log().iter().map(|e| e.tick).collect();
+        let ticks = &ran.ticks;
         let mut previous = None;
         for (i, step) in entry.tour.iter().enumerate() {
             assert!(
@@ -324,7 +383,10 @@ fn entries_open_tabs_that_exist_and_estimates_that_run() {
                 entry.id
             );
         }
-        let (scenario, _) = run(entry);
+        let scenario = Scenario::from_json(
+            &std::fs::read_to_string(scenarios_folder().join(&entry.file)).unwrap(),
+        )
+        .unwrap();
         let failure = fields["failure"].as_str().and_then(Failure::from_name);
         let spec = Spec {
             runs: fields["runs"].as_u64().expect("runs is a whole number"),

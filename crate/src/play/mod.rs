@@ -20,15 +20,14 @@ use serde::Serialize;
 use std::num::NonZeroU64;
 use std::sync::Arc;
 
+mod form;
 pub mod history;
 pub mod lens;
 #[cfg(feature = "lens")]
 pub mod report;
-mod setup;
 mod view;
 
 pub use crate::present::*;
-pub use setup::*;
 pub use view::*;
 
 /// One run of protocol `P` in the page. Paxos is the default, as the page's own wasm runs it.

@@ -5,11 +5,14 @@
 //! the timeline are written once, and the page draws the tokens and sentences it is given.
 
 use crate::json::{close, field, field_if_some, json_object, ToJson};
-use crate::scenario::ScenarioSection;
+use crate::scenario::{Scenario, ScenarioError, ScenarioSection};
 use crate::sim::event::{EventKind, LossReason};
 use crate::sim::violation::Violation;
 use crate::sim::{NodeId, Simulation};
 use serde::Serialize;
+
+pub mod setup;
+pub use setup::{Changes, SetupField, SetupGroup, SetupResult};
 
 /// A protocol as the page shows it.
 pub trait Present: ScenarioSection {
@@ -44,6 +47,15 @@ pub trait Present: ScenarioSection {
     fn quorum(config: &Self::Config) -> QuorumView;
     /// The bug switches that are on.
     fn bugs(config: &Self::Config) -> Vec<&'static str>;
+    /// The protocol's groups of the Setup form, the shared network group
+    /// (`setup::network_group`) among them; the seed's group follows them.
+    fn setup_form(scenario: &Scenario<Self>, config: &Self::Config) -> Vec<SetupGroup>;
+    /// The scenario with the touched fields of those groups applied, and sentences saying
+    /// what of the schedule a new cluster could not keep; the seed is applied after.
+    fn apply_setup(
+        scenario: &Scenario<Self>,
+        changes: &Changes<'_>,
+    ) -> Result<(Scenario<Self>, Vec<String>), ScenarioError>;
 }
 
 /// What a protocol's presentation reads: the simulation at the cursor.
@@ -101,19 +113,32 @@ pub struct NodeView {
     pub badge: String,
     /// Sentences for the detail panel.
     pub detail: Vec<String>,
-    /// The input this node takes from a person, if any (Paxos: a value to propose).
-    pub input: Option<InputView>,
+    /// The inputs this node takes from a person (Paxos: a value to propose; the store: a get,
+    /// a put or a compare-and-set), each a row of the detail panel.
+    pub inputs: Vec<InputView>,
 }
 
-/// An input a person can give a node: the page shows a text field and a button, and sends the
-/// schedule entry `{intervention: {"node": NAME, "value": TEXT}}`.
+/// An input a person can give a node: the page shows its text fields and a button, and sends
+/// the schedule entry `{intervention: {node_field: NAME, ...fixed, ...fields}}`, with each
+/// field as typed.
 #[derive(Serialize)]
 pub struct InputView {
     pub intervention: &'static str,
+    /// The name of the entry's field that names the node (`node`, `client`).
+    pub node_field: &'static str,
     pub button: &'static str,
-    pub field_label: &'static str,
-    pub default: &'static str,
+    /// Fields the entry always has, such as the operation a button stands for.
+    pub fixed: Vec<(&'static str, &'static str)>,
+    pub fields: Vec<InputField>,
     pub enabled: bool,
+}
+
+/// One text field of an input: the entry's field it fills, its label and what it starts with.
+#[derive(Serialize)]
+pub struct InputField {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub default: &'static str,
 }
 
 /// The centre of the drawing.
@@ -203,7 +228,7 @@ json_object!(View {
 
 json_object!(NodeView {
     name, role, shape, crashed, group?, promised?, accepted?, learned?, phase?, ballot?, color?,
-    in_quorum, badge, detail, input?
+    in_quorum, badge, detail, inputs
 });
 
 json_object!(MessageView {
@@ -249,10 +274,17 @@ impl ToJson for EventView {
 
 json_object!(InputView {
     intervention,
+    node_field,
     button,
-    field_label,
-    default,
+    fixed,
+    fields,
     enabled
+});
+
+json_object!(InputField {
+    name,
+    label,
+    default
 });
 
 json_object!(SummaryView { headline, detail?, tone, decided?, warning? });

@@ -14,3 +14,11 @@ pub mod quorum_kv;
 /// The protocols a scenario's `protocol` field may name: the registry, which the unknown-protocol
 /// error lists. Each is its protocol's `ScenarioSection::NAME`, as each protocol's tests check.
 pub const KNOWN: [&str; 2] = ["paxos", "quorum-kv"];
+
+/// The protocol the page's wasm runs: Paxos, unless a `page-NAME` cargo feature names another.
+/// scripts/build.sh builds one page wasm per protocol, so that the page fetches only the code
+/// of the protocol its scenario names.
+#[cfg(not(feature = "page-quorum-kv"))]
+pub type Page = paxos::Paxos;
+#[cfg(feature = "page-quorum-kv")]
+pub type Page = quorum_kv::QuorumKv;

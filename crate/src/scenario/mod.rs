@@ -535,11 +535,21 @@ pub(crate) fn entry_field(i: usize, name: &str) -> String {
 /// A known protocol's scenario read or compiled as another's. Written once, not inlined:
 /// reading and compiling both say it, and one copy keeps the page's wasm smaller.
 #[inline(never)]
-pub(crate) fn wrong_protocol(protocol: &str, expected: &str) -> ScenarioError {
-    error(
-        "protocol",
-        format!("a \"{protocol}\" scenario cannot run as \"{expected}\""),
-    )
+/// The error for a scenario of `protocol` read or compiled as `expected`'s: another known
+/// protocol's, or one this version does not know, with the ones it does.
+pub(crate) fn other_protocol(protocol: &str, expected: &str) -> ScenarioError {
+    if protocols::KNOWN.contains(&protocol) {
+        return error(
+            "protocol",
+            format!("a \"{protocol}\" scenario cannot run as \"{expected}\""),
+        );
+    }
+    let known: Vec<String> = protocols::KNOWN.iter().map(|p| format!("{p:?}")).collect();
+    let message = format!(
+        "unknown protocol \"{protocol}\"; this version knows {}",
+        known.join(", ")
+    );
+    error("protocol", message)
 }
 
 /// The envelope's own checks that come before the cluster's: the version, and that the
@@ -558,17 +568,7 @@ fn check_envelope(version: u32, protocol: &str, expected: &str) -> Result<(), Sc
         return Err(error("version", "must be 1 or more"));
     }
     if protocol != expected {
-        if protocols::KNOWN.contains(&protocol) {
-            // Reading already refuses another known protocol's scenario; a scenario built in
-            // code can still carry one.
-            return Err(wrong_protocol(protocol, expected));
-        }
-        let known: Vec<String> = protocols::KNOWN.iter().map(|p| format!("{p:?}")).collect();
-        let message = format!(
-            "unknown protocol \"{protocol}\"; this version knows {}",
-            known.join(", ")
-        );
-        return Err(error("protocol", message));
+        return Err(other_protocol(protocol, expected));
     }
     Ok(())
 }

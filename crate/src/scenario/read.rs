@@ -222,10 +222,10 @@ pub fn protocol_of(text: &str) -> &'static str {
 impl<P: ScenarioSection> FromJson for Scenario<P> {
     fn read(value: &Value, path: &str) -> Result<Self, ScenarioError> {
         // Another protocol's scenario has other fields; saying so first is clearer than
-        // naming the first field this protocol does not know.
+        // naming the first field this protocol does not know or lacks.
         if let Some(name) = protocol_field(value) {
-            if name != P::NAME && crate::protocols::KNOWN.contains(&name) {
-                return Err(super::wrong_protocol(name, P::NAME));
+            if name != P::NAME {
+                return Err(super::other_protocol(name, P::NAME));
             }
         }
         // The envelope's names with the section's among them, where they are written.

@@ -8,10 +8,11 @@
 use crate::json::ToJson;
 use crate::play::Playground;
 use crate::present::Present;
-use crate::protocols::paxos::Paxos;
 #[cfg(feature = "explorer")]
 use crate::protocols::paxos::Scenario;
+use crate::protocols::Page;
 use crate::scenario::ScenarioError;
+use crate::scenario::ScenarioSection;
 use wasm_bindgen::prelude::*;
 
 #[cfg(target_arch = "wasm32")]
@@ -87,27 +88,7 @@ pub fn explore_scenario(
     max_states: u32,
     progress: &js_sys::Function,
 ) -> Result<JsValue, JsError> {
-    struct Found {
-        states: usize,
-        transitions: u64,
-        complete: bool,
-        violations: Vec<crate::protocols::paxos::check::Violation>,
-        counterexample: Option<String>,
-    }
-    impl ToJson for Found {
-        fn write(&self, out: &mut String) {
-            use crate::json::{close, field, field_if_some};
-            out.push('{');
-            field(out, "states", &self.states);
-            field(out, "transitions", &self.transitions);
-            field(out, "complete", &self.complete);
-            field(out, "violations", &self.violations);
-            field_if_some(out, "counterexample", &self.counterexample);
-            close(out, '}');
-        }
-    }
-    let scenario = Scenario::from_json(json).map_err(error)?;
-    let compiled = scenario.compile().map_err(error)?;
+    // The search is the engine's, for any protocol: the scenario's `protocol` picks which.
     let bounds = crate::explore::Bounds {
         max_crashes,
         max_drops,
@@ -115,6 +96,45 @@ pub fn explore_scenario(
         max_rounds,
         max_states: max_states as usize,
     };
+    let found = match crate::scenario::protocol_of(json) {
+        "quorum-kv" => explore_as::<crate::protocols::quorum_kv::QuorumKv>(json, bounds, progress),
+        _ => explore_as::<crate::protocols::paxos::Paxos>(json, bounds, progress),
+    }?;
+    Ok(to_js(&found))
+}
+
+/// What a search found, for the search worker.
+#[cfg(feature = "explorer")]
+struct Found {
+    states: usize,
+    transitions: u64,
+    complete: bool,
+    violations: Vec<crate::sim::violation::Violation>,
+    counterexample: Option<String>,
+}
+
+#[cfg(feature = "explorer")]
+impl ToJson for Found {
+    fn write(&self, out: &mut String) {
+        use crate::json::{close, field, field_if_some};
+        out.push('{');
+        field(out, "states", &self.states);
+        field(out, "transitions", &self.transitions);
+        field(out, "complete", &self.complete);
+        field(out, "violations", &self.violations);
+        field_if_some(out, "counterexample", &self.counterexample);
+        close(out, '}');
+    }
+}
+
+#[cfg(feature = "explorer")]
+fn explore_as<P: crate::scenario::ScenarioSection>(
+    json: &str,
+    bounds: crate::explore::Bounds,
+    progress: &js_sys::Function,
+) -> Result<Found, JsError> {
+    let scenario = crate::scenario::Scenario::<P>::from_json(json).map_err(error)?;
+    let compiled = scenario.compile().map_err(error)?;
     // Called a few times a second with (states, depth); what it throws is ignored, since a
     // progress line that cannot be shown must not stop the search.
     let report = crate::explore::explore_reporting(
@@ -130,25 +150,39 @@ pub fn explore_scenario(
             );
         },
     );
-    Ok(to_js(&Found {
+    Ok(Found {
         states: report.states,
         transitions: report.transitions,
         complete: report.complete,
         violations: report.violations,
         counterexample: report.counterexample.map(|s| s.to_json()),
-    }))
+    })
 }
 
 /// The legend under the drawing: each node shape and what it stands for.
 #[wasm_bindgen]
 pub fn legend() -> JsValue {
-    to_js(<Paxos as Present>::LEGEND)
+    to_js(<Page as Present>::LEGEND)
+}
+
+/// The protocol this wasm runs (its scenarios' `protocol`): scripts/build.sh builds one page
+/// wasm per protocol, and the page fetches the one a scenario names.
+#[wasm_bindgen]
+pub fn protocol() -> String {
+    Page::NAME.to_string()
+}
+
+/// The protocols a scenario may name, comma-separated: the page fetches another protocol's
+/// wasm only for one of these.
+#[wasm_bindgen(js_name = knownProtocols)]
+pub fn known_protocols() -> String {
+    crate::protocols::KNOWN.join(",")
 }
 
 /// The scenario the page opens with, as JSON text.
 #[wasm_bindgen(js_name = defaultScenario)]
 pub fn default_scenario() -> String {
-    <Paxos as Present>::DEFAULT_SCENARIO.to_string()
+    <Page as Present>::DEFAULT_SCENARIO.to_string()
 }
 
 /// The exhaustive search's bounds, for the search form: name, label, default, largest.
@@ -160,7 +194,7 @@ pub fn search_bounds() -> JsValue {
 /// One run the page plays: see [`Playground`].
 #[wasm_bindgen(js_name = Playground)]
 pub struct WasmPlayground {
-    inner: Playground,
+    inner: Playground<Page>,
 }
 
 #[wasm_bindgen(js_class = Playground)]
@@ -169,7 +203,7 @@ impl WasmPlayground {
     #[wasm_bindgen(constructor)]
     pub fn new(json: &str) -> Result<WasmPlayground, JsError> {
         Ok(WasmPlayground {
-            inner: Playground::<Paxos>::new(json).map_err(error)?,
+            inner: Playground::<Page>::new(json).map_err(error)?,
         })
     }
 

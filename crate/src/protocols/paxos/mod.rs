@@ -22,6 +22,7 @@ mod node;
 pub mod pack;
 pub mod present;
 mod scenario;
+mod setup;
 
 pub use config::*;
 pub use node::*;

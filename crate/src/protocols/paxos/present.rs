@@ -5,6 +5,7 @@
 use super::*;
 use crate::present::*;
 use crate::quorum::members;
+use crate::scenario::ScenarioError;
 use crate::sim::event::EventKind as Kind;
 
 /// How many colours the page has for ballots; ballot colours cycle through them.
@@ -269,15 +270,22 @@ impl Present for Paxos {
             in_quorum,
             badge: badge.join(" · "),
             detail,
-            input: config.roles[id as usize]
+            inputs: config.roles[id as usize]
                 .contains(Roles::PROPOSER)
-                .then_some(InputView {
+                .then(|| InputView {
                     intervention: "propose",
+                    node_field: "node",
                     button: "Propose",
-                    field_label: "Propose value",
-                    default: "X",
+                    fixed: Vec::new(),
+                    fields: vec![InputField {
+                        name: "value",
+                        label: "Propose value",
+                        default: "X",
+                    }],
                     enabled: !node.crashed,
-                }),
+                })
+                .into_iter()
+                .collect(),
         }
     }
 
@@ -489,5 +497,16 @@ impl Present for Paxos {
 
     fn bugs(config: &Config) -> Vec<&'static str> {
         config.bugs.enabled()
+    }
+
+    fn setup_form(scenario: &Scenario, config: &Config) -> Vec<SetupGroup> {
+        super::setup::setup_form(scenario, config)
+    }
+
+    fn apply_setup(
+        scenario: &Scenario,
+        changes: &Changes<'_>,
+    ) -> Result<(Scenario, Vec<String>), ScenarioError> {
+        super::setup::apply_setup(scenario, changes)
     }
 }

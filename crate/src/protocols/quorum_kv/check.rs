@@ -51,7 +51,9 @@ impl Checker {
                             kind: LINEARIZABILITY,
                             tick,
                             events,
-                            explanation: v.explanation,
+                            // A violation's explanation is a clause, as Paxos's are: the page
+                            // and the log end it themselves.
+                            explanation: v.explanation.trim_end_matches('.').to_string(),
                         });
                     }
                 }

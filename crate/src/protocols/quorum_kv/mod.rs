@@ -29,6 +29,7 @@ mod node;
 pub mod pack;
 pub mod present;
 mod scenario;
+mod setup;
 pub mod swarm;
 
 pub use config::*;

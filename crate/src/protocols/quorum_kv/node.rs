@@ -174,10 +174,21 @@ impl Node {
 }
 
 impl Replica {
+    /// Key `key`'s slot. A key the run did not name when the replica started (a person's
+    /// request for a new key, added later) has none yet: it starts as every key does, empty at
+    /// version 0.
+    fn slot(&mut self, key: u8) -> &mut (Version, u16) {
+        let key = key as usize;
+        if key >= self.slots.len() {
+            self.slots.resize(key + 1, (Version::default(), 0));
+        }
+        &mut self.slots[key]
+    }
+
     fn on_message(&mut self, me: NodeId, from: NodeId, msg: Msg, out: &mut Effects) {
         match msg {
             Msg::Query { tag, key } => {
-                let (version, value) = self.slots[key as usize];
+                let (version, value) = *self.slot(key);
                 out.sends.push((
                     from,
                     Msg::Current {
@@ -194,7 +205,7 @@ impl Replica {
                 version,
                 value,
             } => {
-                let slot = &mut self.slots[key as usize];
+                let slot = self.slot(key);
                 if version > slot.0 {
                     *slot = (version, value);
                     out.notes.push(Note::Stored {

@@ -5,6 +5,7 @@
 use super::describe::{replica_list, version_text};
 use super::*;
 use crate::present::*;
+use crate::scenario::ScenarioError;
 use crate::sim::event::EventKind as Kind;
 
 /// The page's legend for the store.
@@ -173,8 +174,12 @@ impl Present for QuorumKv {
             color: None,
             in_quorum: false,
             badge: badge.join(" · "),
+            inputs: if role == "client" {
+                client_inputs(!node.crashed())
+            } else {
+                Vec::new()
+            },
             detail,
-            input: None,
         }
     }
 
@@ -192,7 +197,7 @@ impl Present for QuorumKv {
         if let Some(violation) = violations.first() {
             return SummaryView {
                 headline: "NOT LINEARIZABLE".to_string(),
-                detail: Some(violation.kind.to_string()),
+                detail: Some(format!("since tick {}", violation.tick)),
                 tone: "bad",
                 decided: None,
                 warning,
@@ -268,6 +273,57 @@ impl Present for QuorumKv {
         }
         on
     }
+
+    fn setup_form(scenario: &Scenario, config: &Config) -> Vec<SetupGroup> {
+        super::setup::setup_form(scenario, config)
+    }
+
+    fn apply_setup(
+        scenario: &Scenario,
+        changes: &Changes<'_>,
+    ) -> Result<(Scenario, Vec<String>), ScenarioError> {
+        super::setup::apply_setup(scenario, changes)
+    }
+}
+
+/// A client's inputs: a get, a put and a compare-and-set, each a row of fields and a button
+/// that queues the request (the scenario's `request` entry).
+fn client_inputs(enabled: bool) -> Vec<InputView> {
+    let key = || InputField {
+        name: "key",
+        label: "Key",
+        default: "x",
+    };
+    let value = |label| InputField {
+        name: "value",
+        label,
+        default: "1",
+    };
+    let row = |button, op, fields| InputView {
+        intervention: "request",
+        node_field: "client",
+        button,
+        fixed: vec![("op", op)],
+        fields,
+        enabled,
+    };
+    vec![
+        row("Get", "get", vec![key()]),
+        row("Put", "put", vec![key(), value("Put value")]),
+        row(
+            "CAS",
+            "cas",
+            vec![
+                key(),
+                InputField {
+                    name: "from",
+                    label: "If it holds",
+                    default: "1",
+                },
+                value("Set it to"),
+            ],
+        ),
+    ]
 }
 
 #[cfg(test)]

@@ -1,0 +1,320 @@
+//! The Setup panel as data: the form the page draws (groups of fields, each with its kind,
+//! label, range and current value), and the change a submitted form makes to the scenario.
+//!
+//! The page renders whatever fields this lists and sends back only the fields the person
+//! touched, so a field nobody touched keeps the scenario's exact value (a loss of 0.33 is not
+//! rounded to a slider's step). The groups every protocol shares (the network, the bug
+//! switches, the seed) are written here; a protocol's own groups (its cluster, its quorums)
+//! are in its folder (`protocols/NAME/setup.rs`), through [`crate::present::Present`].
+
+use crate::json::{self, json_object, Value};
+use crate::scenario::{Intervention, ScenarioError, ScenarioSection, DELAY_TICKS_MAX};
+use crate::sim::network::NetworkSpec;
+use crate::sim::MAX_NODES;
+use serde::Serialize;
+
+/// One group of the form, drawn as a fieldset.
+#[derive(Serialize)]
+pub struct SetupGroup {
+    pub legend: &'static str,
+    pub fields: Vec<SetupField>,
+    /// A sentence under the group, when something in it needs saying (unsafe quorums).
+    pub warning: Option<String>,
+}
+
+/// One control of the form.
+#[derive(Serialize)]
+pub struct SetupField {
+    pub name: &'static str,
+    pub label: String,
+    /// `radio`, `number`, `select`, `range`, `checkbox` or `text`.
+    pub kind: &'static str,
+    /// The current value, as the control holds it (a checkbox: its own value).
+    pub value: String,
+    /// Radio buttons and checkboxes: whether this one is on.
+    pub checked: bool,
+    /// A select's choices: (value, label).
+    pub options: Vec<(&'static str, &'static str)>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub step: Option<f64>,
+    /// How a range shows its value next to it: `ticks` or `percent`.
+    pub unit: Option<&'static str>,
+}
+
+impl SetupField {
+    pub fn new(name: &'static str, kind: &'static str, label: impl Into<String>) -> SetupField {
+        SetupField {
+            name,
+            label: label.into(),
+            kind,
+            value: String::new(),
+            checked: false,
+            options: Vec::new(),
+            min: None,
+            max: None,
+            step: None,
+            unit: None,
+        }
+    }
+
+    /// A count of nodes, from `min` up to the most a cluster may have.
+    pub fn number(name: &'static str, label: &str, value: usize, min: f64) -> SetupField {
+        SetupField {
+            value: value.to_string(),
+            min: Some(min),
+            max: Some(MAX_NODES as f64),
+            step: Some(1.0),
+            ..SetupField::new(name, "number", label)
+        }
+    }
+
+    pub fn range(
+        name: &'static str,
+        label: &str,
+        value: String,
+        max: f64,
+        step: f64,
+    ) -> SetupField {
+        SetupField {
+            value,
+            min: Some(if step < 1.0 { 0.0 } else { 1.0 }),
+            max: Some(max),
+            step: Some(step),
+            unit: Some(if step < 1.0 { "percent" } else { "ticks" }),
+            ..SetupField::new(name, "range", label)
+        }
+    }
+}
+
+/// The fields a person touched in a submitted form: a JSON object of strings, the checkboxes a
+/// list of the ones on. Each reader's error names the field as `setup.NAME`.
+pub struct Changes<'a> {
+    entries: Vec<(String, Value<'a>)>,
+}
+
+impl Changes<'_> {
+    pub fn parse(changes: &str) -> Result<Changes<'_>, ScenarioError> {
+        let parsed = json::parse(changes).map_err(|e| bad("changes", e.message.to_string()))?;
+        let Value::Object(entries) = parsed else {
+            return Err(bad("changes", "must be an object".to_string()));
+        };
+        Ok(Changes { entries })
+    }
+
+    /// The text of field `name`, if it was touched.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k == name)
+            .and_then(|(_, v)| match v {
+                Value::String(s) => Some(s.as_str()),
+                _ => None,
+            })
+    }
+
+    /// Whether any of `names` was touched.
+    pub fn any(&self, names: &[&str]) -> bool {
+        names.iter().any(|name| self.text(name).is_some())
+    }
+
+    /// Field `name` as a whole number, if it was touched.
+    pub fn whole(&self, name: &str) -> Result<Option<usize>, ScenarioError> {
+        self.text(name)
+            .map(|t| {
+                t.trim()
+                    .parse::<usize>()
+                    .map_err(|_| bad(name, format!("must be a whole number, not \"{t}\"")))
+            })
+            .transpose()
+    }
+
+    /// The bug switches that are on, if the group was submitted.
+    pub fn bugs(&self) -> Result<Option<Vec<String>>, ScenarioError> {
+        let Some((_, bugs)) = self.entries.iter().find(|(k, _)| k == "bug") else {
+            return Ok(None);
+        };
+        let Value::Array(items) = bugs else {
+            return Err(bad("bug", "must be a list of switch names".to_string()));
+        };
+        items
+            .iter()
+            .map(|item| match item {
+                Value::String(s) => Ok(s.clone()),
+                _ => Err(bad("bug", "must be a list of switch names".to_string())),
+            })
+            .collect::<Result<_, _>>()
+            .map(Some)
+    }
+}
+
+/// An error in the form's field `field`.
+pub fn bad(field: &str, message: String) -> ScenarioError {
+    ScenarioError {
+        field: format!("setup.{field}"),
+        message,
+    }
+}
+
+/// The network's group: delays, loss and duplication.
+pub fn network_group(network: &NetworkSpec) -> SetupGroup {
+    let delay_max = |value: u64| (value.max(200)) as f64;
+    SetupGroup {
+        legend: "Network",
+        fields: vec![
+            SetupField::range(
+                "delay_ticks_min",
+                "Delay min",
+                network.delay_ticks_min.to_string(),
+                delay_max(network.delay_ticks_min),
+                1.0,
+            ),
+            SetupField::range(
+                "delay_ticks_max",
+                "Delay max",
+                network.delay_ticks_max.to_string(),
+                delay_max(network.delay_ticks_max),
+                1.0,
+            ),
+            SetupField::range("loss", "Loss", json_number(network.loss), 1.0, 0.05),
+            SetupField::range(
+                "duplicate",
+                "Duplication",
+                json_number(network.duplicate),
+                1.0,
+                0.05,
+            ),
+        ],
+        warning: None,
+    }
+}
+
+/// The network group's touched fields, applied.
+pub fn apply_network(changes: &Changes, network: &mut NetworkSpec) -> Result<(), ScenarioError> {
+    for (name, slot) in [
+        ("delay_ticks_min", &mut network.delay_ticks_min),
+        ("delay_ticks_max", &mut network.delay_ticks_max),
+    ] {
+        if let Some(t) = changes.text(name) {
+            *slot = t
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|d| *d <= DELAY_TICKS_MAX)
+                .ok_or_else(|| {
+                    bad(
+                        name,
+                        format!("must be a whole number of ticks, not \"{t}\""),
+                    )
+                })?;
+        }
+    }
+    for (name, slot) in [
+        ("loss", &mut network.loss),
+        ("duplicate", &mut network.duplicate),
+    ] {
+        if let Some(t) = changes.text(name) {
+            *slot = probability(t).ok_or_else(|| {
+                bad(
+                    name,
+                    format!("must be a probability from 0 to 1, not \"{t}\""),
+                )
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// The bug switches' group, titled `legend`: one checkbox per name, on where `on` has it.
+pub fn bug_group(legend: &'static str, names: &[&'static str], on: &[String]) -> SetupGroup {
+    SetupGroup {
+        legend,
+        fields: names
+            .iter()
+            .map(|&bug| SetupField {
+                value: bug.to_string(),
+                checked: on.iter().any(|b| b == bug),
+                ..SetupField::new("bug", "checkbox", bug.replace('_', " "))
+            })
+            .collect(),
+        warning: None,
+    }
+}
+
+/// Whether a schedule entry's engine part (crashes, restarts, partitions, cuts, timers) still
+/// fits a new cluster, whose names `known` tells: partitions lose the members the cluster
+/// lacks, and an entry naming a missing node goes. What it changed or dropped is said in
+/// `notes`.
+pub fn keeps_nodes<P: ScenarioSection>(
+    entry: &mut Intervention<P>,
+    known: &dyn Fn(&str) -> bool,
+    notes: &mut Vec<String>,
+) -> bool {
+    let at = entry.at;
+    if let Some(groups) = &mut entry.partition {
+        let before: usize = groups.iter().map(Vec::len).sum();
+        for group in groups.iter_mut() {
+            group.retain(|name| known(name));
+        }
+        groups.retain(|group| !group.is_empty());
+        let after: usize = groups.iter().map(Vec::len).sum();
+        if after < before {
+            notes.push(format!(
+                "the partition at tick {at} lost {} member(s) the new cluster lacks",
+                before - after
+            ));
+        }
+        return true;
+    }
+    let named = [
+        ("crash", entry.crash.as_ref()),
+        ("restart", entry.restart.as_ref()),
+        ("cut", entry.cut.as_ref().map(|l| &l.from)),
+        ("cut", entry.cut.as_ref().map(|l| &l.to)),
+        ("restore", entry.restore.as_ref().map(|l| &l.from)),
+        ("restore", entry.restore.as_ref().map(|l| &l.to)),
+        ("timeout", entry.timeout.as_ref()),
+    ];
+    match named
+        .into_iter()
+        .find_map(|(what, name)| name.filter(|n| !known(n)).map(|n| (what, n)))
+    {
+        Some((what, name)) => {
+            notes.push(format!(
+                "the {what} of {name} at tick {at} was dropped: the new cluster has no {name}"
+            ));
+            false
+        }
+        None => true,
+    }
+}
+
+/// A probability as a person typed it or a slider gave it, read as the scenario reads floats.
+fn probability(text: &str) -> Option<f64> {
+    let value = match json::parse(text.trim()) {
+        Ok(Value::Number(n)) => json::parse_f64(n),
+        _ => return None,
+    };
+    (0.0..=1.0).contains(&value).then_some(value)
+}
+
+/// A float as the scenario writes it (`0.3`, not `0.30000000000000004`).
+fn json_number(value: f64) -> String {
+    let mut out = String::new();
+    json::write_f64(&mut out, value);
+    out
+}
+
+/// What a submitted Setup form made: the new scenario, and what of the schedule it could not
+/// keep, in sentences for the panel.
+#[derive(Debug)]
+pub struct SetupResult {
+    pub scenario: String,
+    pub dropped: Vec<String>,
+}
+
+json_object!(SetupResult { scenario, dropped });
+
+json_object!(SetupGroup { legend, fields, warning? });
+
+json_object!(SetupField { name, label, kind, value, checked, options, min?, max?, step?, unit? });

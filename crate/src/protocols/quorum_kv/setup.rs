@@ -1,0 +1,265 @@
+//! The store's part of the Setup panel: its replicas and clients (and which entries of the
+//! schedule survive a new cluster), its read and write quorums and mode, its clients' workload
+//! and its bug switches. The page's form and the groups every protocol shares are
+//! `crate::present::setup`'s.
+
+use super::{Bugs, ClusterSpec, Config, Mode, Scenario, Section};
+use crate::clients::workload::WorkloadSpec;
+use crate::present::setup::*;
+use crate::scenario::{QuorumSpec, ScenarioError};
+
+/// The store's groups of the Setup form.
+pub(super) fn setup_form(scenario: &Scenario, config: &Config) -> Vec<SetupGroup> {
+    let cluster = &scenario.cluster;
+    let section = &scenario.section;
+    let (kind, read, write) = match &section.quorum {
+        QuorumSpec::Majority => ("majority", majority(cluster), majority(cluster)),
+        QuorumSpec::Threshold { read, write } => ("threshold", *read, *write),
+        _ => ("explicit", majority(cluster), majority(cluster)),
+    };
+    let mut options = vec![
+        ("majority", "majority"),
+        ("threshold", "R and W (any R, any W)"),
+    ];
+    if kind == "explicit" {
+        options.push(("explicit", "as in the scenario"));
+    }
+    let mode = section.mode.as_deref().unwrap_or(Mode::NAMES[0]);
+    let quorum_warning = config.quorum.check_intersection().err().map(|_| {
+        format!(
+            "R + W ≤ N ({read} + {write} ≤ {}): some read quorum shares no replica with some write quorum, so a read can miss the last write.",
+            cluster.replicas
+        )
+    });
+    let workload = section.workload.clone().unwrap_or_default();
+    vec![
+        SetupGroup {
+            legend: "Cluster",
+            fields: vec![
+                SetupField::number("replicas", "Replicas", cluster.replicas, 1.0),
+                SetupField::number("clients", "Clients", cluster.clients.unwrap_or(0), 0.0),
+            ],
+            warning: None,
+        },
+        SetupGroup {
+            legend: "Quorums",
+            fields: vec![
+                SetupField {
+                    value: kind.to_string(),
+                    options,
+                    ..SetupField::new("quorum", "select", "Kind")
+                },
+                SetupField::number("read", "Read quorum (R)", read, 1.0),
+                SetupField::number("write", "Write quorum (W)", write, 1.0),
+                SetupField {
+                    value: mode.to_string(),
+                    options: vec![
+                        ("abd", "ABD: reads write back, writes read versions"),
+                        ("dynamo", "Dynamo-style: neither"),
+                    ],
+                    ..SetupField::new("mode", "select", "Mode")
+                },
+            ],
+            warning: quorum_warning,
+        },
+        network_group(&scenario.network),
+        SetupGroup {
+            legend: "Workload",
+            fields: vec![
+                SetupField::number(
+                    "ops_per_client",
+                    "Operations per client",
+                    workload.ops_per_client.unwrap_or(WORKLOAD_OPS),
+                    0.0,
+                ),
+                SetupField::number("keys", "Keys", workload.keys.unwrap_or(1), 1.0),
+            ],
+            warning: None,
+        },
+        bug_group("Break the store", &Bugs::NAMES, &section.bugs),
+    ]
+}
+
+/// How many operations each client runs when the Setup form adds a workload.
+const WORKLOAD_OPS: usize = 3;
+
+fn majority(cluster: &ClusterSpec) -> usize {
+    cluster.replicas / 2 + 1
+}
+
+/// The store's scenario with the touched fields of its groups applied, and what of the
+/// schedule a new cluster dropped.
+pub(super) fn apply_setup(
+    old: &Scenario,
+    changes: &Changes<'_>,
+) -> Result<(Scenario, Vec<String>), ScenarioError> {
+    let mut scenario = old.clone();
+    let mut dropped = Vec::new();
+    if changes.any(&["replicas", "clients"]) {
+        scenario.cluster = ClusterSpec {
+            replicas: changes.whole("replicas")?.unwrap_or(old.cluster.replicas),
+            clients: Some(
+                changes
+                    .whole("clients")?
+                    .unwrap_or(old.cluster.clients.unwrap_or(0)),
+            ),
+        };
+        dropped = fit_schedule(&mut scenario);
+    }
+    let section: &mut Section = &mut scenario.section;
+    if changes.any(&["quorum", "read", "write"]) {
+        let current = match &old.section.quorum {
+            QuorumSpec::Majority => "majority",
+            QuorumSpec::Threshold { .. } => "threshold",
+            _ => "explicit",
+        };
+        let (read, write) = match &old.section.quorum {
+            QuorumSpec::Threshold { read, write } => (*read, *write),
+            _ => (majority(&old.cluster), majority(&old.cluster)),
+        };
+        section.quorum = match changes.text("quorum").unwrap_or(current) {
+            "majority" => QuorumSpec::Majority,
+            "threshold" => QuorumSpec::Threshold {
+                read: changes.whole("read")?.unwrap_or(read),
+                write: changes.whole("write")?.unwrap_or(write),
+            },
+            kind if kind == current => old.section.quorum.clone(),
+            other => return Err(bad("quorum", format!("unknown quorum kind \"{other}\""))),
+        };
+    }
+    if let Some(mode) = changes.text("mode") {
+        if !Mode::NAMES.contains(&mode) {
+            return Err(bad(
+                "mode",
+                format!("expected {}, not \"{mode}\"", Mode::NAMES.join(" or ")),
+            ));
+        }
+        section.mode = Some(mode.to_string());
+    }
+    if changes.any(&["ops_per_client", "keys"]) {
+        let workload = section.workload.get_or_insert_with(WorkloadSpec::default);
+        workload.ops_per_client = Some(
+            changes
+                .whole("ops_per_client")?
+                .or(workload.ops_per_client)
+                .unwrap_or(WORKLOAD_OPS),
+        );
+        if let Some(keys) = changes.whole("keys")? {
+            workload.keys = Some(keys);
+        }
+    }
+    if let Some(bugs) = changes.bugs()? {
+        section.bugs = bugs;
+    }
+    apply_network(changes, &mut scenario.network)?;
+    Ok((scenario, dropped))
+}
+
+/// Fits the schedule to a new cluster and says, in sentences, what it could not keep: a
+/// request of a client the cluster lacks goes, as do the entries naming missing nodes.
+fn fit_schedule(scenario: &mut Scenario) -> Vec<String> {
+    let cluster = &scenario.cluster;
+    // Names exist up to the most a cluster may have; a larger count is the compile step's
+    // error to report, with the field it names.
+    let limit = crate::sim::MAX_NODES;
+    let replicas = cluster.replicas.min(limit);
+    let config = Config::new(replicas, cluster.clients.unwrap_or(0).min(limit - replicas));
+    let known = |name: &str| config.lookup(name).is_ok();
+    let mut notes = Vec::new();
+    scenario.schedule.retain_mut(|entry| {
+        if let Some(request) = &entry.inputs.request {
+            if !known(&request.client) {
+                notes.push(format!(
+                    "{}'s {} of {} at tick {} was dropped: the new cluster has no such client",
+                    request.client, request.op, request.key, entry.at
+                ));
+                return false;
+            }
+            return true;
+        }
+        keeps_nodes(entry, &known, &mut notes)
+    });
+    notes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::play::Playground;
+    use crate::protocols::quorum_kv::QuorumKv;
+
+    const STORE: &str = r#"{"version": 1, "protocol": "quorum-kv", "seed": 3,
+        "cluster": {"replicas": 3, "clients": 2},
+        "schedule": [{"at": 0, "request": {"client": "c1", "op": "put", "key": "x", "value": "1"}},
+                     {"at": 10, "request": {"client": "c2", "op": "get", "key": "x"}},
+                     {"at": 20, "crash": "r3"}]}"#;
+
+    fn field<'a>(form: &'a [SetupGroup], name: &str) -> &'a SetupField {
+        form.iter()
+            .flat_map(|g| &g.fields)
+            .find(|f| f.name == name)
+            .unwrap()
+    }
+
+    #[test]
+    fn the_form_shows_the_stores_values_and_warns_of_quorums_that_miss() {
+        let p = Playground::<QuorumKv>::new(STORE).unwrap();
+        let form = p.setup_form();
+        assert_eq!(field(&form, "replicas").value, "3");
+        assert_eq!(field(&form, "clients").value, "2");
+        assert_eq!(field(&form, "read").value, "2");
+        assert_eq!(field(&form, "mode").value, "abd");
+        assert_eq!(field(&form, "seed").value, "3");
+        assert!(form.iter().all(|g| g.warning.is_none()));
+        let unsafe_quorums = p
+            .apply_setup(r#"{"quorum": "threshold", "read": "1", "write": "2"}"#)
+            .unwrap();
+        let p = Playground::<QuorumKv>::new(&unsafe_quorums.scenario).unwrap();
+        let warning = p.setup_form()[1].warning.clone().unwrap();
+        assert!(warning.starts_with("R + W ≤ N (1 + 2 ≤ 3)"), "{warning}");
+    }
+
+    #[test]
+    fn a_new_cluster_drops_the_requests_of_missing_clients_and_the_crashes_of_missing_replicas() {
+        let p = Playground::<QuorumKv>::new(STORE).unwrap();
+        let smaller = p
+            .apply_setup(r#"{"replicas": "2", "clients": "1"}"#)
+            .unwrap();
+        let after = Scenario::from_json(&smaller.scenario).unwrap();
+        assert_eq!(after.schedule.len(), 1, "{}", smaller.scenario);
+        assert_eq!(
+            smaller.dropped,
+            [
+                "c2's get of x at tick 10 was dropped: the new cluster has no such client",
+                "the crash of r3 at tick 20 was dropped: the new cluster has no r3"
+            ]
+        );
+        let workload = p
+            .apply_setup(r#"{"ops_per_client": "4", "mode": "dynamo", "bug": []}"#)
+            .unwrap();
+        let after = Scenario::from_json(&workload.scenario).unwrap();
+        assert_eq!(after.section.mode.as_deref(), Some("dynamo"));
+        assert_eq!(after.section.workload.unwrap().ops_per_client, Some(4));
+    }
+
+    #[test]
+    fn bad_values_say_which_field() {
+        let p = Playground::<QuorumKv>::new(STORE).unwrap();
+        for (changes, field) in [
+            (r#"{"replicas": "x"}"#, "setup.replicas"),
+            (r#"{"mode": "raft"}"#, "setup.mode"),
+            (r#"{"quorum": "grid"}"#, "setup.quorum"),
+            (r#"{"bug": "x"}"#, "setup.bug"),
+        ] {
+            assert_eq!(
+                p.apply_setup(changes).unwrap_err().field,
+                field,
+                "{changes}"
+            );
+        }
+        let error = p.apply_setup(r#"{"replicas": "0"}"#).unwrap_err();
+        assert_eq!(error.field, "cluster.replicas", "{error}");
+        let error = p.apply_setup(r#"{"bug": ["nope"]}"#).unwrap_err();
+        assert!(error.message.contains("read_skips_write_back"), "{error}");
+    }
+}
