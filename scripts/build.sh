@@ -32,7 +32,7 @@ wasm-pack --log-level warn build crate --mode no-install --target web --release 
 rm -rf dist && mkdir -p dist/web/pkg
 cp index.html dist/ && cp -r scenarios dist/
 esbuild() { command esbuild --log-level=warning --minify "$@"; }
-esbuild web/main.js web/search-worker.js web/lens-worker.js web/montecarlo-worker.js web/history-worker.js --bundle --splitting --format=esm --target=es2022 \
+esbuild web/main.js web/search-worker.js web/lens-worker.js web/setup-worker.js web/montecarlo-worker.js web/history-worker.js --bundle --splitting --format=esm --target=es2022 \
   --external:./pkg/paxoscope-explorer.js --outdir=dist/web
 esbuild web/style.css --outfile=dist/web/style.css
 esbuild web/quorums.css --outfile=dist/web/quorums.css

@@ -2,31 +2,57 @@
 // as it says, with the search for violations below it. Applying sends the core only the fields
 // the person touched (`applySetup`), which returns the new scenario: a field nobody touched
 // keeps the scenario's exact value. The page loads this module when the Setup tab is first
-// opened, not while loading.
+// opened, not while loading, and the forms come from a worker (setup-worker.js), whose wasm
+// the page does not fetch on load.
 import { h } from './dom.js';
 import { Search } from './search.js';
+import { Channel } from './channel.js';
 
 export class Setup {
   /** `panels` redraws the panel only when the scenario changed, keeping focus. */
   constructor({ app, panels, load, showError }) {
     Object.assign(this, { app, panels, load, showError });
     this.search = new Search({ app, load });
+    this.channel = new Channel(new URL('./setup-worker.js', import.meta.url));
+    /** The form of scenario `formFor`, once the worker has sent it. */
+    this.form = null;
+    this.formFor = null;
   }
 
   render() {
-    this.panels.redraw(document.getElementById('panel-setup'), this.app.pg.scenarioJson(), () => {
-      const form = h('form', { id: 'setup-form' },
-        this.app.pg.setupForm().map((group) => h('fieldset', {}, h('legend', {}, group.legend),
+    const scenario = this.app.pg.scenarioJson();
+    if (this.formFor !== scenario) {
+      this.formFor = scenario;
+      this.form = null;
+      this.channel.call('form', { scenario }).then((form) => {
+        if (this.formFor !== scenario) return;
+        this.form = form;
+        this.render();
+      }, (error) => {
+        if (this.formFor !== scenario) return;
+        this.form = { error: error.message };
+        this.render();
+      });
+    }
+    const form = this.form;
+    this.panels.redraw(document.getElementById('panel-setup'), `${scenario}|${form === null ? 'waiting' : 'ready'}`, () => {
+      if (form === null) return [h('p', { class: 'hint', role: 'status' }, 'Loading the setup…')];
+      if (form.error) {
+        return [h('p', { class: 'warning' }, `The setup could not be loaded (${form.error}).`),
+          h('button', { type: 'button', onclick: () => { this.formFor = null; this.render(); } }, 'Try again')];
+      }
+      const element = h('form', { id: 'setup-form' },
+        form.map((group) => h('fieldset', {}, h('legend', {}, group.legend),
           group.fields.map(control),
           group.warning ? h('p', { class: 'warning' }, group.warning) : null)),
         h('div', { class: 'field' }, h('button', { type: 'submit', class: 'primary', 'data-focus-key': 'apply' }, 'Apply and restart')));
       const touched = new Set();
-      form.addEventListener('input', (event) => { if (event.target.name) touched.add(event.target.name); });
-      form.addEventListener('submit', (event) => {
+      element.addEventListener('input', (event) => { if (event.target.name) touched.add(event.target.name); });
+      element.addEventListener('submit', async (event) => {
         event.preventDefault();
         let result;
         try {
-          result = this.app.pg.applySetup(JSON.stringify(changes(form, touched)));
+          result = await this.channel.call('apply', { scenario, changes: JSON.stringify(changes(element, touched)) });
         } catch (error) {
           this.showError(`The setup cannot be applied: ${error.message ?? error}.`);
           return;
@@ -40,7 +66,7 @@ export class Setup {
       return [h('p', { class: 'hint' }, 'Changing the setup restarts the run with the same schedule, as far as the new cluster has its nodes.'),
         dropped.length ? h('div', { class: 'warning', id: 'setup-dropped', role: 'status' },
           h('p', {}, 'Not kept from the schedule:'), h('ul', {}, dropped.map((line) => h('li', {}, line)))) : null,
-        form, this.search.element()];
+        element, this.search.element()];
     });
   }
 }

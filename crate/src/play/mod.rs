@@ -20,7 +20,7 @@ use serde::Serialize;
 use std::num::NonZeroU64;
 use std::sync::Arc;
 
-mod form;
+pub mod form;
 pub mod history;
 pub mod lens;
 #[cfg(feature = "lens")]

@@ -226,23 +226,6 @@ impl WasmPlayground {
             .seek_actions(tick.max(0.0) as u64, actions.max(0.0) as u64);
     }
 
-    /// The Setup panel's form for the current scenario: groups of fields (see
-    /// [`crate::play::SetupGroup`]).
-    #[wasm_bindgen(js_name = setupForm)]
-    pub fn setup_form(&self) -> JsValue {
-        to_js(&self.inner.setup_form()[..])
-    }
-
-    /// What a submitted Setup form makes (`changes` holds the touched fields): the scenario's
-    /// JSON and the sentences saying what of the schedule it dropped.
-    #[wasm_bindgen(js_name = applySetup)]
-    pub fn apply_setup(&self, changes: &str) -> Result<JsValue, JsError> {
-        self.inner
-            .apply_setup(changes)
-            .map(|result| to_js(&result))
-            .map_err(error)
-    }
-
     /// Moves to just after event `index`, which happened at `tick`: where a timeline marker or
     /// a log entry points.
     #[wasm_bindgen(js_name = seekEvent)]
@@ -418,6 +401,35 @@ impl MonteCarlo {
             .scenario_for_run(&self.scenario, run.max(0.0) as u64)
             .to_json()
     }
+}
+
+/// The Setup panel's form for scenario `json`: groups of fields (see
+/// [`crate::play::SetupGroup`]), for the Setup panel's worker; the scenario's `protocol` picks
+/// the protocol's form.
+#[cfg(feature = "explorer")]
+#[wasm_bindgen(js_name = setupForm)]
+pub fn setup_form(json: &str) -> Result<JsValue, JsError> {
+    use crate::play::form::setup_form;
+    match crate::scenario::protocol_of(json) {
+        "quorum-kv" => setup_form::<crate::protocols::quorum_kv::QuorumKv>(json),
+        _ => setup_form::<crate::protocols::paxos::Paxos>(json),
+    }
+    .map(|form| to_js(&form[..]))
+    .map_err(error)
+}
+
+/// What a submitted Setup form makes of scenario `json` (`changes` holds the touched
+/// fields): the scenario's JSON and the sentences saying what of the schedule it dropped.
+#[cfg(feature = "explorer")]
+#[wasm_bindgen(js_name = applySetup)]
+pub fn apply_setup(json: &str, changes: &str) -> Result<JsValue, JsError> {
+    use crate::play::form::apply_setup;
+    match crate::scenario::protocol_of(json) {
+        "quorum-kv" => apply_setup::<crate::protocols::quorum_kv::QuorumKv>(json, changes),
+        _ => apply_setup::<crate::protocols::paxos::Paxos>(json, changes),
+    }
+    .map(|result| to_js(&result))
+    .map_err(error)
 }
 
 /// The Quorums tab's form (see `play/lens.rs`), for its worker.
