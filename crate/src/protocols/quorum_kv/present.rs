@@ -309,7 +309,7 @@ fn client_inputs(enabled: bool) -> Vec<InputView> {
     };
     vec![
         row("Get", "get", vec![key()]),
-        row("Put", "put", vec![key(), value("Put value")]),
+        row("Put", "put", vec![key(), value("Value")]),
         row(
             "CAS",
             "cas",
@@ -317,10 +317,10 @@ fn client_inputs(enabled: bool) -> Vec<InputView> {
                 key(),
                 InputField {
                     name: "from",
-                    label: "If it holds",
+                    label: "From",
                     default: "1",
                 },
-                value("Set it to"),
+                value("To"),
             ],
         ),
     ]
