@@ -1,7 +1,7 @@
 // The playground page: owns the run (a wasm `Playground`), the display clock and the person's
 // selection; draws the core's view each frame while playing and only on change while paused,
 // so that a paused page costs no CPU. No protocol logic lives here.
-import init, { Playground, version, legend, defaultScenario, protocol, knownProtocols } from './pkg/paxoscope.js';
+import init, { Playground, version, legend, defaultScenario, protocol, knownProtocols, searchBounds } from './pkg/paxoscope.js';
 import { h, s, replace } from './dom.js';
 import { Stage, legendShape } from './stage.js';
 import { Lamport } from './lamport.js';
@@ -124,7 +124,7 @@ const panels = new Panels({
  * names it, so that a page load pays only for the protocol it shows. The page reads the
  * scenario's `protocol` only to pick the file; the core still reads the whole scenario.
  */
-const defaultCore = { Playground, legend, defaultScenario, protocol, knownProtocols };
+const defaultCore = { Playground, legend, defaultScenario, protocol, knownProtocols, searchBounds };
 const cores = new Map();
 function coreFor(text) {
   let name;

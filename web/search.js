@@ -1,7 +1,6 @@
 // The search section of the Setup panel: explore every interleaving of the current scenario's
 // proposals within bounds, in a worker, and play the counterexample if one is found.
 import { h, replace } from './dom.js';
-import { searchBounds } from './pkg/paxoscope.js';
 
 export class Search {
   constructor({ app, load }) {
@@ -11,8 +10,9 @@ export class Search {
 
   /** The search form and its result area, built once per Setup panel drawing. */
   element() {
-    // The bounds are the core's: their names, labels, defaults and largest values.
-    const bounds = searchBounds();
+    // The bounds are the run's core's: their names, labels (what a round is depends on the
+    // protocol), defaults and largest values.
+    const bounds = this.app.core.searchBounds();
     const number = ({ name, value, max, label }) => h('label', { class: 'field' }, label,
       h('input', { type: 'number', name, value, min: 0, max, 'data-focus-key': `search-${name}` }));
     const result = h('div', { id: 'search-result', role: 'status' });

@@ -128,6 +128,9 @@ test('the search worker explores the store and plays back what it found', async 
   // ABD without its write back: a read can see a new value and a later read the old one.
   const page = await open(link(lesson('new-old-inversion')));
   await page.getByRole('tab', { name: 'Setup' }).click();
+  // The bound on rounds is in the store's words.
+  assert.match(await page.locator('#search-form').textContent(), /Resends per operation at most/);
+  assert.doesNotMatch(await page.locator('#search-form').textContent(), /Ballots/);
   for (const [name, value] of Object.entries({ crashes: 0, drops: 0, duplicates: 0, rounds: 2, states: 3000000 })) {
     await page.locator(`#search-form [name=${name}]`).fill(String(value));
   }

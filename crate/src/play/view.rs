@@ -13,40 +13,43 @@ pub struct SearchBound {
     pub max: u64,
 }
 
-/// The search's bounds, with small defaults: each extra fault or ballot multiplies the states
-/// to visit. The page sends them back by name to `exploreScenario`.
-pub const SEARCH_BOUNDS: [SearchBound; 5] = [
-    SearchBound {
-        name: "crashes",
-        label: "Crashes at most",
-        value: 0,
-        max: 3,
-    },
-    SearchBound {
-        name: "drops",
-        label: "Dropped messages at most",
-        value: 0,
-        max: 3,
-    },
-    SearchBound {
-        name: "duplicates",
-        label: "Duplicated messages at most",
-        value: 0,
-        max: 3,
-    },
-    SearchBound {
-        name: "rounds",
-        label: "Ballots per proposer at most",
-        value: 1,
-        max: 4,
-    },
-    SearchBound {
-        name: "states",
-        label: "Stop after this many states",
-        value: 200_000,
-        max: 5_000_000,
-    },
-];
+/// The search's bounds for protocol `P`, with small defaults: each extra fault or round
+/// multiplies the states to visit. The page sends them back by name to `exploreScenario`;
+/// `rounds` bounds what the protocol's `Protocol::progress` counts, in its words.
+pub fn search_bounds<P: Present>() -> [SearchBound; 5] {
+    [
+        SearchBound {
+            name: "crashes",
+            label: "Crashes at most",
+            value: 0,
+            max: 3,
+        },
+        SearchBound {
+            name: "drops",
+            label: "Dropped messages at most",
+            value: 0,
+            max: 3,
+        },
+        SearchBound {
+            name: "duplicates",
+            label: "Duplicated messages at most",
+            value: 0,
+            max: 3,
+        },
+        SearchBound {
+            name: "rounds",
+            label: P::ROUNDS_LABEL,
+            value: 1,
+            max: 4,
+        },
+        SearchBound {
+            name: "states",
+            label: "Stop after this many states",
+            value: 200_000,
+            max: 5_000_000,
+        },
+    ]
+}
 
 impl<P: Present> Playground<P> {
     /// The index of the first event at or after `tick`: where the page starts fetching the log

@@ -22,6 +22,8 @@ pub trait Present: ScenarioSection {
     const NARRATED: &'static [&'static str];
     /// The run the page opens with when a link names none.
     const DEFAULT_SCENARIO: &'static str;
+    /// The search form's label for the bound on what `Protocol::progress` counts.
+    const ROUNDS_LABEL: &'static str;
 
     /// Whether the timeline marks an event: its marker's kind, its lane (0 for what the
     /// protocol did, 1 for what was done to the run) and its rank within the lane (lower wins).

@@ -188,7 +188,7 @@ pub fn default_scenario() -> String {
 /// The exhaustive search's bounds, for the search form: name, label, default, largest.
 #[wasm_bindgen(js_name = searchBounds)]
 pub fn search_bounds() -> JsValue {
-    to_js(&crate::play::SEARCH_BOUNDS[..])
+    to_js(&crate::play::search_bounds::<Page>()[..])
 }
 
 /// One run the page plays: see [`Playground`].

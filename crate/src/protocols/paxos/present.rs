@@ -116,6 +116,7 @@ impl Present for Paxos {
     const LEGEND: &'static [LegendEntry] = &LEGEND;
     const NARRATED: &'static [&'static str] = &NARRATED;
     const DEFAULT_SCENARIO: &'static str = DEFAULT_SCENARIO;
+    const ROUNDS_LABEL: &'static str = "Ballots per proposer at most";
 
     fn marker(kind: &Kind<Paxos>) -> Option<(&'static str, u8, u8)> {
         Some(match kind {

@@ -39,6 +39,7 @@ impl Present for QuorumKv {
     const LEGEND: &'static [LegendEntry] = &LEGEND;
     const NARRATED: &'static [&'static str] = &NARRATED;
     const DEFAULT_SCENARIO: &'static str = r#"{"version":1,"protocol":"quorum-kv","seed":1,"cluster":{"replicas":3,"clients":2},"quorum":{"kind":"majority"},"workload":{"ops_per_client":3,"keys":1,"mix":{"get":1,"put":1,"cas":0}},"until_ticks":1000}"#;
+    const ROUNDS_LABEL: &'static str = "Resends per operation at most";
 
     fn marker(kind: &Kind<QuorumKv>) -> Option<(&'static str, u8, u8)> {
         Some(match kind {
