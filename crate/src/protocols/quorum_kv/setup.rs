@@ -25,12 +25,20 @@ pub(super) fn setup_form(scenario: &Scenario, config: &Config) -> Vec<SetupGroup
         options.push(("explicit", "as in the scenario"));
     }
     let mode = section.mode.as_deref().unwrap_or(Mode::NAMES[0]);
-    let quorum_warning = config.quorum.check_intersection().err().map(|_| {
-        format!(
-            "R + W ≤ N ({read} + {write} ≤ {}): some read quorum shares no replica with some write quorum, so a read can miss the last write.",
-            cluster.replicas
-        )
-    });
+    let n = cluster.replicas;
+    let mut warnings = Vec::new();
+    if config.quorum.check_intersection().is_err() {
+        warnings.push(format!(
+            "R + W ≤ N ({read} + {write} ≤ {n}): some read quorum shares no replica with some write quorum, so a read can miss the last write."
+        ));
+    }
+    // Only sizes say this: explicit quorums are listed, not sized.
+    if kind != "explicit" && 2 * write <= n {
+        warnings.push(format!(
+            "W + W ≤ N ({write} + {write} ≤ {n}): two write quorums can share no replica, so two writes need not see each other; ABD still orders them by the versions its writers read from a read quorum, Dynamo-style writes do not."
+        ));
+    }
+    let quorum_warning = (!warnings.is_empty()).then(|| warnings.join(" "));
     let workload = section.workload.clone().unwrap_or_default();
     vec![
         SetupGroup {
@@ -217,6 +225,11 @@ mod tests {
         let p = Playground::<QuorumKv>::new(&unsafe_quorums.scenario).unwrap();
         let warning = p.setup_form()[1].warning.clone().unwrap();
         assert!(warning.starts_with("R + W ≤ N (1 + 2 ≤ 3)"), "{warning}");
+        assert!(!warning.contains("W + W"), "{warning}");
+        let one_writer = p.apply_setup(r#"{"read": "3", "write": "1"}"#).unwrap();
+        let p = Playground::<QuorumKv>::new(&one_writer.scenario).unwrap();
+        let warning = p.setup_form()[1].warning.clone().unwrap();
+        assert!(warning.starts_with("W + W ≤ N (1 + 1 ≤ 3)"), "{warning}");
     }
 
     #[test]
