@@ -36,6 +36,7 @@
 //! For a history that is not linearizable it reports the operation that cannot be placed, at
 //! the end of the smallest failing prefix, and a sentence that says why.
 
+pub mod explain;
 pub mod history;
 pub mod linearizability;
 

@@ -6,8 +6,9 @@
 //! operations' words, the lanes, where bars start and end, the verdict sentence, which
 //! operation cannot be placed and which it conflicts with, and the points of a linearization.
 
+use crate::check::explain::call_text;
 use crate::check::history::{History, HistoryError, Output};
-use crate::check::linearizability::{call_text, check, Verdict};
+use crate::check::linearizability::{check, Verdict};
 use crate::json::json_object;
 
 /// One operation as a bar. Positions are ranks: the history's distinct call and return times
