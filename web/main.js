@@ -158,11 +158,13 @@ function showError(message, kind = 'error') {
   replace(banner, h('span', {}, message), ' ', h('button', { type: 'button', onclick: () => { banner.hidden = true; } }, 'Dismiss'));
 }
 
+/** How many loads have started: a load whose core arrives after a later one started gives way. */
+let loading = 0;
+
 /**
  * Starts a run from scenario JSON; on a bad scenario says why and keeps the current run.
- * `push` records the new run as a step in the browser's history.
+ * `push` records the new run as a step in the browser's history. Resolves to whether it did.
  */
-let loading = 0;
 async function load(text, { push = false, errorSuffix = '' } = {}) {
   const ticket = ++loading;
   let pg;
