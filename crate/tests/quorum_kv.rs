@@ -3,7 +3,7 @@
 //! its bad input.
 
 use paxoscope::check::{check, History, Verdict};
-use paxoscope::explore::{explore, Bounds};
+use paxoscope::explore::{explore, explore_with, Bounds, Reduction};
 use paxoscope::protocols::quorum_kv::swarm::{known_bugs, run_seed, scenario_for_seed};
 use paxoscope::protocols::quorum_kv::{Scenario, Simulation};
 use paxoscope::scenario::{protocol_of, QuorumSpec, SchedulerKind};
@@ -201,9 +201,18 @@ fn the_same_seed_gives_the_same_run() {
 
 /// A scenario for the search: requests by hand, all at the start (each client runs its own in
 /// order), no faults unless the bounds allow them.
-fn hand(requests: &[(&str, &str, Option<&str>, Option<&str>)], extra: &str) -> Scenario {
+fn hand(requests: &[Request], extra: &str) -> Scenario {
+    by_hand(requests, extra, false)
+}
+
+/// A client, an operation, and for a cas what it expects, and a value to write.
+type Request<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>);
+
+/// [`hand`], with the requests at ticks 0, 1, 2… when `in_time`: the search then applies each
+/// at any point after the one before.
+fn by_hand(requests: &[Request], extra: &str, in_time: bool) -> Scenario {
     let mut schedule = Vec::new();
-    for (client, op, from, value) in requests {
+    for (i, (client, op, from, value)) in requests.iter().enumerate() {
         let mut request = format!(r#""client": "{client}", "op": "{op}", "key": "x""#);
         if let Some(from) = from {
             write!(request, r#", "from": "{from}""#).unwrap();
@@ -211,7 +220,8 @@ fn hand(requests: &[(&str, &str, Option<&str>, Option<&str>)], extra: &str) -> S
         if let Some(value) = value {
             write!(request, r#", "value": "{value}""#).unwrap();
         }
-        schedule.push(format!(r#"{{"at": 0, "request": {{{request}}}}}"#));
+        let at = if in_time { i } else { 0 };
+        schedule.push(format!(r#"{{"at": {at}, "request": {{{request}}}}}"#));
     }
     let text = format!(
         r#"{{"version": 1, "protocol": "quorum-kv", "seed": 1,
@@ -258,6 +268,15 @@ fn the_search_finds_each_bug_and_its_counterexample_replays() {
             ),
         ),
         (
+            // c1's put, begun after c2's had returned, versions itself lower and is lost.
+            "writer_skips_version_read",
+            by_hand(
+                &[put("c2", "2"), put("c1", "1"), get("c1")],
+                r#", "bugs": ["writer_skips_version_read"]"#,
+                true,
+            ),
+        ),
+        (
             "cas",
             hand(
                 &[
@@ -291,6 +310,55 @@ fn the_search_finds_each_bug_and_its_counterexample_replays() {
     }
 }
 
+/// The search finds each lesson's violation in the lesson itself, whose requests come at
+/// several ticks: it keeps them in order, each one at any point after the one before, since
+/// a request that begins after another returned is what the checker judges. Applied all at
+/// the start, the stale read and the lost write cannot happen (every operation overlaps every
+/// other), and the search finds none. It also plays back to the same violation.
+#[test]
+fn the_search_finds_each_lesson_s_violation_from_its_own_schedule() {
+    for name in [
+        "stale-read",
+        "dynamo-lost-write",
+        "new-old-inversion",
+        "cas-both-succeed",
+    ] {
+        let (scenario, _) = library(name);
+        let report = explore(&scenario, &scenario.compile().unwrap(), NO_FAULTS);
+        assert_eq!(
+            report.violations.len(),
+            1,
+            "{name}: {} states",
+            report.states
+        );
+        let counterexample = report.counterexample.expect("a counterexample");
+        // Every request is in it, and those after the first tick are steps of the path,
+        // written one tick each: as many distinct ticks as the lesson has.
+        let ticks = |s: &Scenario| {
+            let mut ticks: Vec<u64> = s
+                .schedule
+                .iter()
+                .filter(|e| e.inputs.request.is_some())
+                .map(|e| e.at)
+                .collect();
+            let requests = ticks.len();
+            ticks.dedup();
+            (requests, ticks.len())
+        };
+        assert_eq!(ticks(&counterexample), ticks(&scenario), "{name}");
+        let again = Scenario::from_json(&counterexample.to_json()).unwrap();
+        assert_eq!(
+            explanations(&run(&again)),
+            [report.violations[0].explanation.as_str()],
+            "{name}"
+        );
+    }
+    // Where every read sees the last write, the search finds nothing.
+    let (scenario, _) = library("read-sees-last-write");
+    let report = explore(&scenario, &scenario.compile().unwrap(), NO_FAULTS);
+    assert!(report.violations.is_empty(), "{} states", report.states);
+}
+
 #[test]
 fn the_search_sees_every_state_of_correct_abd_and_no_violation() {
     let scenario = hand(
@@ -302,6 +370,7 @@ fn the_search_sees_every_state_of_correct_abd_and_no_violation() {
     assert!(report.complete);
     assert!(report.violations.is_empty());
     assert!(report.states > 1000, "{} states", report.states);
+    let at_start = report.states;
     // With a crash and a lost message allowed, still none.
     let faults = Bounds {
         max_crashes: 1,
@@ -311,6 +380,34 @@ fn the_search_sees_every_state_of_correct_abd_and_no_violation() {
     let scenario = hand(&[("c2", "put", None, Some("1"))], "");
     let report = explore(&scenario, &scenario.compile().unwrap(), faults);
     assert!(report.complete && report.violations.is_empty());
+    // With the requests in time, each a step of the search, still none; the get may now begin
+    // after the put returned, so there are more states.
+    let requests = [("c2", "put", None, Some("1")), ("c1", "get", None, None)];
+    let in_time = by_hand(&requests, "", true);
+    let report = explore(&in_time, &in_time.compile().unwrap(), NO_FAULTS);
+    assert!(report.complete && report.violations.is_empty());
+    assert!(report.states > at_start, "{} states", report.states);
+}
+
+/// Sleep sets prune transitions, never states, in the store's searches too: two clients'
+/// calls and returns touch different nodes but do not commute, since the history's times are
+/// their order.
+#[test]
+fn sleep_sets_see_every_state_of_the_store() {
+    let requests = [("c2", "put", None, Some("1")), ("c1", "get", None, None)];
+    for scenario in [hand(&requests, ""), by_hand(&requests, "", true)] {
+        let compiled = scenario.compile().unwrap();
+        let reduced = explore_with(&scenario, &compiled, NO_FAULTS, Reduction::SleepSets);
+        let plain = explore_with(&scenario, &compiled, NO_FAULTS, Reduction::None);
+        assert!(
+            reduced.complete && reduced.violations.is_empty(),
+            "{} states, {:?}",
+            reduced.states,
+            reduced.violations
+        );
+        assert_eq!(plain.states, reduced.states);
+        assert!(reduced.transitions < plain.transitions);
+    }
 }
 
 #[test]

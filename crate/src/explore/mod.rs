@@ -19,8 +19,10 @@
 //! And all of a state's children are made before any is looked up in the visited set, so that
 //! their slots are fetched from memory while the next ones are made (see [`Frame::expand`]).
 //!
-//! Only the schedule's proposals are used; its other interventions are replaced by the
-//! explorer's own bounded faults.
+//! Only the schedule's inputs (proposals, requests) are used; its other interventions are
+//! replaced by the explorer's own bounded faults. The inputs are all applied at the start,
+//! unless the protocol keeps them in time ([`Protocol::INPUTS_IN_TIME`]): then each input after
+//! the first tick is a step the search may take at any point after the input before it.
 
 use crate::hash::StableHasher;
 use crate::sim::violation::Violation;
@@ -82,6 +84,8 @@ struct Node<P: Protocol> {
     crashes: u32,
     drops: u32,
     duplicates: u32,
+    /// How many of the inputs kept for later ([`Search::later`]) were applied.
+    inputs: u32,
     /// Index into `steps` of the step that led here.
     step: u32,
     digest: u64,
@@ -96,19 +100,21 @@ impl<P: Protocol> Node<P> {
         hasher.write_u32(self.crashes);
         hasher.write_u32(self.drops);
         hasher.write_u32(self.duplicates);
+        hasher.write_u32(self.inputs);
         hasher.finish()
     }
 
     /// Appends this state to a level of the queue: its step, budgets spent and digest, the
     /// transitions to take again if that is why it is queued, then the packed simulation.
     fn push(&self, again: Option<Bits>, level: &mut Vec<u8>) {
-        let header = WORD_BYTES * 5 + RAW_BYTES * 2;
+        let header = WORD_BYTES * 6 + RAW_BYTES * 2;
         pack::append(level, header + self.sim.packed_bound(), |out| {
             out.words(&[
                 self.step as u64,
                 self.crashes as u64,
                 self.drops as u64,
                 self.duplicates as u64,
+                self.inputs as u64,
             ]);
             out.raw(self.digest);
             match again {
@@ -132,6 +138,9 @@ impl<P: Protocol> Node<P> {
             Budget::Duplicate => self.duplicates += 1,
             Budget::None => {}
         }
+        if matches!(mv.action, Action::Input { .. }) {
+            self.inputs += 1;
+        }
         self.sim.apply(&mv.action);
         self.digest = self.compute_digest();
     }
@@ -142,6 +151,7 @@ impl<P: Protocol> Node<P> {
         self.crashes = other.crashes;
         self.drops = other.drops;
         self.duplicates = other.duplicates;
+        self.inputs = other.inputs;
         self.step = other.step;
         self.digest = other.digest;
     }
@@ -149,7 +159,7 @@ impl<P: Protocol> Node<P> {
     /// The digest of the state at the start of `entry`, without reading the rest.
     fn peek_digest(entry: &[u8]) -> u64 {
         let input = &mut Unpacker::new(entry);
-        for _ in 0..4 {
+        for _ in 0..5 {
             input.word();
         }
         input.raw()
@@ -164,6 +174,7 @@ impl<P: Protocol> Node<P> {
         self.crashes = input.word() as u32;
         self.drops = input.word() as u32;
         self.duplicates = input.word() as u32;
+        self.inputs = input.word() as u32;
         self.digest = input.raw();
         let again = (input.word() == 1).then(|| input.raw());
         let header = input.position();
@@ -194,15 +205,20 @@ struct Move<P: Protocol> {
     /// search treat fewer pairs as commuting.
     node: NodeId,
     budget: Budget,
+    /// Whether it may hand the checker a note whose order it keeps ([`Protocol::ordered_steps`]).
+    ordered: bool,
     /// Its bit in sleep sets, or 0 for a transition that is never put to sleep.
     bit: Bits,
 }
 
-/// Two transitions commute, and neither disables the other, when they touch different nodes
-/// and do not spend the same fault budget. Messages are compared by content and digests leave
-/// message numbers out, so delivering to a1 then a2 reaches the same state as a2 then a1.
+/// Two transitions commute, and neither disables the other, when they touch different nodes,
+/// do not spend the same fault budget, and do not both hand the checker notes whose order it
+/// keeps. Messages are compared by content and digests leave message numbers out, so
+/// delivering to a1 then a2 reaches the same state as a2 then a1.
 fn independent<P: Protocol>(a: &Move<P>, b: &Move<P>) -> bool {
-    a.node != b.node && (a.budget == Budget::None || a.budget != b.budget)
+    a.node != b.node
+        && (a.budget == Budget::None || a.budget != b.budget)
+        && !(a.ordered && b.ordered)
 }
 
 /// Gives each distinct transition (by kind and message content, or node) one bit of [`Bits`],
@@ -324,13 +340,15 @@ pub struct Searched<P: Protocol> {
     pub transitions: u64,
     pub complete: bool,
     pub violations: Vec<Violation>,
-    /// The scenario's inputs, all applied at the start.
+    /// The scenario's inputs applied at the start: all of them, or for a protocol that keeps
+    /// them in time, those at the first tick with any (the path holds the others).
     pub inputs: Vec<Action<P>>,
     pub path: Option<(Simulation<P>, Vec<Action<P>>)>,
 }
 
 /// The search of [`explore_with`], for any protocol: from `compiled`'s start with its inputs
-/// applied, every interleaving within `bounds`.
+/// applied (or, with [`Protocol::INPUTS_IN_TIME`], its first ones), every interleaving within
+/// `bounds`.
 pub fn search<P: Protocol>(
     compiled: &Compiled<P>,
     bounds: Bounds,
@@ -366,12 +384,16 @@ pub fn search_reporting<P: Protocol>(
     };
     start.until_ticks = u64::MAX;
     let mut sim = Simulation::new(&start).for_exploring();
-    let inputs: Vec<Action<P>> = compiled
+    let all: Vec<&(u64, Action<P>)> = compiled
         .schedule
         .iter()
         .filter(|(_, a)| matches!(a, Action::Input { .. }))
-        .map(|(_, a)| a.clone())
         .collect();
+    let first_tick = all.first().map_or(0, |(at, _)| *at);
+    let (inputs, later): (Vec<_>, Vec<_>) = all
+        .into_iter()
+        .partition(|(at, _)| !P::INPUTS_IN_TIME || *at == first_tick);
+    let inputs: Vec<Action<P>> = inputs.into_iter().map(|(_, a)| a.clone()).collect();
     for input in &inputs {
         sim.apply(input);
     }
@@ -380,6 +402,7 @@ pub fn search_reporting<P: Protocol>(
         crashes: 0,
         drops: 0,
         duplicates: 0,
+        inputs: 0,
         step: 0,
         digest: 0,
     };
@@ -392,6 +415,7 @@ pub fn search_reporting<P: Protocol>(
         max_states: bounds.max_states,
         reduction,
         transitions: 0,
+        later: later.into_iter().map(|(_, a)| a.clone()).collect(),
     };
     search.seen.find_or_add(root.digest, 0);
     root.push(None, &mut search.next_level);
@@ -507,6 +531,9 @@ struct Search<P: Protocol> {
     max_states: usize,
     reduction: Reduction,
     transitions: u64,
+    /// The inputs the search applies as steps of their own, in this order (see
+    /// [`Protocol::INPUTS_IN_TIME`]); empty for a protocol that applies them all at the start.
+    later: Vec<Action<P>>,
 }
 
 impl<P: Protocol> Search<P> {
@@ -615,7 +642,7 @@ impl<P: Protocol> Frame<P> {
         interner: &mut Interner,
         search: &Search<P>,
     ) {
-        enabled(&self.node, bounds, interner, &mut self.moves);
+        enabled(&self.node, bounds, &search.later, interner, &mut self.moves);
         self.next = 0;
         self.asleep = asleep;
         self.again = again;
@@ -669,10 +696,11 @@ impl<P: Protocol> Frame<P> {
 }
 
 /// The transitions enabled in `node`'s state, each distinct one once: two messages in flight
-/// with the same content lead to the same state.
+/// with the same content lead to the same state. The next of the `later` inputs is one.
 fn enabled<P: Protocol>(
     node: &Node<P>,
     bounds: &Bounds,
+    later: &[Action<P>],
     interner: &mut Interner,
     out: &mut Vec<Move<P>>,
 ) {
@@ -687,6 +715,7 @@ fn enabled<P: Protocol>(
                 action,
                 node,
                 budget,
+                ordered: P::ordered_steps(sim.config(), node),
                 bit,
             });
         }
@@ -750,6 +779,14 @@ fn enabled<P: Protocol>(
                 Budget::Crash,
             );
         }
+    }
+    if let Some(input @ Action::Input { node: to, .. }) = later.get(node.inputs as usize) {
+        push(
+            input.clone(),
+            transition_key(6, node.inputs as u64),
+            *to,
+            Budget::None,
+        );
     }
 }
 

@@ -39,7 +39,7 @@ pub fn search_bounds<P: Present>() -> [SearchBound; 5] {
         SearchBound {
             name: "rounds",
             label: P::ROUNDS_LABEL,
-            value: 1,
+            value: P::SEARCH_ROUNDS,
             max: 4,
         },
         SearchBound {

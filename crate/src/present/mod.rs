@@ -24,6 +24,9 @@ pub trait Present: ScenarioSection {
     const DEFAULT_SCENARIO: &'static str;
     /// The search form's label for the bound on what `Protocol::progress` counts.
     const ROUNDS_LABEL: &'static str;
+    /// The search form's starting bound on rounds: what the protocol's lessons need to show
+    /// their violations within the form's starting bound on states.
+    const SEARCH_ROUNDS: u64;
 
     /// Whether the timeline marks an event: its marker's kind, its lane (0 for what the
     /// protocol did, 1 for what was done to the run) and its rank within the lane (lower wins).

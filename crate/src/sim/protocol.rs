@@ -78,6 +78,22 @@ pub trait Protocol: Sized + Copy + Debug + Default + PartialEq + Eq + Hash + 'st
     /// nodes all wait to be asked (Paxos) leaves it false, and its runs skip the call, which
     /// keeps the page's wasm as small as it was.
     const STARTS: bool = false;
+    /// Whether the exhaustive search keeps the order in time of the schedule's inputs. When
+    /// false (Paxos), every input is applied at the start: its checker judges what was chosen,
+    /// whatever the order of the proposals. When true, only the inputs at the schedule's first
+    /// input tick are; each later one becomes a step of the search of its own, taken in
+    /// schedule order at any point after the one before. A store's checker judges the order in
+    /// real time of its operations, and an operation that begins after another has returned is
+    /// what makes a stale read a violation: with every operation begun at the start, none is.
+    const INPUTS_IN_TIME: bool = false;
+    /// Whether a step of `node` may hand the checker a note whose order it keeps, such as a
+    /// client's call or return, whose times in the history are their order. Two such steps do
+    /// not commute even on different nodes: the search's sleep sets must not treat them as
+    /// commuting, or they would skip states. Paxos's checker reads sets and counts, which do
+    /// not depend on the order of its notes.
+    fn ordered_steps(_config: &Self::Config, _node: NodeId) -> bool {
+        false
+    }
     /// A node acts when the run starts, before any event (a client begins its workload). Most
     /// nodes wait to be asked, so by default a node does nothing.
     fn on_start(

@@ -117,6 +117,8 @@ impl Present for Paxos {
     const NARRATED: &'static [&'static str] = &NARRATED;
     const DEFAULT_SCENARIO: &'static str = DEFAULT_SCENARIO;
     const ROUNDS_LABEL: &'static str = "Ballots per proposer at most";
+    // A second ballot per proposer is what most of Paxos's bugs need to show.
+    const SEARCH_ROUNDS: u64 = 1;
 
     fn marker(kind: &Kind<Paxos>) -> Option<(&'static str, u8, u8)> {
         Some(match kind {

@@ -113,6 +113,7 @@ impl Protocol for QuorumKv {
     type Derived = check::Never;
 
     const STARTS: bool = true;
+    const INPUTS_IN_TIME: bool = true;
 
     fn node_count(config: &Config) -> usize {
         config.names.len()
@@ -124,6 +125,11 @@ impl Protocol for QuorumKv {
 
     fn new_node(config: &Config, node: NodeId) -> Node {
         Node::new(config, node)
+    }
+
+    // A client's calls and returns are its history's times.
+    fn ordered_steps(config: &Config, node: NodeId) -> bool {
+        config.is_client(node)
     }
 
     fn is_crashed(node: &Node) -> bool {

@@ -39,7 +39,11 @@ impl Present for QuorumKv {
     const LEGEND: &'static [LegendEntry] = &LEGEND;
     const NARRATED: &'static [&'static str] = &NARRATED;
     const DEFAULT_SCENARIO: &'static str = r#"{"version":1,"protocol":"quorum-kv","seed":1,"cluster":{"replicas":3,"clients":2},"quorum":{"kind":"majority"},"workload":{"ops_per_client":3,"keys":1,"mix":{"get":1,"put":1,"cas":0}},"until_ticks":1000}"#;
-    const ROUNDS_LABEL: &'static str = "Resends per operation at most";
+    const ROUNDS_LABEL: &'static str = "Resends per client at most";
+    // Without a dropped message a resend only repeats a request still in flight, as a
+    // duplicate does, and each one multiplies the states: with none, the search finds each
+    // lesson's violation within 52,000 states; with one, the two CAS take 3.9 million.
+    const SEARCH_ROUNDS: u64 = 0;
 
     fn marker(kind: &Kind<QuorumKv>) -> Option<(&'static str, u8, u8)> {
         Some(match kind {
