@@ -33,6 +33,8 @@ export class HistoryPanel {
    *  library entry asked for. */
   render() {
     if (!this.built) this.build();
+    // Only a run with clients has a history of its own to check.
+    this.runButton.hidden = this.app.pg.historyLanes(0, 0) === null;
     const request = this.app.historyRequest;
     if (request) {
       this.app.historyRequest = null;
@@ -48,9 +50,15 @@ export class HistoryPanel {
     this.text = h('textarea', { id: 'history-text', rows: 4, spellcheck: 'false', placeholder: '{"model": "register", "init": "nil", "ops": [...]}' });
     this.status = h('div', { id: 'history-status', 'aria-live': 'polite' });
     this.result = h('div', { id: 'history-result' });
+    this.runButton = h('button', { type: 'button', id: 'history-of-run', onclick: () => {
+      const text = this.app.pg.historyJson();
+      this.text.value = text;
+      this.check(text);
+    } }, 'Check this run’s history');
     replace(panel,
       h('h2', {}, 'Client history'),
       h('p', { class: 'hint' }, 'A history is what clients saw: who asked what, when, and what came back. It is linearizable when every operation seems to take effect at one instant between its call and its return. Open a history file (Jepsen’s and Porcupine’s, in the format Paxoscope’s README gives), drop one here, or paste one.'),
+      h('p', {}, this.runButton),
       h('p', {}, h('label', { for: 'history-file' }, 'Open a history file: '), file),
       h('details', { class: 'history-paste' },
         h('summary', {}, 'Paste a history'),

@@ -5,6 +5,7 @@ import init, { Playground, version, legend, defaultScenario, protocol, knownProt
 import { h, s, replace } from './dom.js';
 import { Stage, legendShape } from './stage.js';
 import { Lamport } from './lamport.js';
+import { HistoryLanes } from './lanes.js';
 import { Panels } from './panels.js';
 import { speedFromSlider, sliderFromSpeed, thinMarkers } from './timeline.js';
 
@@ -45,6 +46,7 @@ const stage = new Stage($('stage'), {
   palette: PALETTE,
 });
 const lamport = new Lamport($('lamport'), { onSeek: (tick) => seekTo(tick) });
+const lanes = new HistoryLanes($('history-lanes'), { onSeek: (tick) => seekTo(tick) });
 /** Applies a change to the diagram's window, shows its width, and redraws. */
 function diagram(change) {
   change();
@@ -331,6 +333,7 @@ function render() {
   $('play').setAttribute('aria-pressed', String(app.playing));
   renderMarkers(view);
   lamport.render(view, app.time, app.entries, PALETTE);
+  lanes.render(app.pg, view, app.time, lamport.windowStart, lamport.windowTicks);
   panels.update(view);
   if (app.selectedMessage !== null && !view.messages.some((m) => m.id === app.selectedMessage)) closeMessageMenu();
 }

@@ -42,7 +42,11 @@ export class SharePanel {
 
   render() {
     const panel = $('panel-share');
-    if (this.built) return;
+    if (this.built) {
+      // Only a run with clients has a history to download.
+      $('download-history').hidden = this.app.pg.historyLanes(0, 0) === null;
+      return;
+    }
     this.built = true;
     const linkField = h('input', { class: 'share-link', id: 'share-link', readonly: true, 'aria-label': 'Link to this run' });
     const copied = h('span', { role: 'status', class: 'hint', id: 'copy-status' });
@@ -102,7 +106,8 @@ export class SharePanel {
       h('h2', {}, 'Files'),
       h('div', { class: 'field' },
         h('button', { type: 'button', id: 'download-scenario', onclick: () => download('scenario.json', this.app.pg.scenarioJsonPretty(), 'application/json') }, 'Download scenario'),
-        h('button', { type: 'button', id: 'download-trace', onclick: () => download('trace.jsonl', this.app.pg.traceJsonl(), 'application/jsonl') }, 'Download event trace')),
+        h('button', { type: 'button', id: 'download-trace', onclick: () => download('trace.jsonl', this.app.pg.traceJsonl(), 'application/jsonl') }, 'Download event trace'),
+        h('button', { type: 'button', id: 'download-history', title: 'The clients’ calls and returns so far, with the checker’s verdict, for the History tab or another checker', hidden: this.app.pg.historyLanes(0, 0) === null, onclick: () => download('history.json', this.app.pg.historyJson(), 'application/json') }, 'Download client history')),
       h('label', { class: 'field' }, 'Load a scenario file', fileInput),
       pasteArea,
       h('div', { class: 'field' }, h('button', { type: 'button', id: 'load-pasted', onclick: () => this.load(pasteArea.value, { push: true }) }, 'Load pasted scenario')),

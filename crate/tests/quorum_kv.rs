@@ -577,3 +577,50 @@ fn a_request_added_later_may_name_a_new_key() {
     let history = playground.sim().history().to_json();
     assert!(history.contains(r#""key":"y""#), "{history}");
 }
+
+/// The page's history lanes: the clients' operations as bars with their words, only those in
+/// the diagram's window, and, once the history breaks, the stale read marked as the operation
+/// that cannot be placed and the put it conflicts with. The download is the same history with
+/// the checker's verdict, and a Paxos run has neither.
+#[test]
+fn the_lanes_and_the_download_show_the_run_s_history() {
+    use paxoscope::play::Playground;
+    use paxoscope::protocols::quorum_kv::QuorumKv;
+    let text = std::fs::read_to_string(folder().join("stale-read.json")).unwrap();
+    let mut playground = Playground::<QuorumKv>::new(&text).unwrap();
+    playground.seek(80);
+    let lanes = playground.lanes(0, 80).expect("the store has clients");
+    assert_eq!(lanes.clients, ["c1", "c2"]);
+    assert_eq!((lanes.total, lanes.returned), (1, 1));
+    let put = &lanes.ops[0];
+    assert_eq!((put.lane, put.call.as_str()), (0, r#"put(x, "1")"#));
+    assert_eq!((put.output.as_deref(), put.call_tick), (Some("ok"), 5));
+    assert!(put.return_tick.unwrap() > 5 && put.mark.is_none());
+
+    playground.seek(300);
+    let lanes = playground.lanes(0, 300).unwrap();
+    assert_eq!((lanes.total, lanes.returned), (2, 2));
+    let get = &lanes.ops[1];
+    assert_eq!((get.lane, get.call.as_str()), (1, "get(x)"));
+    assert_eq!((get.output.as_deref(), get.call_tick), (Some(r#""""#), 100));
+    assert_eq!(get.mark, Some("failing"));
+    assert_eq!(lanes.ops[0].mark, Some("conflict"));
+    // A window after the put returned holds only the get.
+    let later = playground.lanes(90, 300).unwrap();
+    assert_eq!(later.ops.len(), 1);
+    assert_eq!(later.total, 2);
+
+    let history = History::from_json(&playground.history().unwrap().to_json()).unwrap();
+    assert_eq!(history.ops.len(), 2);
+    assert_eq!(history.expected, Some(false));
+    assert!(matches!(
+        check(&history, 1_000_000).verdict,
+        Verdict::NotLinearizable(_)
+    ));
+
+    let paxos = Playground::<paxoscope::protocols::paxos::Paxos>::new(
+        &std::fs::read_to_string(folder().join("../happy-path.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(paxos.lanes(0, 100).is_none() && paxos.history().is_none());
+}

@@ -144,3 +144,42 @@ test('the search worker explores the store and plays back what it found', async 
   assert.deepEqual(env.problems.slice(before), []);
   await page.close();
 });
+
+test('the history lanes under the diagram show each operation, and mark the stale read', async () => {
+  const before = env.problems.length;
+  const page = await open(link(lesson('stale-read')));
+  const lanes = page.locator('#history-lanes');
+  await page.locator('#scrubber').fill('80');
+  await page.waitForFunction(() => /1 operation, 1 returned$/.test(document.getElementById('history-lanes').getAttribute('aria-label')));
+  assert.equal(await lanes.isVisible(), true);
+  await page.locator('#scrubber').fill('300');
+  await page.waitForFunction(() => /cannot be placed/.test(document.getElementById('history-lanes').getAttribute('aria-label')));
+  assert.equal(await lanes.getAttribute('aria-label'), "Client history: 2 operations, 2 returned; c2's get(x) cannot be placed in any order");
+  // A click on the lanes moves the cursor, as on the diagram.
+  const box = await lanes.boundingBox();
+  await lanes.click({ position: { x: 34 + (box.width - 34) * 0.1, y: 10 } });
+  assert.doesNotMatch(await clock(page), /^tick 300 of/);
+  // The History tab checks the run's history so far, and says why it breaks.
+  await page.locator('#scrubber').fill('300');
+  await page.getByRole('tab', { name: 'History' }).click();
+  await page.locator('#history-of-run').click();
+  await page.locator('#history-result').getByText(/Not linearizable/).first().waitFor();
+  assert.match(await page.locator('#history-result').textContent(), /c2's get\(x\) returned "" after c1's put\(x, "1"\) had completed/);
+  // Share downloads the same history, with the checker's verdict.
+  await page.getByRole('tab', { name: 'Share' }).click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download-history').click()]);
+  const history = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  assert.equal(history.model, 'kv');
+  assert.equal(history.ops.length, 2);
+  assert.equal(history.expected, 'not linearizable');
+  // A Paxos run has no clients: no lanes, no history to download or check.
+  await page.goto(env.url);
+  await page.waitForSelector('body[data-ready=true]');
+  assert.equal(await lanes.isVisible(), false);
+  await page.getByRole('tab', { name: 'Share' }).click();
+  assert.equal(await page.locator('#download-history').isVisible(), false);
+  await page.getByRole('tab', { name: 'History' }).click();
+  assert.equal(await page.locator('#history-of-run').isVisible(), false);
+  assert.deepEqual(env.problems.slice(before), []);
+  await page.close();
+});

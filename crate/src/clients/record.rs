@@ -42,6 +42,18 @@ pub struct Recorded {
     pub events: [u32; 2],
 }
 
+impl Recorded {
+    /// The tick it was called at.
+    pub fn call_tick(&self) -> u64 {
+        self.call / WITHIN_TICK
+    }
+
+    /// The tick it returned at, if it did.
+    pub fn return_tick(&self) -> Option<u64> {
+        self.returned.map(|(time, _)| time / WITHIN_TICK)
+    }
+}
+
 /// The history so far.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Recorder {
@@ -117,6 +129,20 @@ impl Recorder {
             name: None,
             description: None,
         }
+    }
+
+    /// [`Recorder::history`] with the checker's verdict on the whole of it in `expected` (none
+    /// if the check gave up) and where it came from in `source`, so that another checker can
+    /// judge the same history.
+    pub fn judged_history(&self, names: &Names, source: String) -> History {
+        let mut history = self.history(names);
+        history.expected = match check(&history, STEPS_MAX).verdict {
+            Verdict::Linearizable { .. } => Some(true),
+            Verdict::NotLinearizable(_) => Some(false),
+            Verdict::Unknown => None,
+        };
+        history.source = Some(source);
+        history
     }
 
     /// Checks the history so far; the violation if it cannot be linearized. Called when an

@@ -22,12 +22,14 @@ use std::sync::Arc;
 
 pub mod form;
 pub mod history;
+mod lanes;
 pub mod lens;
 #[cfg(feature = "lens")]
 pub mod report;
 mod view;
 
 pub use crate::present::*;
+pub use lanes::*;
 pub use view::*;
 
 /// One run of protocol `P` in the page. Paxos is the default, as the page's own wasm runs it.

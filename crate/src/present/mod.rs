@@ -4,6 +4,8 @@
 //! fill them in. The playground (`crate::play`) is generic over it: time travel, the log and
 //! the timeline are written once, and the page draws the tokens and sentences it is given.
 
+use crate::clients::record::Recorder;
+use crate::clients::Names;
 use crate::json::{close, field, field_if_some, json_object, ToJson};
 use crate::scenario::{Scenario, ScenarioError, ScenarioSection};
 use crate::sim::event::{EventKind, LossReason};
@@ -52,6 +54,10 @@ pub trait Present: ScenarioSection {
     fn quorum(config: &Self::Config) -> QuorumView;
     /// The bug switches that are on.
     fn bugs(config: &Self::Config) -> Vec<&'static str>;
+    /// The clients' history so far, for a protocol whose clients record one; Paxos has none.
+    fn clients(_sim: &Simulation<Self>) -> Option<Clients<'_>> {
+        None
+    }
     /// The protocol's groups of the Setup form, the shared network group
     /// (`setup::network_group`) among them; the seed's group follows them.
     fn setup_form(scenario: &Scenario<Self>, config: &Self::Config) -> Vec<SetupGroup>;
@@ -61,6 +67,17 @@ pub trait Present: ScenarioSection {
         scenario: &Scenario<Self>,
         changes: &Changes<'_>,
     ) -> Result<(Scenario<Self>, Vec<String>), ScenarioError>;
+}
+
+/// What a protocol's clients have recorded, for the history's lanes and its download.
+pub struct Clients<'a> {
+    pub recorder: &'a Recorder,
+    pub names: &'a Names,
+    /// The client nodes, in the order of their lanes.
+    pub nodes: Vec<NodeId>,
+    /// The first violation's operation that cannot be placed and those it conflicts with, as
+    /// indices into the recorder's operations.
+    pub failing: Option<(usize, &'a [usize])>,
 }
 
 /// What a protocol's presentation reads: the simulation at the cursor.

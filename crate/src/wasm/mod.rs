@@ -301,6 +301,26 @@ impl WasmPlayground {
         self.inner.sim().trace_jsonl()
     }
 
+    /// The clients' history up to the cursor, as lanes, with the operations that overlap ticks
+    /// `from..=to`; null for a protocol without clients.
+    #[wasm_bindgen(js_name = historyLanes)]
+    pub fn history_lanes(&self, from: f64, to: f64) -> JsValue {
+        match self.inner.lanes(from.max(0.0) as u64, to.max(0.0) as u64) {
+            Some(lanes) => to_js(&lanes),
+            None => JsValue::NULL,
+        }
+    }
+
+    /// The clients' history up to the cursor as a history file, with the checker's verdict;
+    /// empty for a protocol without clients.
+    #[wasm_bindgen(js_name = historyJson)]
+    pub fn history_json(&self) -> String {
+        self.inner
+            .history()
+            .map(|history| history.to_json())
+            .unwrap_or_default()
+    }
+
     /// The digest of the event log up to the cursor, as 16 hex digits.
     #[wasm_bindgen(js_name = traceHash)]
     pub fn trace_hash(&self) -> String {

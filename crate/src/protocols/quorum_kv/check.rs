@@ -21,6 +21,9 @@ pub struct Checker {
     /// Some client has had an answer: what the Monte Carlo estimate times.
     pub answered: bool,
     pub violations: Vec<Violation>,
+    /// The first violation's operation that cannot be placed and those it conflicts with, as
+    /// indices into the recorder's operations: the page marks them in the history's lanes.
+    pub failing: Option<(usize, Vec<usize>)>,
 }
 
 impl Checker {
@@ -47,6 +50,7 @@ impl Checker {
                         }
                         events.sort_unstable();
                         events.dedup();
+                        self.failing = Some((v.op, v.conflicts.clone()));
                         self.violations.push(Violation {
                             kind: LINEARIZABILITY,
                             tick,
@@ -82,5 +86,6 @@ impl Pack for Checker {
         self.answered = input.word() == 1;
         self.recorder.unpack_into(input);
         self.violations.clear();
+        self.failing = None;
     }
 }

@@ -260,15 +260,9 @@ impl Simulation {
     /// on the whole of it in `expected` (none if the check gave up), so that another checker
     /// can judge the same history.
     pub fn history(&self) -> crate::check::History {
-        let names = &self.config().names_kv;
-        let mut history = self.checker().recorder.history(names);
-        history.expected =
-            match crate::check::check(&history, crate::clients::record::STEPS_MAX).verdict {
-                crate::check::Verdict::Linearizable { .. } => Some(true),
-                crate::check::Verdict::NotLinearizable(_) => Some(false),
-                crate::check::Verdict::Unknown => None,
-            };
-        history.source = Some(format!("paxoscope, quorum-kv, seed {}", self.seed()));
-        history
+        self.checker().recorder.judged_history(
+            &self.config().names_kv,
+            format!("paxoscope, quorum-kv, seed {}", self.seed()),
+        )
     }
 }

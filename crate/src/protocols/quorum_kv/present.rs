@@ -188,6 +188,22 @@ impl Present for QuorumKv {
         }
     }
 
+    fn clients(sim: &Simulation) -> Option<Clients<'_>> {
+        let config = sim.config();
+        let checker = sim.checker();
+        Some(Clients {
+            recorder: &checker.recorder,
+            names: &config.names_kv,
+            nodes: (0..config.names.len() as NodeId)
+                .filter(|&id| config.is_client(id))
+                .collect(),
+            failing: checker
+                .failing
+                .as_ref()
+                .map(|(op, conflicts)| (*op, conflicts.as_slice())),
+        })
+    }
+
     fn ranked_violations(frame: &Frame<QuorumKv>) -> Vec<Violation> {
         frame.sim.violations().to_vec()
     }
@@ -221,7 +237,7 @@ impl Present for QuorumKv {
 
     fn status(frame: &Frame<QuorumKv>, violations: &[Violation]) -> String {
         if let Some(violation) = violations.first() {
-            return format!("Safety violated: {}", violation.explanation);
+            return format!("Safety violated: {}.", violation.explanation);
         }
         let config = frame.config;
         let running: Vec<String> = (0..config.names.len() as NodeId)
