@@ -385,6 +385,8 @@ export function legendShape(shape) {
     case 'square': return s('rect', { x: 2, y: 2, width: 10, height: 10, class: 'legend-shape' });
     case 'triangle': return s('polygon', { points: '7,1 13,13 1,13', class: 'legend-shape' });
     case 'rounded': return s('rect', { x: 1, y: 1, width: 12, height: 12, rx: 4, class: 'legend-shape' });
+    // A node drawn with the highlight ring the core asks for (`in_quorum`).
+    case 'ringed': return s('circle', { cx: 7, cy: 7, r: 5, class: 'legend-shape ringed' });
     default: return s('circle', { cx: 7, cy: 7, r: 5, class: 'legend-shape' });
   }
 }

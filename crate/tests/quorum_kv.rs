@@ -624,3 +624,59 @@ fn the_lanes_and_the_download_show_the_run_s_history() {
     .unwrap();
     assert!(paxos.lanes(0, 100).is_none() && paxos.history().is_none());
 }
+
+/// The page rings the replicas of the latest quorum a client formed, says whose it is, and
+/// lists under each client the quorums its operations formed: in the stale read, c1's put
+/// stored at r1 alone, and c2's get read r2 and wrote back to r3, missing it.
+#[test]
+fn the_page_draws_the_quorums_each_operation_formed() {
+    use paxoscope::play::Playground;
+    use paxoscope::protocols::quorum_kv::QuorumKv;
+    let text = std::fs::read_to_string(folder().join("stale-read.json")).unwrap();
+    let mut playground = Playground::<QuorumKv>::new(&text).unwrap();
+    let ringed = |view: &paxoscope::play::View| -> Vec<String> {
+        view.nodes
+            .iter()
+            .filter(|n| n.in_quorum)
+            .map(|n| n.name.clone())
+            .collect()
+    };
+    playground.seek(40);
+    let view = playground.view();
+    assert_eq!(ringed(&view), ["r1"]);
+    assert_eq!(
+        view.summary.detail.as_deref(),
+        Some(r#"the history so far is linearizable · ringed: c1's read quorum for put(x, "1")"#)
+    );
+    playground.seek(80);
+    let view = playground.view();
+    assert_eq!(ringed(&view), ["r1"]);
+    assert!(view
+        .summary
+        .detail
+        .unwrap()
+        .ends_with(r#"c1's write quorum for put(x, "1")"#));
+    let c1 = view.nodes.iter().find(|n| n.name == "c1").unwrap();
+    assert!(
+        c1.detail.contains(
+            &r#"put(x, "1") read versions from r1, stored at r1, and returned ok."#.to_string()
+        ),
+        "{:?}",
+        c1.detail
+    );
+    playground.seek(300);
+    let view = playground.view();
+    assert_eq!(ringed(&view), ["r3"]);
+    assert_eq!(
+        view.summary.detail.as_deref(),
+        Some("since tick 155 · ringed: c2's write quorum for get(x)")
+    );
+    let c2 = view.nodes.iter().find(|n| n.name == "c2").unwrap();
+    assert!(
+        c2.detail.contains(
+            &r#"get(x) read versions from r2, wrote back to r3, and returned ""."#.to_string()
+        ),
+        "{:?}",
+        c2.detail
+    );
+}

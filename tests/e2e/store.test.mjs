@@ -28,12 +28,16 @@ test('a store link opens the store: its nodes, its legend and its verdict', asyn
   const before = env.problems.length;
   const page = await open(link(lesson('stale-read')));
   await page.locator('[data-node="r1"]').waitFor();
-  assert.equal(await page.locator('#legend').textContent(), ' replica client');
+  assert.equal(await page.locator('#legend').textContent(), ' replica client the latest quorum');
   assert.deepEqual(await page.locator('[data-node]').evaluateAll((nodes) => nodes.map((n) => n.dataset.node)),
     ['r1', 'r2', 'r3', 'c1', 'c2']);
   assert.equal(await headline(page), '0 of 0 operations returned');
   await page.locator('#scrubber').fill('300');
   assert.equal(await headline(page), 'NOT LINEARIZABLE');
+  // The ring marks the latest quorum, the get's write back to r3 alone, and the centre says so.
+  const ringed = await page.locator('[data-node].highlight').evaluateAll((nodes) => nodes.map((n) => n.dataset.node));
+  assert.deepEqual(ringed, ['r3']);
+  assert.match(await page.locator('#stage').textContent(), /ringed: c2's write quorum for get\(x\)/);
   const banner = await page.locator('#violation').textContent();
   assert.match(banner, /^Safety violated at tick 155: c2's get\(x\) returned "" after c1's put\(x, "1"\) had completed, and nothing wrote "" since\. /);
   // The same run natively: crate/tests/transcripts/quorum-kv/stale-read.txt.

@@ -4,12 +4,13 @@
 
 use super::describe::{replica_list, version_text};
 use super::*;
+use crate::clients::OpKind;
 use crate::present::*;
 use crate::scenario::ScenarioError;
 use crate::sim::event::EventKind as Kind;
 
 /// The page's legend for the store.
-const LEGEND: [LegendEntry; 2] = [
+const LEGEND: [LegendEntry; 3] = [
     LegendEntry {
         shape: "circle",
         label: "replica",
@@ -18,7 +19,134 @@ const LEGEND: [LegendEntry; 2] = [
         shape: "square",
         label: "client",
     },
+    LegendEntry {
+        shape: "ringed",
+        label: "the latest quorum",
+    },
 ];
+
+/// How many of a client's finished operations its detail panel lists, with their quorums.
+const FORMED_SHOWN: usize = 4;
+
+/// The quorums one operation formed, read from the log.
+struct Formed {
+    request: Request,
+    /// The replicas whose versions it read, when it went on to write.
+    read: Option<u32>,
+    /// The replicas that answered its last phase, and what it returned, once it did.
+    last: Option<(u32, Reply)>,
+    gave_up: bool,
+}
+
+/// Each operation of `client` up to the cursor, oldest first, with the quorums it formed.
+fn formed(frame: &Frame<QuorumKv>, client: NodeId) -> Vec<Formed> {
+    let mut ops: Vec<Formed> = Vec::new();
+    for event in frame.sim.log() {
+        let Kind::Protocol(note) = &event.kind else {
+            continue;
+        };
+        match *note {
+            Note::Called { client: c, request } if c == client => ops.push(Formed {
+                request,
+                read: None,
+                last: None,
+                gave_up: false,
+            }),
+            Note::Writing {
+                client: c, quorum, ..
+            } if c == client => {
+                if let Some(op) = ops.last_mut() {
+                    op.read = Some(quorum);
+                }
+            }
+            Note::Returned {
+                client: c,
+                reply,
+                quorum,
+                ..
+            } if c == client => {
+                if let Some(op) = ops.last_mut() {
+                    op.last = Some((quorum, reply));
+                }
+            }
+            Note::GaveUp { client: c, .. } if c == client => {
+                if let Some(op) = ops.last_mut() {
+                    op.gave_up = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    ops
+}
+
+/// A finished operation and its quorums in a sentence.
+fn formed_text(config: &Config, op: &Formed) -> Option<String> {
+    let names = &config.names_kv;
+    let text = names.request_text(&op.request);
+    if op.gave_up {
+        return Some(format!("{text} gave up: its outcome is unknown."));
+    }
+    let (quorum, reply) = op.last?;
+    let reply = names.reply_text(&reply);
+    let last = replica_list(config, quorum);
+    Some(match op.read {
+        Some(read) => {
+            let wrote = if op.request.kind == OpKind::Put || op.request.kind == OpKind::Cas {
+                "stored at"
+            } else {
+                "wrote back to"
+            };
+            format!(
+                "{text} read versions from {}, {wrote} {last}, and returned {reply}.",
+                replica_list(config, read)
+            )
+        }
+        // A put that skips reading versions, or a read that does not write back.
+        None if op.request.kind == OpKind::Put => {
+            format!("{text} stored at {last} and returned {reply}.")
+        }
+        None => format!("{text} read from {last} and returned {reply}."),
+    })
+}
+
+/// The latest quorum any client formed up to the cursor: the replicas, which client, which
+/// phase (`read` or `write`) and the operation.
+fn latest_quorum(frame: &Frame<QuorumKv>) -> Option<(u32, NodeId, &'static str, Request)> {
+    let log = frame.sim.log();
+    let (at, client, quorum, returned) =
+        log.iter()
+            .enumerate()
+            .rev()
+            .find_map(|(i, event)| match event.kind {
+                Kind::Protocol(Note::Writing { client, quorum, .. }) => {
+                    Some((i, client, quorum, false))
+                }
+                Kind::Protocol(Note::Returned { client, quorum, .. }) => {
+                    Some((i, client, quorum, true))
+                }
+                _ => None,
+            })?;
+    // Back to the operation's call: a return after a write phase formed a write quorum, and
+    // one without formed a read quorum, unless the operation is a put that read no versions.
+    let mut wrote = false;
+    for event in log[..at].iter().rev() {
+        match event.kind {
+            Kind::Protocol(Note::Writing { client: c, .. }) if c == client => wrote = true,
+            Kind::Protocol(Note::Called { client: c, request }) if c == client => {
+                let write = returned && (wrote || request.kind == OpKind::Put);
+                return Some((
+                    quorum,
+                    client,
+                    if write { "write" } else { "read" },
+                    request,
+                ));
+            }
+            _ => {}
+        }
+    }
+    None
+}
 
 /// The events read out to screen readers as they happen.
 const NARRATED: [&str; 8] = [
@@ -162,6 +290,14 @@ impl Present for QuorumKv {
                         c.queue.len()
                     ));
                 }
+                let done: Vec<String> = formed(frame, id)
+                    .iter()
+                    .filter_map(|op| formed_text(config, op))
+                    .collect();
+                if !done.is_empty() {
+                    detail.push("Its operations so far and the quorums they formed:".into());
+                    detail.extend(done.into_iter().rev().take(FORMED_SHOWN).rev());
+                }
                 "client"
             }
         };
@@ -177,7 +313,8 @@ impl Present for QuorumKv {
             phase: None,
             ballot: None,
             color: None,
-            in_quorum: false,
+            in_quorum: !config.is_client(id)
+                && latest_quorum(frame).is_some_and(|(quorum, ..)| quorum & 1 << id != 0),
             badge: badge.join(" · "),
             inputs: if role == "client" {
                 client_inputs(!node.crashed())
@@ -215,10 +352,20 @@ impl Present for QuorumKv {
             .check_intersection()
             .is_err()
             .then_some("⚠ read and write quorums need not meet");
+        // The ring says whose quorum it marks.
+        let ringed = latest_quorum(frame).map(|(_, client, phase, request)| {
+            format!(
+                "ringed: {}'s {phase} quorum for {}",
+                frame.config.name(client),
+                frame.config.names_kv.request_text(&request)
+            )
+        });
+        let detail =
+            |first: String| Some(ringed.map_or(first.clone(), |r| format!("{first} · {r}")));
         if let Some(violation) = violations.first() {
             return SummaryView {
                 headline: "NOT LINEARIZABLE".to_string(),
-                detail: Some(format!("since tick {}", violation.tick)),
+                detail: detail(format!("since tick {}", violation.tick)),
                 tone: "bad",
                 decided: None,
                 warning,
@@ -228,7 +375,7 @@ impl Present for QuorumKv {
         let returned = ops.iter().filter(|op| op.returned.is_some()).count();
         SummaryView {
             headline: format!("{returned} of {} operations returned", ops.len()),
-            detail: Some("the history so far is linearizable".to_string()),
+            detail: detail("the history so far is linearizable".to_string()),
             tone: if returned > 0 { "good" } else { "neutral" },
             decided: None,
             warning,
