@@ -680,3 +680,33 @@ fn the_page_draws_the_quorums_each_operation_formed() {
         c2.detail
     );
 }
+
+/// The Quorums tab analyses the store's own quorums, over its replicas, and puts another
+/// system in the run; a system of the wrong size is refused in the store's words.
+#[test]
+fn the_quorum_lens_reads_and_changes_the_store_s_quorums() {
+    use paxoscope::json::ToJson;
+    use paxoscope::play::lens::LensSystem;
+    let (scenario, _) = library("stale-read");
+    let lens = LensSystem::of_scenario(&scenario).unwrap();
+    assert_eq!(lens.names, ["r1", "r2", "r3"]);
+    assert_eq!(lens.spec, QuorumSpec::Threshold { read: 1, write: 1 });
+    assert!(lens
+        .to_json_text()
+        .contains(r#""kind":"threshold","read":1,"write":1"#));
+    let majority = LensSystem::from_json(r#"{"kind": "majority", "nodes": 3}"#).unwrap();
+    let changed = majority.into_scenario(&scenario).unwrap();
+    assert_eq!(changed.section.quorum, QuorumSpec::Majority);
+    // With majorities, c1 cannot reach a write quorum from its side of the partition, so its
+    // put never returns, and the get's empty value is no stale read.
+    assert!(run(&changed).violations().is_empty());
+    let five = LensSystem::from_json(r#"{"kind": "majority", "nodes": 5}"#).unwrap();
+    let refused = five.into_scenario(&scenario).unwrap_err();
+    assert!(
+        refused
+            .message
+            .contains("5 nodes, and the run has 3 replicas"),
+        "{}",
+        refused.message
+    );
+}

@@ -224,3 +224,29 @@ test('the grid library entry: switching to a majority in the tab and using it in
   assert.deepEqual(env.problems.slice(before), []);
   await page.close();
 });
+
+test('on a store run the tab analyses its R and W over the replicas and puts majorities in the run', async () => {
+  const before = env.problems.length;
+  const store = JSON.stringify({
+    version: 1, protocol: 'quorum-kv', seed: 1, cluster: { replicas: 3, clients: 2 },
+    quorum: { kind: 'threshold', read: 1, write: 1 },
+    schedule: [{ at: 0, request: { client: 'c1', op: 'put', key: 'x', value: '1' } }], until_ticks: 300,
+  });
+  const page = await openLens(store);
+  assert.equal(await page.locator('#lens-kind').inputValue(), 'threshold');
+  assert.deepEqual(await page.locator('[data-lens-node]').evaluateAll((nodes) => nodes.map((n) => n.dataset.lensNode)), ['r1', 'r2', 'r3']);
+  assert.doesNotMatch(await facts(page), /every read quorum meets every write quorum/i);
+  await analyse(page, 'majority', { nodes: 3 });
+  assert.match(await facts(page), /every read quorum meets every write quorum/i);
+  await page.locator('#lens-use').click();
+  await page.locator('#lens-used').waitFor();
+  // The store's centre no longer warns that its quorums need not meet.
+  await page.waitForFunction(() => !/need not meet/.test(document.getElementById('stage').textContent));
+  // The Monte Carlo estimate is Paxos's, and says so.
+  await page.locator('#montecarlo-runs').fill('10');
+  await page.locator('#montecarlo-go').click();
+  await page.locator('#montecarlo-error').waitFor();
+  assert.match(await page.locator('#montecarlo-error').textContent(), /times Paxos runs to a value chosen, and this run is "quorum-kv"/);
+  assert.deepEqual(env.problems.slice(before), []);
+  await page.close();
+});

@@ -4,16 +4,16 @@
 //! (SYSTEM.json, the run's own, and putting one in the run) and its report, in words.
 
 use crate::json::{close, field, ToJson};
-use crate::protocols::paxos::Scenario;
+use crate::present::Present;
 use crate::quorum::analysis::NODES_MAX;
 use crate::quorum::QuorumSystem;
-use crate::scenario::{LensSpec, QuorumSpec, ScenarioError};
+use crate::scenario::{LensSpec, QuorumSpec, Scenario, ScenarioError};
 
 /// The form, as JSON text: `kinds` (each with the fields of its system, named as the system
 /// JSON names them; `type` is `number`, `weights` or `lists`), the analysis `options`, the
 /// explicit kind's `list_fields` with their "add" button labels, and the `montecarlo` form.
 pub const LENS_FORM: &str = r#"{
-  "intro": "A quorum system says which sets of acceptors are enough: read quorums for phase 1 (Prepare/Promise), write quorums for phase 2 (Accept/Accepted). Paxos is safe when every read quorum meets every write quorum. The figures below are exact; the Monte Carlo estimate runs the real protocol.",
+  "intro": "A quorum system says which sets of nodes are enough: read quorums and write quorums. In Paxos the read quorums are phase 1's (Prepare/Promise) and the write quorums phase 2's (Accept/Accepted), over the acceptors; in a quorum store they are the replicas a client reads versions from and stores at. Either is safe only when every read quorum meets every write quorum. The figures below are exact; the Monte Carlo estimate runs the real protocol (Paxos's runs, timed to a value chosen).",
   "kinds": [
     {"kind": "majority", "label": "Majority", "hint": "More than half of the nodes, for reads and writes alike.",
      "fields": [{"name": "nodes", "label": "Nodes", "type": "number", "min": 1, "max": 15}]},
@@ -140,31 +140,35 @@ impl LensSystem {
         })
     }
 
-    /// The run's own quorum system, over its acceptors.
-    pub fn of_scenario(scenario: &Scenario) -> Result<LensSystem, ScenarioError> {
-        let compiled = scenario.compile()?;
-        let config = &compiled.config;
+    /// The run's own quorum system, over the nodes its quorums are made of (Paxos's
+    /// acceptors, the store's replicas).
+    pub fn of_scenario<P: Present>(scenario: &Scenario<P>) -> Result<LensSystem, ScenarioError> {
+        let config = scenario.compile()?.config;
+        let (system, nodes) = P::quorum_nodes(&config);
         Ok(LensSystem {
-            spec: scenario.section.quorum.clone(),
-            names: config
-                .acceptors
+            spec: P::quorum_spec(&mut scenario.clone()).clone(),
+            names: nodes
                 .iter()
-                .map(|&a| config.name(a).to_string())
+                .map(|&node| P::node_name(&config, node).to_string())
                 .collect(),
-            system: config.quorum.clone(),
+            system: system.clone(),
         })
     }
 
-    /// `scenario` with this system as its quorum: node i is the run's i-th acceptor.
-    pub fn into_scenario(&self, scenario: &Scenario) -> Result<Scenario, ScenarioError> {
+    /// `scenario` with this system as its quorum: node i is the run's i-th quorum node.
+    pub fn into_scenario<P: Present>(
+        &self,
+        scenario: &Scenario<P>,
+    ) -> Result<Scenario<P>, ScenarioError> {
         let run = LensSystem::of_scenario(scenario)?;
         if run.names.len() != self.names.len() {
             return Err(error(
                 "nodes",
                 format!(
-                    "this system has {} nodes, and the run has {} acceptors: give it as many nodes",
+                    "this system has {} nodes, and the run has {} {}: give it as many nodes",
                     self.names.len(),
-                    run.names.len()
+                    run.names.len(),
+                    P::QUORUM_NODES
                 ),
             ));
         }
@@ -189,7 +193,7 @@ impl LensSystem {
             other => other.clone(),
         };
         let mut changed = scenario.clone();
-        changed.section.quorum = quorum;
+        *P::quorum_spec(&mut changed) = quorum;
         changed.compile()?;
         Ok(changed)
     }
@@ -326,7 +330,7 @@ mod tests {
         assert_eq!(offered, Failure::NAMES);
     }
 
-    fn run(quorum: &str) -> Scenario {
+    fn run(quorum: &str) -> crate::protocols::paxos::Scenario {
         Scenario::from_json(&format!(
             r#"{{"version": 1, "protocol": "paxos", "cluster": {{"proposers": 1, "acceptors": 4, "learners": 1}},
                 "quorum": {quorum}, "schedule": [{{"at": 0, "propose": {{"node": "p1", "value": "A"}}}}]}}"#

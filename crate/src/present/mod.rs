@@ -7,7 +7,8 @@
 use crate::clients::record::Recorder;
 use crate::clients::Names;
 use crate::json::{close, field, field_if_some, json_object, ToJson};
-use crate::scenario::{Scenario, ScenarioError, ScenarioSection};
+use crate::quorum::QuorumSystem;
+use crate::scenario::{QuorumSpec, Scenario, ScenarioError, ScenarioSection};
 use crate::sim::event::{EventKind, LossReason};
 use crate::sim::violation::Violation;
 use crate::sim::{NodeId, Simulation};
@@ -54,6 +55,12 @@ pub trait Present: ScenarioSection {
     fn quorum(config: &Self::Config) -> QuorumView;
     /// The bug switches that are on.
     fn bugs(config: &Self::Config) -> Vec<&'static str>;
+    /// What the nodes quorums are made of are called, in the plural: `acceptors`, `replicas`.
+    const QUORUM_NODES: &'static str;
+    /// The scenario's quorum system as written, for the Quorums tab to read and replace.
+    fn quorum_spec(scenario: &mut Scenario<Self>) -> &mut QuorumSpec;
+    /// The run's quorum system, compiled, and the nodes it is over, in order.
+    fn quorum_nodes(config: &Self::Config) -> (&QuorumSystem, Vec<NodeId>);
     /// The clients' history so far, for a protocol whose clients record one; Paxos has none.
     fn clients(_sim: &Simulation<Self>) -> Option<Clients<'_>> {
         None

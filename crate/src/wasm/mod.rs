@@ -367,6 +367,12 @@ impl MonteCarlo {
         };
         let spec = Spec { runs, p, failure };
         spec.check().map_err(|e| JsError::new(&e))?;
+        let protocol = crate::scenario::protocol_of(json);
+        if protocol != crate::protocols::paxos::Paxos::NAME {
+            return Err(JsError::new(&format!(
+                "the Monte Carlo estimate times Paxos runs to a value chosen, and this run is \"{protocol}\"; the analysis above applies to its quorums"
+            )));
+        }
         let mut scenario = Scenario::from_json(json).map_err(error)?;
         if !acceptors.is_empty() {
             let size = acceptors.parse().map_err(|_| {
@@ -498,18 +504,33 @@ pub fn analyze_quorums(system_json: &str, options_json: &str) -> Result<String, 
 #[cfg(feature = "explorer")]
 #[wasm_bindgen(js_name = quorumOfScenario)]
 pub fn quorum_of_scenario(scenario_json: &str) -> Result<String, JsError> {
-    let scenario = Scenario::from_json(scenario_json).map_err(error)?;
-    let lens = crate::play::lens::LensSystem::of_scenario(&scenario).map_err(error)?;
-    Ok(lens.to_json_text())
+    use crate::play::lens::LensSystem;
+    fn of<P: Present>(json: &str) -> Result<LensSystem, ScenarioError> {
+        LensSystem::of_scenario(&crate::scenario::Scenario::<P>::from_json(json)?)
+    }
+    match crate::scenario::protocol_of(scenario_json) {
+        "quorum-kv" => of::<crate::protocols::quorum_kv::QuorumKv>(scenario_json),
+        _ => of::<crate::protocols::paxos::Paxos>(scenario_json),
+    }
+    .map(|lens| lens.to_json_text())
+    .map_err(error)
 }
 
 /// The scenario with a lens system as its quorum ("Use in the run"), as JSON text.
 #[cfg(feature = "explorer")]
 #[wasm_bindgen(js_name = scenarioWithQuorum)]
 pub fn scenario_with_quorum(scenario_json: &str, system_json: &str) -> Result<String, JsError> {
-    let scenario = Scenario::from_json(scenario_json).map_err(error)?;
-    let lens = crate::play::lens::LensSystem::from_json(system_json).map_err(error)?;
-    Ok(lens.into_scenario(&scenario).map_err(error)?.to_json())
+    use crate::play::lens::LensSystem;
+    fn with<P: Present>(json: &str, lens: &LensSystem) -> Result<String, ScenarioError> {
+        let scenario = crate::scenario::Scenario::<P>::from_json(json)?;
+        Ok(lens.into_scenario(&scenario)?.to_json())
+    }
+    let lens = LensSystem::from_json(system_json).map_err(error)?;
+    match crate::scenario::protocol_of(scenario_json) {
+        "quorum-kv" => with::<crate::protocols::quorum_kv::QuorumKv>(scenario_json, &lens),
+        _ => with::<crate::protocols::paxos::Paxos>(scenario_json, &lens),
+    }
+    .map_err(error)
 }
 
 /// A client history file checked for linearizability and laid out for the History tab (see

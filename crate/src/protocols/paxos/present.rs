@@ -5,7 +5,8 @@
 use super::*;
 use crate::present::*;
 use crate::quorum::members;
-use crate::scenario::ScenarioError;
+use crate::quorum::QuorumSystem;
+use crate::scenario::{QuorumSpec, ScenarioError};
 use crate::sim::event::EventKind as Kind;
 
 /// How many colours the page has for ballots; ballot colours cycle through them.
@@ -496,6 +497,16 @@ impl Present for Paxos {
                 ),
             },
         }
+    }
+
+    const QUORUM_NODES: &'static str = "acceptors";
+
+    fn quorum_spec(scenario: &mut Scenario) -> &mut QuorumSpec {
+        &mut scenario.section.quorum
+    }
+
+    fn quorum_nodes(config: &Config) -> (&QuorumSystem, Vec<NodeId>) {
+        (&config.quorum, config.acceptors.clone())
     }
 
     fn bugs(config: &Config) -> Vec<&'static str> {

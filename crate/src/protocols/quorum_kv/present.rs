@@ -6,7 +6,8 @@ use super::describe::{replica_list, version_text};
 use super::*;
 use crate::clients::OpKind;
 use crate::present::*;
-use crate::scenario::ScenarioError;
+use crate::quorum::QuorumSystem;
+use crate::scenario::{QuorumSpec, ScenarioError};
 use crate::sim::event::EventKind as Kind;
 
 /// The page's legend for the store.
@@ -323,6 +324,16 @@ impl Present for QuorumKv {
             },
             detail,
         }
+    }
+
+    const QUORUM_NODES: &'static str = "replicas";
+
+    fn quorum_spec(scenario: &mut Scenario) -> &mut QuorumSpec {
+        &mut scenario.section.quorum
+    }
+
+    fn quorum_nodes(config: &Config) -> (&QuorumSystem, Vec<NodeId>) {
+        (&config.quorum, (0..config.replicas as NodeId).collect())
     }
 
     fn clients(sim: &Simulation) -> Option<Clients<'_>> {
