@@ -116,3 +116,25 @@ test('switching the default run to servers keeps both proposals and says what it
 test('the console stayed clean through every Setup test', () => {
   assert.deepEqual(env.problems, []);
 });
+
+test('Setup sets how long the run lasts, and refuses a length out of range', async () => {
+  const page = await open(lossy(0, 0));
+  await openSetup(page);
+  assert.equal(await page.locator('#setup-form [name=until_ticks]').inputValue(), '2000');
+  await page.locator('#setup-form [name=until_ticks]').fill('600');
+  await apply(page);
+  assert.match(await page.locator('#clock').textContent(), /^tick 0 of 600 /);
+  await openSetup(page);
+  assert.equal(await page.locator('#setup-form [name=until_ticks]').inputValue(), '600');
+  const link = await page.evaluate(() => location.hash);
+  // Out of the field's range, the browser itself refuses the form and says why; the run stays.
+  const field = page.locator('#setup-form [name=until_ticks]');
+  await field.fill('0');
+  await page.getByRole('button', { name: 'Apply and restart' }).click();
+  assert.equal(await field.evaluate((input) => input.validity.rangeUnderflow), true);
+  assert.notEqual(await field.evaluate((input) => input.validationMessage), '');
+  await page.waitForTimeout(500);
+  assert.equal(await page.evaluate(() => location.hash), link);
+  assert.match(await page.locator('#clock').textContent(), /^tick 0 of 600 /);
+  await page.close();
+});

@@ -267,6 +267,7 @@ mod tests {
         assert_eq!(find("duplicate").value, "0.07");
         assert_eq!(find("proposers").value, "2");
         assert_eq!(find("seed").value, "7");
+        assert_eq!(find("until_ticks").value, "2000");
         let shapes: Vec<bool> = form[0]
             .fields
             .iter()
@@ -286,6 +287,8 @@ mod tests {
         assert_eq!(after.cluster, before.cluster);
         let after = applied(r#"{"loss": "0.5"}"#);
         assert_eq!((after.network.loss, after.network.duplicate), (0.5, 0.07));
+        let after = applied(r#"{"until_ticks": " 600 "}"#);
+        assert_eq!((after.until_ticks, after.seed), (600, 7));
     }
 
     #[test]
@@ -342,6 +345,9 @@ mod tests {
         let p = Playground::<Paxos>::new(LOSSY).unwrap();
         for (changes, field) in [
             (r#"{"seed": "x"}"#, "setup.seed"),
+            (r#"{"until_ticks": "0"}"#, "setup.until_ticks"),
+            (r#"{"until_ticks": "1000001"}"#, "setup.until_ticks"),
+            (r#"{"until_ticks": "1.5"}"#, "setup.until_ticks"),
             (r#"{"loss": "2"}"#, "setup.loss"),
             (r#"{"proposers": "-1"}"#, "setup.proposers"),
             (r#"{"quorum": "weird"}"#, "setup.quorum"),
