@@ -46,6 +46,14 @@ export class Setup {
           group.fields.map(control),
           group.warning ? h('p', { class: 'warning' }, group.warning) : null)),
         h('div', { class: 'field' }, h('button', { type: 'submit', class: 'primary', 'data-focus-key': 'apply' }, 'Apply and restart')));
+      // A field that applies only to one choice of another (Q1 and Q2 to flexible quorums) is
+      // disabled while that choice is not made, as the core's form says.
+      const conditional = [...element.querySelectorAll('[data-applies-field]')];
+      const settle = () => {
+        for (const input of conditional) input.disabled = element.elements[input.dataset.appliesField]?.value !== input.dataset.appliesValue;
+      };
+      settle();
+      element.addEventListener('change', settle);
       const touched = new Set();
       element.addEventListener('input', (event) => { if (event.target.name) touched.add(event.target.name); });
       element.addEventListener('submit', async (event) => {
@@ -100,7 +108,8 @@ function control(field) {
     }
     case 'number':
       return h('label', { class: 'field' }, field.label,
-        h('input', { type: 'number', name: field.name, value: field.value, min: field.min, max: field.max, step: field.step, 'data-focus-key': focus }));
+        h('input', { type: 'number', name: field.name, value: field.value, min: field.min, max: field.max, step: field.step, 'data-focus-key': focus,
+          'data-applies-field': field.applies?.[0], 'data-applies-value': field.applies?.[1] }));
     default:
       return h('label', { class: 'field' }, field.label,
         h('input', { type: 'text', name: field.name, value: field.value, inputmode: 'numeric', 'data-focus-key': focus }));
@@ -112,6 +121,8 @@ export function changes(form, touched) {
   const data = new FormData(form);
   const out = {};
   for (const name of touched) {
+    // A field disabled because it does not apply is not sent, even if it was touched first.
+    if ([...form.querySelectorAll(`[name="${name}"]`)].every((input) => input.disabled)) continue;
     const checkboxes = form.querySelectorAll(`input[type=checkbox][name="${name}"]`);
     out[name] = checkboxes.length ? data.getAll(name).map(String) : String(data.get(name) ?? '');
   }

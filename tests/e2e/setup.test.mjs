@@ -113,10 +113,6 @@ test('switching the default run to servers keeps both proposals and says what it
   await page.close();
 });
 
-test('the console stayed clean through every Setup test', () => {
-  assert.deepEqual(env.problems, []);
-});
-
 test('Setup sets how long the run lasts, and refuses a length out of range', async () => {
   const page = await open(lossy(0, 0));
   await openSetup(page);
@@ -137,4 +133,34 @@ test('Setup sets how long the run lasts, and refuses a length out of range', asy
   assert.equal(await page.evaluate(() => location.hash), link);
   assert.match(await page.locator('#clock').textContent(), /^tick 0 of 600 /);
   await page.close();
+});
+
+test('Q1 and Q2 are disabled unless the quorums are flexible, and the counts follow the cluster shape', async () => {
+  const page = await open(lossy(0, 0));
+  await openSetup(page);
+  const field = (name) => page.locator(`#setup-form [name=${name}]`);
+  assert.equal(await field('phase1').isDisabled(), true);
+  assert.equal(await field('phase2').isDisabled(), true);
+  await field('quorum').selectOption('flexible');
+  assert.equal(await field('phase1').isDisabled(), false);
+  await field('phase1').fill('3');
+  // Back to majorities: the touched Q1 is not sent, and the run applies.
+  await field('quorum').selectOption('majority');
+  assert.equal(await field('phase1').isDisabled(), true);
+  assert.equal(await field('servers').isDisabled(), true);
+  await page.locator('#setup-form input[name=shape][value=servers]').check();
+  assert.equal(await field('servers').isDisabled(), false);
+  assert.equal(await field('proposers').isDisabled(), true);
+  await page.locator('#setup-form input[name=shape][value=roles]').check();
+  await field('seed').fill('11');
+  await apply(page);
+  assert.equal(await page.locator('#error').isVisible(), false);
+  await openSetup(page);
+  assert.equal(await field('seed').inputValue(), '11');
+  assert.equal(await field('quorum').inputValue(), 'majority');
+  await page.close();
+});
+
+test('the console stayed clean through every Setup test', () => {
+  assert.deepEqual(env.problems, []);
 });

@@ -40,6 +40,9 @@ pub struct SetupField {
     pub step: Option<f64>,
     /// How a range shows its value next to it: `ticks` or `percent`.
     pub unit: Option<&'static str>,
+    /// The field applies only while the form's field of this name holds this value (a select's
+    /// choice, or the radio button checked); otherwise the page disables it.
+    pub applies: Option<(&'static str, &'static str)>,
 }
 
 impl SetupField {
@@ -55,6 +58,15 @@ impl SetupField {
             max: None,
             step: None,
             unit: None,
+            applies: None,
+        }
+    }
+
+    /// This field, applying only while field `name` holds `value`.
+    pub fn applies_when(self, name: &'static str, value: &'static str) -> SetupField {
+        SetupField {
+            applies: Some((name, value)),
+            ..self
         }
     }
 
@@ -317,4 +329,4 @@ json_object!(SetupResult { scenario, dropped });
 
 json_object!(SetupGroup { legend, fields, warning? });
 
-json_object!(SetupField { name, label, kind, value, checked, options, min?, max?, step?, unit? });
+json_object!(SetupField { name, label, kind, value, checked, options, min?, max?, step?, unit?, applies? });

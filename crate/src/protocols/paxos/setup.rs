@@ -29,15 +29,19 @@ pub(super) fn setup_form(scenario: &Scenario, config: &Config) -> Vec<SetupGroup
             "Proposers",
             cluster.proposers.unwrap_or(2),
             1.0,
-        ),
+        )
+        .applies_when("shape", "roles"),
         SetupField::number(
             "acceptors",
             "Acceptors",
             cluster.acceptors.unwrap_or(3),
             1.0,
-        ),
-        SetupField::number("learners", "Learners", cluster.learners.unwrap_or(1), 0.0),
-        SetupField::number("servers", "Servers", cluster.servers.unwrap_or(5), 1.0),
+        )
+        .applies_when("shape", "roles"),
+        SetupField::number("learners", "Learners", cluster.learners.unwrap_or(1), 0.0)
+            .applies_when("shape", "roles"),
+        SetupField::number("servers", "Servers", cluster.servers.unwrap_or(5), 1.0)
+            .applies_when("shape", "servers"),
     ];
     let (kind, phase1, phase2) = match &scenario.section.quorum {
         QuorumSpec::Majority => ("majority", 2, 2),
@@ -54,8 +58,10 @@ pub(super) fn setup_form(scenario: &Scenario, config: &Config) -> Vec<SetupGroup
             options,
             ..SetupField::new("quorum", "select", "Kind")
         },
-        SetupField::number("phase1", "Phase-1 size (Q1)", phase1, 1.0),
-        SetupField::number("phase2", "Phase-2 size (Q2)", phase2, 1.0),
+        SetupField::number("phase1", "Phase-1 size (Q1)", phase1, 1.0)
+            .applies_when("quorum", "flexible"),
+        SetupField::number("phase2", "Phase-2 size (Q2)", phase2, 1.0)
+            .applies_when("quorum", "flexible"),
     ];
     let quorum_warning = config.quorum.check_intersection().err().map(|gap| {
             format!(
@@ -268,6 +274,11 @@ mod tests {
         assert_eq!(find("proposers").value, "2");
         assert_eq!(find("seed").value, "7");
         assert_eq!(find("until_ticks").value, "2000");
+        // Q1 and Q2 apply to flexible quorums only, and the counts to their cluster shape.
+        assert_eq!(find("phase1").applies, Some(("quorum", "flexible")));
+        assert_eq!(find("servers").applies, Some(("shape", "servers")));
+        assert_eq!(find("acceptors").applies, Some(("shape", "roles")));
+        assert_eq!(find("seed").applies, None);
         let shapes: Vec<bool> = form[0]
             .fields
             .iter()

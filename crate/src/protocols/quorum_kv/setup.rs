@@ -57,8 +57,10 @@ pub(super) fn setup_form(scenario: &Scenario, config: &Config) -> Vec<SetupGroup
                     options,
                     ..SetupField::new("quorum", "select", "Kind")
                 },
-                SetupField::number("read", "Read quorum (R)", read, 1.0),
-                SetupField::number("write", "Write quorum (W)", write, 1.0),
+                SetupField::number("read", "Read quorum (R)", read, 1.0)
+                    .applies_when("quorum", "threshold"),
+                SetupField::number("write", "Write quorum (W)", write, 1.0)
+                    .applies_when("quorum", "threshold"),
                 SetupField {
                     value: mode.to_string(),
                     options: vec![
