@@ -509,13 +509,27 @@ function openMessageMenu(id, point) {
   menu.style.left = `${x}px`;
   menu.style.top = `${y}px`;
   const doThen = (intervention) => () => { closeMessageMenu(); act(intervention); };
+  // The delay's length, as typed: the core judges it, and says what is wrong with it.
+  const ticks = h('input', { type: 'number', id: 'delay-ticks', min: 1, step: 1, value: app.delayTicks ?? 20, 'aria-label': 'Ticks to delay it by' });
+  const delay = () => {
+    app.delayTicks = ticks.value;
+    closeMessageMenu();
+    act({ delay: { message: id, ticks: ticks.value.trim() === '' ? null : Number(ticks.value) } });
+  };
+  ticks.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter') return;
+    // Focus goes back to the message's button, which the same key would otherwise press.
+    event.preventDefault();
+    delay();
+  });
   replace(menu,
     h('p', {}, `Message ${id}: ${message.label}, ${app.view.nodes[message.from].name} → ${app.view.nodes[message.to].name}`),
     h('div', { class: 'row' },
       h('button', { type: 'button', class: 'danger', 'data-action': 'drop', onclick: doThen({ drop: { message: id } }) }, 'Drop'),
       h('button', { type: 'button', 'data-action': 'duplicate', onclick: doThen({ duplicate: { message: id } }) }, 'Duplicate'),
-      h('button', { type: 'button', 'data-action': 'delay', onclick: doThen({ delay: { message: id, ticks: 20 } }) }, 'Delay 20 ticks'),
-      h('button', { type: 'button', onclick: () => closeMessageMenu() }, 'Close')));
+      h('button', { type: 'button', onclick: () => closeMessageMenu() }, 'Close')),
+    h('div', { class: 'row' },
+      h('button', { type: 'button', 'data-action': 'delay', onclick: delay }, 'Delay by'), ticks, ' ticks'));
   menu.hidden = false;
   menuOpener = document.activeElement;
   menu.querySelector('button').focus();

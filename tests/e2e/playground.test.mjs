@@ -93,6 +93,36 @@ test('clicking a message in flight and Drop removes it from the next frame and l
   await page.close();
 });
 
+/** Opens the first message's menu from the keyboard, through its button in the canvas's
+ *  fallback content; returns the message's id. */
+async function openMenuByKeyboard(page) {
+  const first = page.locator('[data-message]').first();
+  const id = await first.getAttribute('data-message');
+  await first.focus();
+  await page.keyboard.press('Enter');
+  return id;
+}
+
+test('a message can be delayed by as many ticks as the person types, and a bad amount is refused', async () => {
+  const page = await open();
+  await seek(page, 5);
+  const id = await openMenuByKeyboard(page);
+  assert.equal(await page.locator('#delay-ticks').inputValue(), '20');
+  await page.locator('#delay-ticks').fill('45');
+  await page.locator('#delay-ticks').press('Enter');
+  assert.ok(await page.locator('#message-menu').isHidden());
+  await page.getByRole('tab', { name: 'Log' }).click();
+  assert.match(await page.locator('#log').textContent(), new RegExp(`message ${id} was held back 45 more ticks`));
+  // The menu starts from the last amount typed; an empty one is refused with the core's reason.
+  await openMenuByKeyboard(page);
+  assert.equal(await page.locator('#delay-ticks').inputValue(), '45');
+  await page.locator('#delay-ticks').fill('');
+  await page.locator('#message-menu [data-action=delay]').click();
+  await page.locator('#error:not([hidden])').waitFor();
+  assert.match(await page.locator('#error').textContent(), /ticks/);
+  await page.close();
+});
+
 test('clicking beside the messages still selects the node underneath', async () => {
   const page = await open();
   await seek(page, 5);
@@ -106,11 +136,7 @@ test('clicking beside the messages still selects the node underneath', async () 
 test('messages can be reached without a pointer: their buttons and the node panel', async () => {
   const page = await open();
   await seek(page, 5);
-  // Each message has a button (in the canvas's fallback content) that opens its menu.
-  const first = page.locator('[data-message]').first();
-  const id = await first.getAttribute('data-message');
-  await first.focus();
-  await page.keyboard.press('Enter');
+  const id = await openMenuByKeyboard(page);
   assert.match(await page.locator('#message-menu p').textContent(), new RegExp(`^Message ${id}: `));
   assert.equal(await page.evaluate(() => document.activeElement.dataset.action), 'drop');
   await page.keyboard.press('Escape');
