@@ -161,6 +161,21 @@ test('Q1 and Q2 are disabled unless the quorums are flexible, and the counts fol
   await page.close();
 });
 
+test('Setup shows the retry timeouts in force and changes the one touched', async () => {
+  const page = await open(lossy(0, 0));
+  await openSetup(page);
+  const field = (name) => page.locator(`#setup-form [name=${name}]`);
+  // Drawn from the network's 20-tick delays: a little over two round trips.
+  assert.equal(await field('retry_ticks_min').inputValue(), '90');
+  assert.equal(await field('retry_ticks_max').inputValue(), '180');
+  await field('retry_ticks_min').fill('30');
+  await apply(page);
+  await openSetup(page);
+  assert.equal(await field('retry_ticks_min').inputValue(), '30');
+  assert.equal(await field('retry_ticks_max').inputValue(), '180');
+  await page.close();
+});
+
 test('the console stayed clean through every Setup test', () => {
   assert.deepEqual(env.problems, []);
 });

@@ -9,7 +9,7 @@
 use super::Playground;
 use crate::present::setup::{bad, Changes, SetupField, SetupGroup, SetupResult};
 use crate::present::Present;
-use crate::scenario::{Scenario, ScenarioError, UNTIL_TICKS_MAX};
+use crate::scenario::{Scenario, ScenarioError};
 
 /// The Setup form for scenario `json`: the protocol's groups, then the run's seed and length.
 pub fn setup_form<P: Present>(json: &str) -> Result<Vec<SetupGroup>, ScenarioError> {
@@ -27,13 +27,7 @@ fn form_of<P: Present>(scenario: &Scenario<P>, config: &P::Config) -> Vec<SetupG
                 value: scenario.seed.to_string(),
                 ..SetupField::new("seed", "text", "Seed")
             },
-            SetupField {
-                value: scenario.until_ticks.to_string(),
-                min: Some(1.0),
-                max: Some(UNTIL_TICKS_MAX as f64),
-                step: Some(1.0),
-                ..SetupField::new("until_ticks", "number", "Run length in ticks")
-            },
+            SetupField::ticks("until_ticks", "Run length in ticks", scenario.until_ticks),
         ],
         warning: None,
     });
@@ -59,20 +53,8 @@ fn apply_to<P: Present>(old: &Scenario<P>, changes: &str) -> Result<SetupResult,
             )
         })?;
     }
-    if let Some(t) = changes.text("until_ticks") {
-        scenario.until_ticks = t
-            .trim()
-            .parse::<u64>()
-            .ok()
-            .filter(|ticks| (1..=UNTIL_TICKS_MAX).contains(ticks))
-            .ok_or_else(|| {
-                bad(
-                    "until_ticks",
-                    format!(
-                        "must be a whole number of ticks from 1 to {UNTIL_TICKS_MAX}, not \"{t}\""
-                    ),
-                )
-            })?;
+    if let Some(ticks) = changes.ticks("until_ticks")? {
+        scenario.until_ticks = ticks;
     }
     // What the form made must be a scenario the core runs; the error names its field.
     scenario.compile()?;

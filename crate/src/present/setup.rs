@@ -8,7 +8,9 @@
 //! are in its folder (`protocols/NAME/setup.rs`), through [`crate::present::Present`].
 
 use crate::json::{self, json_object, Value};
-use crate::scenario::{Intervention, ScenarioError, ScenarioSection, DELAY_TICKS_MAX};
+use crate::scenario::{
+    Intervention, ScenarioError, ScenarioSection, DELAY_TICKS_MAX, UNTIL_TICKS_MAX,
+};
 use crate::sim::network::NetworkSpec;
 use crate::sim::MAX_NODES;
 use serde::Serialize;
@@ -81,6 +83,17 @@ impl SetupField {
         }
     }
 
+    /// A number of ticks, from 1 to the longest run.
+    pub fn ticks(name: &'static str, label: &str, value: u64) -> SetupField {
+        SetupField {
+            value: value.to_string(),
+            min: Some(1.0),
+            max: Some(UNTIL_TICKS_MAX as f64),
+            step: Some(1.0),
+            ..SetupField::new(name, "number", label)
+        }
+    }
+
     pub fn range(
         name: &'static str,
         label: &str,
@@ -137,6 +150,24 @@ impl Changes<'_> {
                 t.trim()
                     .parse::<usize>()
                     .map_err(|_| bad(name, format!("must be a whole number, not \"{t}\"")))
+            })
+            .transpose()
+    }
+
+    /// A touched number of ticks, from 1 to the longest run.
+    pub fn ticks(&self, name: &str) -> Result<Option<u64>, ScenarioError> {
+        self.text(name)
+            .map(|t| {
+                t.trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|ticks| (1..=UNTIL_TICKS_MAX).contains(ticks))
+                    .ok_or_else(|| {
+                        bad(
+                            name,
+                            format!("must be a whole number of ticks from 1 to {UNTIL_TICKS_MAX}, not \"{t}\""),
+                        )
+                    })
             })
             .transpose()
     }

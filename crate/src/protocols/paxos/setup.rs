@@ -1,9 +1,11 @@
 //! Paxos's part of the Setup panel: the cluster's shape and sizes (and which entries of the
-//! schedule survive a new cluster), its quorums and its bug switches. The page's form and the
-//! groups every protocol shares are `crate::present::setup`'s.
+//! schedule survive a new cluster), its quorums, its proposers' retry timeouts and its bug
+//! switches. The page's form and the groups every protocol shares are `crate::present::setup`'s.
 
 use super::MAX_NODES;
-use super::{node_name, Bugs, ClusterSpec, Config, Inputs, Intervention, Proposal, Scenario};
+use super::{
+    node_name, Bugs, ClusterSpec, Config, Inputs, Intervention, Proposal, Scenario, TimeoutSpec,
+};
 use crate::present::setup::*;
 use crate::scenario::{QuorumSpec, ScenarioError};
 
@@ -82,6 +84,23 @@ pub(super) fn setup_form(scenario: &Scenario, config: &Config) -> Vec<SetupGroup
             warning: quorum_warning,
         },
         network_group(&scenario.network),
+        SetupGroup {
+            legend: "Proposers' retries",
+            // The values in force: the scenario's, or those drawn from the network's delays.
+            fields: vec![
+                SetupField::ticks(
+                    "retry_ticks_min",
+                    "Retry after at least (ticks)",
+                    config.retry_ticks_min,
+                ),
+                SetupField::ticks(
+                    "retry_ticks_max",
+                    "and at most (ticks)",
+                    config.retry_ticks_max,
+                ),
+            ],
+            warning: None,
+        },
         bug_group("Break Paxos", &Bugs::NAMES, &scenario.section.bugs),
     ]
 }
@@ -136,6 +155,18 @@ pub(super) fn apply_setup(
         };
     }
     apply_network(changes, &mut scenario.network)?;
+    if changes.any(&["retry_ticks_min", "retry_ticks_max"]) {
+        // The untouched one keeps the value in force, which the form showed.
+        let config = old.compile()?.config;
+        scenario.section.timeouts = Some(TimeoutSpec {
+            retry_ticks_min: changes
+                .ticks("retry_ticks_min")?
+                .unwrap_or(config.retry_ticks_min),
+            retry_ticks_max: changes
+                .ticks("retry_ticks_max")?
+                .unwrap_or(config.retry_ticks_max),
+        });
+    }
     if let Some(bugs) = changes.bugs()? {
         scenario.section.bugs = bugs;
     }
@@ -274,6 +305,9 @@ mod tests {
         assert_eq!(find("proposers").value, "2");
         assert_eq!(find("seed").value, "7");
         assert_eq!(find("until_ticks").value, "2000");
+        // The retry timeouts in force, drawn from the network's 20-tick delays.
+        assert_eq!(find("retry_ticks_min").value, "90");
+        assert_eq!(find("retry_ticks_max").value, "180");
         // Q1 and Q2 apply to flexible quorums only, and the counts to their cluster shape.
         assert_eq!(find("phase1").applies, Some(("quorum", "flexible")));
         assert_eq!(find("servers").applies, Some(("shape", "servers")));
@@ -300,6 +334,15 @@ mod tests {
         assert_eq!((after.network.loss, after.network.duplicate), (0.5, 0.07));
         let after = applied(r#"{"until_ticks": " 600 "}"#);
         assert_eq!((after.until_ticks, after.seed), (600, 7));
+        // One retry timeout touched: the other keeps the value the form showed.
+        let timeouts = applied(r#"{"retry_ticks_max": "300"}"#)
+            .section
+            .timeouts
+            .unwrap();
+        assert_eq!(
+            (timeouts.retry_ticks_min, timeouts.retry_ticks_max),
+            (90, 300)
+        );
     }
 
     #[test]
@@ -359,6 +402,8 @@ mod tests {
             (r#"{"until_ticks": "0"}"#, "setup.until_ticks"),
             (r#"{"until_ticks": "1000001"}"#, "setup.until_ticks"),
             (r#"{"until_ticks": "1.5"}"#, "setup.until_ticks"),
+            (r#"{"retry_ticks_max": "x"}"#, "setup.retry_ticks_max"),
+            (r#"{"retry_ticks_min": "500"}"#, "timeouts"),
             (r#"{"loss": "2"}"#, "setup.loss"),
             (r#"{"proposers": "-1"}"#, "setup.proposers"),
             (r#"{"quorum": "weird"}"#, "setup.quorum"),

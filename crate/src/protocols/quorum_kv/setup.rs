@@ -83,6 +83,17 @@ pub(super) fn setup_form(scenario: &Scenario, config: &Config) -> Vec<SetupGroup
                     0.0,
                 ),
                 SetupField::number("keys", "Keys", workload.keys.unwrap_or(1), 1.0),
+                // The values in force: the scenario's, or those drawn from the network's delays.
+                SetupField::ticks(
+                    "retry_ticks_min",
+                    "Resend after at least (ticks)",
+                    config.workload.pacing().retry_ticks.0,
+                ),
+                SetupField::ticks(
+                    "retry_ticks_max",
+                    "and at most (ticks)",
+                    config.workload.pacing().retry_ticks.1,
+                ),
             ],
             warning: None,
         },
@@ -158,6 +169,13 @@ pub(super) fn apply_setup(
             workload.keys = Some(keys);
         }
     }
+    if changes.any(&["retry_ticks_min", "retry_ticks_max"]) {
+        // The untouched one keeps the value in force, which the form showed.
+        let (min, max) = old.compile()?.config.workload.pacing().retry_ticks;
+        let workload = section.workload.get_or_insert_with(WorkloadSpec::default);
+        workload.retry_ticks_min = Some(changes.ticks("retry_ticks_min")?.unwrap_or(min));
+        workload.retry_ticks_max = Some(changes.ticks("retry_ticks_max")?.unwrap_or(max));
+    }
     if let Some(bugs) = changes.bugs()? {
         section.bugs = bugs;
     }
@@ -220,6 +238,9 @@ mod tests {
         assert_eq!(field(&form, "read").value, "2");
         assert_eq!(field(&form, "mode").value, "abd");
         assert_eq!(field(&form, "seed").value, "3");
+        // The resend timeouts in force, drawn from the network's 20-tick delays.
+        assert_eq!(field(&form, "retry_ticks_min").value, "90");
+        assert_eq!(field(&form, "retry_ticks_max").value, "180");
         assert!(form.iter().all(|g| g.warning.is_none()));
         let unsafe_quorums = p
             .apply_setup(r#"{"quorum": "threshold", "read": "1", "write": "2"}"#)
@@ -255,6 +276,17 @@ mod tests {
         let after = Scenario::from_json(&workload.scenario).unwrap();
         assert_eq!(after.section.mode.as_deref(), Some("dynamo"));
         assert_eq!(after.section.workload.unwrap().ops_per_client, Some(4));
+        // One resend timeout touched: the other keeps the value the form showed.
+        let resends = p.apply_setup(r#"{"retry_ticks_max": "400"}"#).unwrap();
+        let workload = Scenario::from_json(&resends.scenario)
+            .unwrap()
+            .section
+            .workload
+            .unwrap();
+        assert_eq!(
+            (workload.retry_ticks_min, workload.retry_ticks_max),
+            (Some(90), Some(400))
+        );
     }
 
     #[test]
@@ -265,6 +297,8 @@ mod tests {
             (r#"{"mode": "raft"}"#, "setup.mode"),
             (r#"{"quorum": "grid"}"#, "setup.quorum"),
             (r#"{"bug": "x"}"#, "setup.bug"),
+            (r#"{"retry_ticks_min": "0"}"#, "setup.retry_ticks_min"),
+            (r#"{"retry_ticks_min": "500"}"#, "workload.retry_ticks_min"),
         ] {
             assert_eq!(
                 p.apply_setup(changes).unwrap_err().field,
