@@ -161,8 +161,17 @@ export class Stage {
       const a = this.positions[index.get(from)];
       const b = this.positions[index.get(to)];
       const mid = lerpPoint(a, b, 0.35);
+      // A cut is one way: an arrowhead past the scissors points the way messages no longer go.
+      const tip = lerpPoint(a, b, 0.62);
+      const length = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+      const [dx, dy] = [(b.x - a.x) / length, (b.y - a.y) / length];
+      const base = { x: tip.x - 9 * dx, y: tip.y - 9 * dy };
+      const arrow = [tip, { x: base.x - 5 * dy, y: base.y + 5 * dx }, { x: base.x + 5 * dy, y: base.y - 5 * dx }]
+        .map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
       return s('g', { 'data-cut': `${from}->${to}` },
+        s('title', {}, `the link from ${from} to ${to} is cut: its messages are lost`),
         s('line', { class: 'link cut', x1: a.x, y1: a.y, x2: b.x, y2: b.y }),
+        s('polygon', { class: 'cut-arrow', points: arrow }),
         s('text', { x: mid.x, y: mid.y, class: 'fx-lost-text', 'text-anchor': 'middle' }, '✂'));
     }));
   }

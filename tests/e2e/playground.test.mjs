@@ -218,6 +218,25 @@ test('narration reads out the moments the core marks, and not every message', as
   await page.close();
 });
 
+test('a one-way cut is drawn with an arrowhead pointing the way messages no longer go', async () => {
+  const page = await env.newPage({ viewport: { width: 1280, height: 800 } });
+  const scenario = {
+    version: 1, protocol: 'paxos', seed: 1, cluster: { proposers: 1, acceptors: 3, learners: 1 },
+    schedule: [{ at: 0, cut: { from: 'p1', to: 'a1' } }, { at: 0, propose: { node: 'p1', value: 'A' } }],
+  };
+  await page.goto(`${env.url}#json=${encodeURIComponent(JSON.stringify(scenario))}&t=5`);
+  await page.waitForSelector('body[data-ready=true]');
+  const cut = page.locator('[data-cut="p1->a1"]');
+  assert.equal(await cut.locator('title').textContent(), 'the link from p1 to a1 is cut: its messages are lost');
+  // The arrow's tip (its first point) is nearer a1, where the cut line ends, than its base is.
+  const line = cut.locator('line');
+  const [ax, ay] = [Number(await line.getAttribute('x2')), Number(await line.getAttribute('y2'))];
+  const [tip, ...base] = (await cut.locator('polygon').getAttribute('points')).split(' ').map((p) => p.split(',').map(Number));
+  const distance = ([x, y]) => Math.hypot(x - ax, y - ay);
+  assert.ok(distance(tip) < distance(base[0]) && distance(tip) < distance(base[1]), `${tip} ${base}`);
+  await page.close();
+});
+
 test('the console stayed clean through every test', () => {
   assert.deepEqual(env.problems, []);
 });
