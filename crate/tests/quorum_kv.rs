@@ -679,6 +679,29 @@ fn the_page_draws_the_quorums_each_operation_formed() {
         "{:?}",
         c2.detail
     );
+    // A client with more operations lists its latest four, the last one last.
+    let text = r#"{"version": 1, "protocol": "quorum-kv", "seed": 2,
+        "cluster": {"replicas": 3, "clients": 1},
+        "workload": {"ops_per_client": 6, "keys": 1, "mix": {"get": 1, "put": 1}}}"#;
+    let mut playground = Playground::<QuorumKv>::new(text).unwrap();
+    playground.seek(2000);
+    let view = playground.view();
+    assert_eq!(view.summary.headline, "6 of 6 operations returned");
+    let c1 = view.nodes.iter().find(|n| n.name == "c1").unwrap();
+    let heading = c1
+        .detail
+        .iter()
+        .position(|line| line.starts_with("Its latest operations"))
+        .unwrap();
+    let listed = &c1.detail[heading + 1..];
+    assert_eq!(listed.len(), 4, "{listed:?}");
+    let ops = &playground.sim().checker().recorder.ops;
+    let last = playground
+        .sim()
+        .config()
+        .names_kv
+        .request_text(&ops.last().unwrap().request);
+    assert!(listed[3].starts_with(&last), "{listed:?} {last}");
 }
 
 /// The Quorums tab analyses the store's own quorums, over its replicas, and puts another

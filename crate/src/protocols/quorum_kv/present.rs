@@ -39,45 +39,59 @@ struct Formed {
     gave_up: bool,
 }
 
-/// Each operation of `client` up to the cursor, oldest first, with the quorums it formed.
+/// The latest [`FORMED_SHOWN`] operations `client` finished up to the cursor, oldest first,
+/// with the quorums each formed. The log is read from its end and only as far back as those
+/// operations' calls, since the detail panel is built every frame and a workload's log is long.
 fn formed(frame: &Frame<QuorumKv>, client: NodeId) -> Vec<Formed> {
     let mut ops: Vec<Formed> = Vec::new();
-    for event in frame.sim.log() {
+    // What is known of the operation being read back, from its return towards its call.
+    let mut open: Option<Formed> = None;
+    for event in frame.sim.log().iter().rev() {
         let Kind::Protocol(note) = &event.kind else {
             continue;
         };
         match *note {
-            Note::Called { client: c, request } if c == client => ops.push(Formed {
+            Note::Returned {
+                client: c,
                 request,
-                read: None,
-                last: None,
-                gave_up: false,
-            }),
+                reply,
+                quorum,
+            } if c == client => {
+                open = Some(Formed {
+                    request,
+                    read: None,
+                    last: Some((quorum, reply)),
+                    gave_up: false,
+                })
+            }
+            Note::GaveUp {
+                client: c, request, ..
+            } if c == client => {
+                open = Some(Formed {
+                    request,
+                    read: None,
+                    last: None,
+                    gave_up: true,
+                })
+            }
             Note::Writing {
                 client: c, quorum, ..
             } if c == client => {
-                if let Some(op) = ops.last_mut() {
+                if let Some(op) = open.as_mut() {
                     op.read = Some(quorum);
                 }
             }
-            Note::Returned {
-                client: c,
-                reply,
-                quorum,
-                ..
-            } if c == client => {
-                if let Some(op) = ops.last_mut() {
-                    op.last = Some((quorum, reply));
-                }
-            }
-            Note::GaveUp { client: c, .. } if c == client => {
-                if let Some(op) = ops.last_mut() {
-                    op.gave_up = true;
+            Note::Called { client: c, .. } if c == client => {
+                // The call of an operation still running has nothing open: it is skipped.
+                ops.extend(open.take());
+                if ops.len() == FORMED_SHOWN {
+                    break;
                 }
             }
             _ => {}
         }
     }
+    ops.reverse();
     ops
 }
 
@@ -296,8 +310,8 @@ impl Present for QuorumKv {
                     .filter_map(|op| formed_text(config, op))
                     .collect();
                 if !done.is_empty() {
-                    detail.push("Its operations so far and the quorums they formed:".into());
-                    detail.extend(done.into_iter().rev().take(FORMED_SHOWN).rev());
+                    detail.push("Its latest operations and the quorums they formed:".into());
+                    detail.extend(done);
                 }
                 "client"
             }
