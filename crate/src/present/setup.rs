@@ -232,6 +232,36 @@ pub fn network_group(network: &NetworkSpec) -> SetupGroup {
     }
 }
 
+/// The two fields of a retry timeout's range, `retry_ticks_min` and `retry_ticks_max`, showing
+/// the range in force (the scenario's, or the one drawn from the network's delays); `verb`
+/// says what a node does when it runs out (`Retry`, `Resend`).
+pub fn retry_fields(verb: &str, in_force: (u64, u64)) -> [SetupField; 2] {
+    [
+        SetupField::ticks(
+            "retry_ticks_min",
+            &format!("{verb} after at least (ticks)"),
+            in_force.0,
+        ),
+        SetupField::ticks("retry_ticks_max", "and at most (ticks)", in_force.1),
+    ]
+}
+
+/// The retry range [`retry_fields`] submitted, if either field was touched: the untouched one
+/// keeps the value in force, which the form showed (`in_force` is asked only then).
+pub fn apply_retry(
+    changes: &Changes,
+    in_force: impl FnOnce() -> Result<(u64, u64), ScenarioError>,
+) -> Result<Option<(u64, u64)>, ScenarioError> {
+    if !changes.any(&["retry_ticks_min", "retry_ticks_max"]) {
+        return Ok(None);
+    }
+    let (min, max) = in_force()?;
+    Ok(Some((
+        changes.ticks("retry_ticks_min")?.unwrap_or(min),
+        changes.ticks("retry_ticks_max")?.unwrap_or(max),
+    )))
+}
+
 /// The network group's touched fields, applied.
 pub fn apply_network(changes: &Changes, network: &mut NetworkSpec) -> Result<(), ScenarioError> {
     for (name, slot) in [

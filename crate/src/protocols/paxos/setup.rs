@@ -86,19 +86,7 @@ pub(super) fn setup_form(scenario: &Scenario, config: &Config) -> Vec<SetupGroup
         network_group(&scenario.network),
         SetupGroup {
             legend: "Proposers' retries",
-            // The values in force: the scenario's, or those drawn from the network's delays.
-            fields: vec![
-                SetupField::ticks(
-                    "retry_ticks_min",
-                    "Retry after at least (ticks)",
-                    config.retry_ticks_min,
-                ),
-                SetupField::ticks(
-                    "retry_ticks_max",
-                    "and at most (ticks)",
-                    config.retry_ticks_max,
-                ),
-            ],
+            fields: retry_fields("Retry", (config.retry_ticks_min, config.retry_ticks_max)).into(),
             warning: None,
         },
         bug_group("Break Paxos", &Bugs::NAMES, &scenario.section.bugs),
@@ -155,16 +143,14 @@ pub(super) fn apply_setup(
         };
     }
     apply_network(changes, &mut scenario.network)?;
-    if changes.any(&["retry_ticks_min", "retry_ticks_max"]) {
-        // The untouched one keeps the value in force, which the form showed.
+    let in_force = || {
         let config = old.compile()?.config;
+        Ok((config.retry_ticks_min, config.retry_ticks_max))
+    };
+    if let Some((retry_ticks_min, retry_ticks_max)) = apply_retry(changes, in_force)? {
         scenario.section.timeouts = Some(TimeoutSpec {
-            retry_ticks_min: changes
-                .ticks("retry_ticks_min")?
-                .unwrap_or(config.retry_ticks_min),
-            retry_ticks_max: changes
-                .ticks("retry_ticks_max")?
-                .unwrap_or(config.retry_ticks_max),
+            retry_ticks_min,
+            retry_ticks_max,
         });
     }
     if let Some(bugs) = changes.bugs()? {

@@ -83,18 +83,10 @@ pub(super) fn setup_form(scenario: &Scenario, config: &Config) -> Vec<SetupGroup
                     0.0,
                 ),
                 SetupField::number("keys", "Keys", workload.keys.unwrap_or(1), 1.0),
-                // The values in force: the scenario's, or those drawn from the network's delays.
-                SetupField::ticks(
-                    "retry_ticks_min",
-                    "Resend after at least (ticks)",
-                    config.workload.pacing().retry_ticks.0,
-                ),
-                SetupField::ticks(
-                    "retry_ticks_max",
-                    "and at most (ticks)",
-                    config.workload.pacing().retry_ticks.1,
-                ),
-            ],
+            ]
+            .into_iter()
+            .chain(retry_fields("Resend", config.workload.pacing().retry_ticks))
+            .collect(),
             warning: None,
         },
         bug_group("Break the store", &Bugs::NAMES, &section.bugs),
@@ -169,12 +161,11 @@ pub(super) fn apply_setup(
             workload.keys = Some(keys);
         }
     }
-    if changes.any(&["retry_ticks_min", "retry_ticks_max"]) {
-        // The untouched one keeps the value in force, which the form showed.
-        let (min, max) = old.compile()?.config.workload.pacing().retry_ticks;
+    let in_force = || Ok(old.compile()?.config.workload.pacing().retry_ticks);
+    if let Some((min, max)) = apply_retry(changes, in_force)? {
         let workload = section.workload.get_or_insert_with(WorkloadSpec::default);
-        workload.retry_ticks_min = Some(changes.ticks("retry_ticks_min")?.unwrap_or(min));
-        workload.retry_ticks_max = Some(changes.ticks("retry_ticks_max")?.unwrap_or(max));
+        workload.retry_ticks_min = Some(min);
+        workload.retry_ticks_max = Some(max);
     }
     if let Some(bugs) = changes.bugs()? {
         section.bugs = bugs;
