@@ -25,6 +25,78 @@ pub fn scenario_for_seed(seed: u64, bug: Option<&str>) -> Scenario {
     Draw::new(seed, bug).scenario()
 }
 
+/// How a drawn scenario's faults are timed and placed: each begins before `at_ticks`, lasts
+/// `hold_ticks`, and a crash falls on the node `crash_node` draws (the nodes are named by `name`).
+pub struct FaultDraw<'a> {
+    pub nodes: usize,
+    pub at_ticks: u64,
+    pub hold_ticks: (u64, u64),
+    pub crash_node: &'a dyn Fn(&mut Rng) -> u64,
+    pub name: &'a dyn Fn(u64) -> String,
+}
+
+/// Up to five faults for a protocol with clients, in schedule order: a crash (restarted four
+/// times in five), a partition into two random groups, or a cut link, each undone later.
+pub fn draw_faults<P: crate::scenario::ScenarioSection>(
+    rng: &mut Rng,
+    draw: &FaultDraw,
+) -> Vec<crate::scenario::Intervention<P>> {
+    use crate::scenario::Intervention;
+    let name = draw.name;
+    let mut schedule = Vec::new();
+    for _ in 0..rng.below(6) {
+        let at = rng.below(draw.at_ticks);
+        let later = at + rng.between(draw.hold_ticks.0, draw.hold_ticks.1);
+        let step = |at| Intervention::<P> {
+            at,
+            ..Intervention::default()
+        };
+        match rng.below(3) {
+            0 => {
+                let node = name((draw.crash_node)(rng));
+                schedule.push(Intervention {
+                    crash: Some(node.clone()),
+                    ..step(at)
+                });
+                if rng.below(5) > 0 {
+                    schedule.push(Intervention {
+                        restart: Some(node),
+                        ..step(later)
+                    });
+                }
+            }
+            1 => {
+                let mut groups = vec![Vec::new(), Vec::new()];
+                for node in 0..draw.nodes as u64 {
+                    groups[rng.below(2) as usize].push(name(node));
+                }
+                schedule.push(Intervention {
+                    partition: Some(groups),
+                    ..step(at)
+                });
+                schedule.push(Intervention {
+                    heal: Some(true),
+                    ..step(later)
+                });
+            }
+            _ => {
+                let from = name(rng.below(draw.nodes as u64));
+                let to = name(rng.below(draw.nodes as u64));
+                let link = Link { from, to };
+                schedule.push(Intervention {
+                    cut: Some(link.clone()),
+                    ..step(at)
+                });
+                schedule.push(Intervention {
+                    restore: Some(link),
+                    ..step(later)
+                });
+            }
+        }
+    }
+    schedule
+}
+
 /// A network for a drawn scenario: delays of 1 to 40 ticks, and no, some or much loss and
 /// duplication. Every protocol's swarm draws it the same way.
 pub fn draw_network(rng: &mut Rng) -> NetworkSpec {

@@ -292,7 +292,7 @@ fn malformed_scenarios_are_rejected_naming_the_field() {
             "wrong protocol",
             edited(|v| v["protocol"] = json!("raft")),
             "protocol",
-            "unknown protocol \"raft\"; this version knows \"paxos\", \"quorum-kv\"",
+            "unknown protocol \"raft\"; this version knows \"paxos\", \"quorum-kv\", \"multipaxos\"",
         ),
         (
             "missing protocol",

@@ -741,7 +741,7 @@ fn a_scenario_file_runs_this_protocol_through_its_section() {
     let raft = SCENARIO.replace("\"broadcast\",\"seed", "\"raft\",\"seed");
     assert_eq!(
         failure(&raft).unwrap_err().to_string(),
-        "protocol: unknown protocol \"raft\"; this version knows \"paxos\", \"quorum-kv\""
+        "protocol: unknown protocol \"raft\"; this version knows \"paxos\", \"quorum-kv\", \"multipaxos\""
     );
 }
 

@@ -119,7 +119,7 @@ test('from the store back to Paxos: a Paxos library entry brings Paxos\'s core a
 test('a link naming an unknown protocol says which ones there are and shows the default scenario', async () => {
   const page = await open(`#json=${encodeURIComponent('{"version":1,"protocol":"raft","seed":1}')}`);
   await page.locator('#error:not([hidden])').waitFor();
-  assert.match(await page.locator('#error').textContent(), /unknown protocol "raft"; this version knows "paxos", "quorum-kv"/);
+  assert.match(await page.locator('#error').textContent(), /unknown protocol "raft"; this version knows "paxos", "quorum-kv", "multipaxos"/);
   // The default scenario is Paxos's: its legend, not the store's.
   assert.match(await page.locator('#legend').textContent(), /proposer/);
   assert.match(await clock(page), /^tick 0 of /);

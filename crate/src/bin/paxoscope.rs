@@ -6,6 +6,8 @@ use paxoscope::check::{check, History, Verdict, STEPS_MAX_DEFAULT};
 use paxoscope::explore::{explore, Bounds};
 use paxoscope::json::ToJson;
 use paxoscope::montecarlo::{Estimator, Failure, Spec};
+use paxoscope::protocols::multipaxos::swarm as mp_swarm;
+use paxoscope::protocols::multipaxos::MultiPaxos;
 use paxoscope::protocols::paxos::Paxos;
 use paxoscope::protocols::quorum_kv::swarm as kv_swarm;
 use paxoscope::protocols::quorum_kv::QuorumKv;
@@ -21,7 +23,7 @@ use std::time::Instant;
 
 const USAGE: &str = "usage:
   paxoscope run SCENARIO.json [--trace FILE] [--history FILE]
-  paxoscope swarm --seeds N [--from S] [--protocol paxos|quorum-kv] [--bug NAME] [--log on|off] [--histories DIR]
+  paxoscope swarm --seeds N [--from S] [--protocol paxos|quorum-kv|multipaxos] [--bug NAME] [--log on|off] [--histories DIR]
   paxoscope check SCENARIO.json [--max-crashes K] [--max-drops K] [--max-duplicates K] [--max-rounds K] [--max-states K]
   paxoscope lin HISTORY.json... [--max-steps K]
   paxoscope quorum SYSTEM.json [--p P|P1,P2,…] [--read-fraction F] [--capacities C1,C2,…]
@@ -135,33 +137,42 @@ fn cmd_run(args: &[String]) -> Result<(), String> {
         .iter()
         .find(|(f, _)| *f == "history")
         .map(|(_, h)| *h);
-    if protocol_of(&text) == QuorumKv::NAME {
-        let (_, compiled) = load::<QuorumKv>(path, &text)?;
-        let mut sim = Simulation::new(&compiled);
-        sim.run();
-        write_trace(&sim, &options)?;
-        if let Some(file) = history {
-            let text = sim.history().to_json();
-            std::fs::write(file, text).map_err(|e| format!("cannot write {file}: {e}"))?;
-        }
-        let outcome = sim.outcome();
-        println!(
-            "{}",
-            json!({
-                "ops": outcome.ops,
-                "returned": outcome.returned,
-                "unknown": outcome.unknown,
-                "violations": violations_json(&outcome.violations),
-                "events": outcome.events,
-                "stopped_early": outcome.stopped_early,
-                "trace_hash": outcome.trace_hash,
+    match protocol_of(&text) {
+        QuorumKv::NAME => {
+            return run_clients::<QuorumKv>(path, &text, &options, history, |sim| {
+                let outcome = sim.outcome();
+                json!({
+                    "ops": outcome.ops,
+                    "returned": outcome.returned,
+                    "unknown": outcome.unknown,
+                    "violations": violations_json(&outcome.violations),
+                    "events": outcome.events,
+                    "stopped_early": outcome.stopped_early,
+                    "trace_hash": outcome.trace_hash,
+                })
             })
-        );
-        return Ok(());
+        }
+        MultiPaxos::NAME => {
+            return run_clients::<MultiPaxos>(path, &text, &options, history, |sim| {
+                let outcome = sim.outcome();
+                json!({
+                    "chosen_slots": outcome.chosen_slots,
+                    "leader": outcome.leader,
+                    "ops": outcome.ops,
+                    "returned": outcome.returned,
+                    "unknown": outcome.unknown,
+                    "violations": violations_json(&outcome.violations),
+                    "events": outcome.events,
+                    "stopped_early": outcome.stopped_early,
+                    "trace_hash": outcome.trace_hash,
+                })
+            })
+        }
+        _ => {}
     }
     if history.is_some() {
         return Err(format!(
-            "{path}: a Paxos run has no clients, so it has no history to write; --history is for \"quorum-kv\" scenarios"
+            "{path}: a Paxos run has no clients, so it has no history to write; --history is for \"quorum-kv\" and \"multipaxos\" scenarios"
         ));
     }
     let (_, compiled) = load::<Paxos>(path, &text)?;
@@ -186,6 +197,76 @@ fn cmd_run(args: &[String]) -> Result<(), String> {
         })
     );
     Ok(())
+}
+
+/// A run of a protocol with clients: its trace and history written if asked for, and its
+/// outcome printed as `outcome` words it.
+fn run_clients<P>(
+    path: &str,
+    text: &str,
+    options: &[(&str, &str)],
+    history: Option<&str>,
+    outcome: impl Fn(&Simulation<P>) -> serde_json::Value,
+) -> Result<(), String>
+where
+    P: ScenarioSection + Describe,
+    Simulation<P>: Histories,
+{
+    let (_, compiled) = load::<P>(path, text)?;
+    let mut sim = Simulation::new(&compiled);
+    sim.run();
+    write_trace(&sim, options)?;
+    if let Some(file) = history {
+        let text = sim.client_history().to_json();
+        std::fs::write(file, text).map_err(|e| format!("cannot write {file}: {e}"))?;
+    }
+    println!("{}", outcome(&sim));
+    Ok(())
+}
+
+/// A run whose clients' history can be written out.
+trait Histories {
+    fn client_history(&self) -> History;
+}
+
+impl Histories for paxoscope::protocols::quorum_kv::Simulation {
+    fn client_history(&self) -> History {
+        self.history()
+    }
+}
+
+impl Histories for paxoscope::protocols::multipaxos::Simulation {
+    fn client_history(&self) -> History {
+        self.history()
+    }
+}
+
+/// Swarm-tests a protocol with clients, writing each run's history to `histories` if given.
+fn swarm_clients<P: paxoscope::protocols::Protocol>(
+    from: u64,
+    seeds: u64,
+    histories: Option<&str>,
+    run_seed: impl Fn(u64) -> Simulation<P>,
+) -> Result<paxoscope::swarm::SwarmReport, String>
+where
+    Simulation<P>: Histories,
+{
+    if let Some(dir) = histories {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {dir}: {e}"))?;
+    }
+    let mut failure = None;
+    let report = swarm_with(from, seeds, run_seed, |seed, sim| {
+        if let (Some(dir), None) = (histories, &failure) {
+            let file = std::path::Path::new(dir).join(format!("{seed}.json"));
+            if let Err(e) = std::fs::write(&file, sim.client_history().to_json()) {
+                failure = Some(format!("cannot write {}: {e}", file.display()));
+            }
+        }
+    });
+    match failure {
+        Some(message) => Err(message),
+        None => Ok(report),
+    }
 }
 
 fn cmd_swarm(args: &[String]) -> Result<(), String> {
@@ -221,6 +302,8 @@ fn cmd_swarm(args: &[String]) -> Result<(), String> {
     if let Some(name) = bug {
         let known = if protocol == QuorumKv::NAME {
             kv_swarm::known_bugs()
+        } else if protocol == MultiPaxos::NAME {
+            mp_swarm::known_bugs()
         } else {
             let mut names = paxoscope::protocols::paxos::Bugs::NAMES.to_vec();
             names.push(paxoscope::swarm::UNSAFE_QUORUM);
@@ -240,35 +323,26 @@ fn cmd_swarm(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     let (report, scenario_of): (_, Box<dyn Fn(u64) -> serde_json::Value>) =
         if protocol == QuorumKv::NAME {
-            if let Some(dir) = histories {
-                std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {dir}: {e}"))?;
-            }
-            let mut failure = None;
-            let report = swarm_with(
-                from,
-                seeds,
-                |seed| kv_swarm::run_seed(seed, bug, log),
-                |seed, sim| {
-                    if let (Some(dir), None) = (histories, &failure) {
-                        let file = std::path::Path::new(dir).join(format!("{seed}.json"));
-                        if let Err(e) = std::fs::write(&file, sim.history().to_json()) {
-                            failure = Some(format!("cannot write {}: {e}", file.display()));
-                        }
-                    }
-                },
-            );
-            if let Some(message) = failure {
-                return Err(message);
-            }
+            let report = swarm_clients(from, seeds, histories, |seed| {
+                kv_swarm::run_seed(seed, bug, log)
+            })?;
             let to_value = move |seed| {
                 serde_json::to_value(kv_swarm::scenario_for_seed(seed, bug)).expect("serializes")
+            };
+            (report, Box::new(to_value))
+        } else if protocol == MultiPaxos::NAME {
+            let report = swarm_clients(from, seeds, histories, |seed| {
+                mp_swarm::run_seed(seed, bug, log)
+            })?;
+            let to_value = move |seed| {
+                serde_json::to_value(mp_swarm::scenario_for_seed(seed, bug)).expect("serializes")
             };
             (report, Box::new(to_value))
         } else {
             if histories.is_some() {
                 return Err(
                     "Paxos runs have no clients, so they have no histories; --histories is for \
-                     --protocol quorum-kv"
+                     --protocol quorum-kv or multipaxos"
                         .into(),
                 );
             }
@@ -322,10 +396,10 @@ fn cmd_check(args: &[String]) -> Result<(), String> {
         max_states: number(&options, "max-states", defaults.max_states as u64)? as usize,
     };
     let text = read(path)?;
-    if protocol_of(&text) == QuorumKv::NAME {
-        check_as::<QuorumKv>(path, &text, bounds)
-    } else {
-        check_as::<Paxos>(path, &text, bounds)
+    match protocol_of(&text) {
+        QuorumKv::NAME => check_as::<QuorumKv>(path, &text, bounds),
+        MultiPaxos::NAME => check_as::<MultiPaxos>(path, &text, bounds),
+        _ => check_as::<Paxos>(path, &text, bounds),
     }
 }
 

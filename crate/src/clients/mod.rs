@@ -9,6 +9,7 @@
 //! client asked and was told, which the linearizability checker judges ([`record`]).
 
 pub mod record;
+pub mod spec;
 pub mod workload;
 
 use crate::check::history::{Action, Operation, Output, Value};
@@ -26,10 +27,14 @@ pub enum OpKind {
     Put,
     /// Compare and swap: set the value to `value` if the key holds `from`.
     Cas,
+    /// Add `value` to the end of what the key holds. Only a store that applies commands in one
+    /// order (a replicated log) offers it: a quorum store has no order to append in.
+    Append,
 }
 
 impl OpKind {
-    pub const NAMES: [&'static str; 3] = ["get", "put", "cas"];
+    pub const NAMES: [&'static str; 4] = ["get", "put", "cas", "append"];
+    pub const ALL: [OpKind; 4] = [OpKind::Get, OpKind::Put, OpKind::Cas, OpKind::Append];
 
     pub fn name(self) -> &'static str {
         Self::NAMES[self as usize]
@@ -41,7 +46,7 @@ impl OpKind {
 pub struct Request {
     pub kind: OpKind,
     pub key: u8,
-    /// What a put writes, or what a cas swaps in; 0 for a get.
+    /// What a put writes, what a cas swaps in, or what an append adds; 0 for a get.
     pub value: u16,
     /// What a cas expects the key to hold; 0 otherwise.
     pub from: u16,
@@ -56,6 +61,43 @@ pub enum Reply {
     Value(u16),
     /// Whether a cas swapped.
     Swapped(bool),
+    /// The value a get read from a store that appends: the values appended, in order.
+    Text(Text),
+}
+
+/// The most values a [`Text`] holds, so that a reply still fits a message.
+pub const PIECES_MAX: usize = 6;
+
+/// A key's value in a store that appends, as the values put and appended to it, in order:
+/// what it holds is their strings run together. A store keeps every piece; a reply carries at
+/// most [`PIECES_MAX`], and a longer value is `overflow`, which its client records as an
+/// outcome it does not know rather than as a wrong value.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Text {
+    pub len: u8,
+    pub pieces: [u16; PIECES_MAX],
+    pub overflow: bool,
+}
+
+impl Text {
+    /// The first [`PIECES_MAX`] of `pieces`, and whether there were more. Empty strings (value
+    /// 0) add nothing and are left out, so that equal strings are equal texts.
+    pub fn of(pieces: &[u16]) -> Text {
+        let mut text = Text::default();
+        for &piece in pieces.iter().filter(|&&p| p != 0) {
+            if text.len as usize == PIECES_MAX {
+                text.overflow = true;
+                break;
+            }
+            text.pieces[text.len as usize] = piece;
+            text.len += 1;
+        }
+        text
+    }
+
+    pub fn pieces(&self) -> &[u16] {
+        &self.pieces[..self.len as usize]
+    }
 }
 
 /// The keys and values a run's requests name, interned so that requests and messages carry
@@ -121,7 +163,7 @@ impl Names {
         let quoted = |v: u16| format!("{:?}", self.value_name(v));
         match request.kind {
             OpKind::Get => {}
-            OpKind::Put => {
+            OpKind::Put | OpKind::Append => {
                 let _ = write!(text, ", {}", quoted(request.value));
             }
             OpKind::Cas => {
@@ -143,7 +185,13 @@ impl Names {
             Reply::Ok => "ok".to_string(),
             Reply::Value(v) => format!("{:?}", self.value_name(*v)),
             Reply::Swapped(swapped) => swapped.to_string(),
+            Reply::Text(text) => format!("{:?}", self.text(text)),
         }
+    }
+
+    /// A [`Text`]'s string: its pieces run together.
+    pub fn text(&self, text: &Text) -> String {
+        text.pieces().iter().map(|&p| self.value_name(p)).collect()
     }
 
     /// The request as an operation of a kv history, before its outcome is known.
@@ -159,6 +207,7 @@ impl Names {
                     from: text(request.from),
                     to: text(request.value),
                 },
+                OpKind::Append => Action::Append(self.value_name(request.value).to_string()),
             },
             output: None,
             call,
@@ -172,6 +221,7 @@ impl Names {
             Reply::Ok => Output::Ok,
             Reply::Value(v) => Output::Value(Value::Text(self.value_name(*v).to_string())),
             Reply::Swapped(swapped) => Output::Swapped(*swapped),
+            Reply::Text(text) => Output::Value(Value::Text(self.text(text))),
         }
     }
 }
@@ -200,6 +250,18 @@ mod tests {
             ..put
         };
         assert_eq!(names.request_text(&cas), "cas(x, \"\", \"1\")");
+        let two = names.value("2").unwrap();
+        let append = Request {
+            kind: OpKind::Append,
+            value: two,
+            ..put
+        };
+        assert_eq!(names.request_text(&append), "append(x, \"2\")");
+        let text = Text::of(&[one, 0, two]);
+        assert_eq!(text.pieces(), [one, two], "the empty string adds nothing");
+        assert_eq!(names.reply_text(&Reply::Text(text)), "\"12\"");
+        assert!(!text.overflow);
+        assert!(Text::of(&[one; PIECES_MAX + 1]).overflow);
         assert_eq!(names.reply_text(&Reply::Value(one)), "\"1\"");
         assert!(names.key("").is_err());
         for i in 0..KEYS_MAX - 1 {

@@ -180,29 +180,50 @@ fn request_words(r: &Request) -> [u64; 2] {
 
 fn words_request(words: [u64; 2]) -> Request {
     Request {
-        kind: [super::OpKind::Get, super::OpKind::Put, super::OpKind::Cas][(words[0] & 3) as usize],
+        kind: super::OpKind::ALL[(words[0] & 3) as usize],
         key: (words[0] >> 2 & 0x3f) as u8,
         value: (words[0] >> 8) as u16,
         from: words[1] as u16,
     }
 }
 
-/// A reply in one word, with 0 for none: the kind in two bits, then the value.
-fn reply_word(reply: Option<Reply>) -> u64 {
+/// A reply in two words, with 0 for none: the kind in three bits and the value, then a
+/// text's pieces beyond its first.
+fn reply_words(reply: Option<Reply>) -> [u64; 2] {
     match reply {
-        None => 0,
-        Some(Reply::Ok) => 1,
-        Some(Reply::Value(v)) => 2 | (v as u64) << 2,
-        Some(Reply::Swapped(s)) => 3 | (s as u64) << 2,
+        None => [0, 0],
+        Some(Reply::Ok) => [1, 0],
+        Some(Reply::Value(v)) => [2 | (v as u64) << 3, 0],
+        Some(Reply::Swapped(s)) => [3 | (s as u64) << 3, 0],
+        Some(Reply::Text(t)) => {
+            let p = |i: usize| t.pieces[i] as u64;
+            [
+                4 | (t.len as u64) << 3 | (t.overflow as u64) << 7 | p(0) << 8 | p(1) << 24,
+                p(2) | p(3) << 16 | p(4) << 32 | p(5) << 48,
+            ]
+        }
     }
 }
 
-fn word_reply(word: u64) -> Option<Reply> {
-    match word & 3 {
+fn words_reply([head, rest]: [u64; 2]) -> Option<Reply> {
+    match head & 7 {
         0 => None,
         1 => Some(Reply::Ok),
-        2 => Some(Reply::Value((word >> 2) as u16)),
-        _ => Some(Reply::Swapped(word >> 2 & 1 == 1)),
+        2 => Some(Reply::Value((head >> 3) as u16)),
+        3 => Some(Reply::Swapped(head >> 3 & 1 == 1)),
+        _ => {
+            let mut pieces = [0; super::PIECES_MAX];
+            pieces[0] = (head >> 8) as u16;
+            pieces[1] = (head >> 24) as u16;
+            for (i, piece) in pieces[2..].iter_mut().enumerate() {
+                *piece = (rest >> (16 * i)) as u16;
+            }
+            Some(Reply::Text(super::Text {
+                len: (head >> 3 & 15) as u8,
+                pieces,
+                overflow: head >> 7 & 1 == 1,
+            }))
+        }
     }
 }
 
@@ -215,16 +236,16 @@ pub(crate) fn unpack_request(input: &mut Unpacker) -> Request {
 }
 
 pub(crate) fn pack_reply(reply: Option<Reply>, out: &mut Packer) {
-    out.word(reply_word(reply));
+    out.words(&reply_words(reply));
 }
 
 pub(crate) fn unpack_reply(input: &mut Unpacker) -> Option<Reply> {
-    word_reply(input.word())
+    words_reply([input.word(), input.word()])
 }
 
 impl Pack for Recorder {
     fn bound(&self) -> usize {
-        WORD_BYTES * (3 + MAX_NODES + 8 * self.ops.len())
+        WORD_BYTES * (3 + MAX_NODES + 9 * self.ops.len())
     }
 
     fn pack(&self, out: &mut Packer) {

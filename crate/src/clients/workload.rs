@@ -45,6 +45,9 @@ pub struct Mix {
     pub get: u32,
     pub put: u32,
     pub cas: u32,
+    /// Left out when none: a quorum store has no append, and its scenarios never name it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub append: Option<u32>,
 }
 
 impl Default for Mix {
@@ -53,6 +56,7 @@ impl Default for Mix {
             get: 1,
             put: 1,
             cas: 0,
+            append: None,
         }
     }
 }
@@ -109,7 +113,8 @@ impl WorkloadSpec {
             ));
         }
         let mix = self.mix.unwrap_or_default();
-        let weights = [mix.get, mix.put, mix.cas];
+        // Append comes last, so that a mix without it draws what it drew before it existed.
+        let weights = [mix.get, mix.put, mix.cas, mix.append.unwrap_or(0)];
         let total: u64 = weights.iter().map(|&w| w as u64).sum();
         if total == 0 && ops_per_client > 0 {
             return Err(error(
@@ -178,22 +183,29 @@ impl WorkloadSpec {
                 }
                 let key = rng.below(keys as u64) as usize;
                 let mut request = Request {
-                    kind: [OpKind::Get, OpKind::Put, OpKind::Cas][kind],
+                    kind: OpKind::ALL[kind],
                     key: key_ids[key],
                     value: 0,
                     from: 0,
                 };
                 if request.kind != OpKind::Get {
                     fresh += 1;
-                    request.value = names
-                        .value(&fresh.to_string())
-                        .map_err(|m| error("workload", m))?;
+                    // An appended value starts with a comma, so that what a key holds after
+                    // appends reads as the list it is ("3,5,7"), and no two lists read alike.
+                    let text = if request.kind == OpKind::Append {
+                        format!(",{fresh}")
+                    } else {
+                        fresh.to_string()
+                    };
+                    request.value = names.value(&text).map_err(|m| error("workload", m))?;
                 }
                 if request.kind == OpKind::Cas {
                     let choices = &written[key];
                     request.from = choices[rng.below(choices.len() as u64) as usize];
                 }
-                if request.kind != OpKind::Get {
+                // A cas expects a value that was put or swapped in whole; after an append the
+                // key holds a longer string, which this draw does not follow.
+                if matches!(request.kind, OpKind::Put | OpKind::Cas) {
                     written[key].push(request.value);
                 }
                 mine.push(request);
@@ -235,11 +247,12 @@ impl FromJson for WorkloadSpec {
 
 impl FromJson for Mix {
     fn read(value: &crate::json::Value, path: &str) -> Result<Self, ScenarioError> {
-        let f = Fields::new(value, path, "struct Mix", &["get", "put", "cas"])?;
+        let f = Fields::new(value, path, "struct Mix", &["get", "put", "cas", "append"])?;
         Ok(Mix {
             get: f.get("get")?.unwrap_or(0),
             put: f.get("put")?.unwrap_or(0),
             cas: f.get("cas")?.unwrap_or(0),
+            append: f.optional("append")?,
         })
     }
 }
@@ -255,7 +268,12 @@ json_object!(WorkloadSpec {
     retries_max?
 });
 
-json_object!(Mix { get, put, cas });
+json_object!(Mix {
+    get,
+    put,
+    cas,
+    append?
+});
 
 #[cfg(test)]
 mod tests {

@@ -8,12 +8,17 @@
 
 pub use crate::sim::protocol::{Describe, Effects, Protocol, TimerCommand};
 
+pub mod multipaxos;
 pub mod paxos;
 pub mod quorum_kv;
 
 /// The protocols a scenario's `protocol` field may name: the registry, which the unknown-protocol
 /// error lists. Each is its protocol's `ScenarioSection::NAME`, as each protocol's tests check.
-pub const KNOWN: [&str; 2] = ["paxos", "quorum-kv"];
+pub const KNOWN: [&str; 3] = ["paxos", "quorum-kv", "multipaxos"];
+
+/// The protocols the page can draw, each with a page wasm (below): a scenario of another known
+/// protocol runs in the CLI, and the page refuses it as another protocol's.
+pub const PAGED: [&str; 2] = ["paxos", "quorum-kv"];
 
 /// The protocol the page's wasm runs: Paxos, unless a `page-NAME` cargo feature names another.
 /// scripts/build.sh builds one page wasm per protocol, so that the page fetches only the code

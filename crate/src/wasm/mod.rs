@@ -172,11 +172,11 @@ pub fn protocol() -> String {
     Page::NAME.to_string()
 }
 
-/// The protocols a scenario may name, comma-separated: the page fetches another protocol's
-/// wasm only for one of these.
+/// The protocols the page can draw, comma-separated: the page fetches another protocol's wasm
+/// only for one of these.
 #[wasm_bindgen(js_name = knownProtocols)]
 pub fn known_protocols() -> String {
-    crate::protocols::KNOWN.join(",")
+    crate::protocols::PAGED.join(",")
 }
 
 /// The scenario the page opens with, as JSON text.

@@ -360,7 +360,9 @@ impl Client {
             OpKind::Get => {
                 return self.finish(me, Reply::Value(found), running.replies, config, out)
             }
-            OpKind::Put => ((next, request.value), Reply::Ok),
+            // The store's section refuses append (it has no order to append in), so this arm
+            // only ever sees puts.
+            OpKind::Put | OpKind::Append => ((next, request.value), Reply::Ok),
             OpKind::Cas if found == request.from => ((next, request.value), Reply::Swapped(true)),
             OpKind::Cas => {
                 return self.finish(me, Reply::Swapped(false), running.replies, config, out)

@@ -12,13 +12,11 @@
 //! ```
 
 use super::{Bugs, Config, Mode, QuorumKv};
+use crate::clients::spec::{Cluster, RequestSpec};
 use crate::clients::workload::WorkloadSpec;
-use crate::clients::{OpKind, Request};
+use crate::clients::Request;
 use crate::json::{field, field_if_some, json_object};
-use crate::scenario::{
-    entry_field, error, is_format_control, Fields, FromJson, QuorumSpec, ScenarioError,
-    ScenarioSection,
-};
+use crate::scenario::{error, Fields, FromJson, QuorumSpec, ScenarioError, ScenarioSection};
 use crate::sim::action::Action;
 use crate::sim::network::NetworkSpec;
 use crate::sim::{NodeId, MAX_NODES};
@@ -48,18 +46,6 @@ pub struct Section {
 pub struct Inputs {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request: Option<RequestSpec>,
-}
-
-/// `{"client": "c1", "op": "put", "key": "x", "value": "1"}`; a cas gives `from` and `value`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct RequestSpec {
-    pub client: String,
-    pub op: String,
-    pub key: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
 }
 
 impl ScenarioSection for QuorumKv {
@@ -160,6 +146,13 @@ impl ScenarioSection for QuorumKv {
         }
         config.bugs = bugs;
         let clients = config.names.len() - config.replicas;
+        let mix = section.workload.as_ref().and_then(|w| w.mix);
+        if mix.and_then(|m| m.append).is_some_and(|weight| weight > 0) {
+            return Err(error(
+                "workload.mix.append",
+                "a quorum store has no order to append in; multipaxos has append",
+            ));
+        }
         config.workload = section.workload.clone().unwrap_or_default().compile(
             clients,
             network,
@@ -182,80 +175,24 @@ impl ScenarioSection for QuorumKv {
         let Some(r) = &inputs.request else {
             return Ok(());
         };
-        let field = |name: &str| entry_field(entry, &format!("request.{name}"));
-        let node = config
-            .lookup(&r.client)
-            .map_err(|m| error(field("client"), m))?;
-        if !config.is_client(node) {
-            return Err(error(
-                field("client"),
-                format!("{} is a replica; requests come from clients", r.client),
-            ));
-        }
-        let kind = match OpKind::NAMES.iter().position(|k| *k == r.op) {
-            Some(i) => [OpKind::Get, OpKind::Put, OpKind::Cas][i],
-            None => {
-                return Err(error(
-                    field("op"),
-                    format!("unknown operation {:?}; known ones are get, put, cas", r.op),
-                ))
-            }
+        let cluster = Cluster {
+            names: &config.names,
+            first_client: config.replicas,
+            server_word: "replica",
+            no_append: Some("a quorum store has no order to append in: multipaxos has append"),
         };
-        let needs = |name: &str, given: &Option<String>, wanted: bool| match (given, wanted) {
-            (None, true) => Err(error(
-                entry_field(entry, "request"),
-                format!("a {} needs `{name}`", r.op),
-            )),
-            (Some(_), false) => Err(error(field(name), format!("a {} takes no `{name}`", r.op))),
-            _ => Ok(()),
-        };
-        needs("value", &r.value, kind != OpKind::Get)?;
-        needs("from", &r.from, kind == OpKind::Cas)?;
-        let mut text = |name: &str, given: &Option<String>| -> Result<u16, ScenarioError> {
-            let Some(text) = given else { return Ok(0) };
-            if let Some(c) = text.chars().find(|&c| is_format_control(c)) {
-                return Err(error(
-                    field(name),
-                    format!(
-                        "must not contain control characters, and it has U+{:04X}",
-                        c as u32
-                    ),
-                ));
-            }
-            config
-                .names_kv
-                .value(text)
-                .map_err(|m| error(field(name), m))
-        };
-        let value = text("value", &r.value)?;
-        let from = text("from", &r.from)?;
-        let key = config
-            .names_kv
-            .key(&r.key)
-            .map_err(|m| error(field("key"), m))?;
-        actions.push(Action::Input {
-            node,
-            input: Request {
-                kind,
-                key,
-                value,
-                from,
-            },
-        });
+        let (node, input) = r.resolve(&cluster, &mut config.names_kv, entry)?;
+        actions.push(Action::Input { node, input });
         Ok(())
     }
 
     fn inputs_of(config: &Config, node: NodeId, request: &Request) -> Inputs {
-        let names = &config.names_kv;
-        let text = |v: u16| names.value_name(v).to_string();
         Inputs {
-            request: Some(RequestSpec {
-                client: config.name(node).to_string(),
-                op: request.kind.name().to_string(),
-                key: names.key_name(request.key).to_string(),
-                from: (request.kind == OpKind::Cas).then(|| text(request.from)),
-                value: (request.kind != OpKind::Get).then(|| text(request.value)),
-            }),
+            request: Some(RequestSpec::of(
+                config.name(node),
+                request,
+                &config.names_kv,
+            )),
         }
     }
 
@@ -278,29 +215,7 @@ impl FromJson for ClusterSpec {
     }
 }
 
-impl FromJson for RequestSpec {
-    fn read(value: &crate::json::Value, path: &str) -> Result<Self, ScenarioError> {
-        let names = ["client", "op", "key", "from", "value"];
-        let f = Fields::new(value, path, "struct RequestSpec", &names)?;
-        Ok(RequestSpec {
-            client: f.required("client")?,
-            op: f.required("op")?,
-            key: f.required("key")?,
-            from: f.optional("from")?,
-            value: f.optional("value")?,
-        })
-    }
-}
-
 json_object!(ClusterSpec { replicas, clients? });
-
-json_object!(RequestSpec {
-    client,
-    op,
-    key,
-    from?,
-    value?
-});
 
 #[cfg(test)]
 mod tests {

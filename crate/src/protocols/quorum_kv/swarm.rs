@@ -5,7 +5,8 @@
 use super::{Bugs, ClusterSpec, QuorumKv, Scenario, Section, Simulation};
 use crate::clients::workload::{Mix, WorkloadSpec};
 use crate::rng::{Rng, Stream};
-use crate::scenario::{Intervention, Link, QuorumSpec, SchedulerKind};
+use crate::scenario::{QuorumSpec, SchedulerKind};
+use crate::swarm::{draw_faults, FaultDraw};
 
 /// The pseudo-bug that draws read and write quorums that need not meet (R + W ≤ N).
 pub const UNSAFE_QUORUM: &str = "unsafe_quorum";
@@ -53,12 +54,12 @@ pub fn scenario_for_seed(seed: u64, bug: Option<&str>) -> Scenario {
             get: rng.between(1, 3) as u32,
             put: rng.between(1, 3) as u32,
             cas: if bug == Some(CAS) { 2 } else { 0 },
+            append: None,
         }),
         think_ticks_min: Some(0),
         think_ticks_max: Some(rng.between(0, 60)),
         ..WorkloadSpec::default()
     };
-    let mut schedule = Vec::new();
     let name = |node: u64| -> String {
         if (node as usize) < replicas {
             format!("r{}", node + 1)
@@ -66,56 +67,14 @@ pub fn scenario_for_seed(seed: u64, bug: Option<&str>) -> Scenario {
             format!("c{}", node as usize - replicas + 1)
         }
     };
-    for _ in 0..rng.below(6) {
-        let at = rng.below(600);
-        let later = at + rng.between(10, 400);
-        let step = |at| Intervention::<QuorumKv> {
-            at,
-            ..Intervention::default()
-        };
-        match rng.below(3) {
-            0 => {
-                let node = name(rng.below(nodes as u64));
-                schedule.push(Intervention {
-                    crash: Some(node.clone()),
-                    ..step(at)
-                });
-                if rng.below(5) > 0 {
-                    schedule.push(Intervention {
-                        restart: Some(node),
-                        ..step(later)
-                    });
-                }
-            }
-            1 => {
-                let mut groups = vec![Vec::new(), Vec::new()];
-                for node in 0..nodes as u64 {
-                    groups[rng.below(2) as usize].push(name(node));
-                }
-                schedule.push(Intervention {
-                    partition: Some(groups),
-                    ..step(at)
-                });
-                schedule.push(Intervention {
-                    heal: Some(true),
-                    ..step(later)
-                });
-            }
-            _ => {
-                let from = name(rng.below(nodes as u64));
-                let to = name(rng.below(nodes as u64));
-                let link = Link { from, to };
-                schedule.push(Intervention {
-                    cut: Some(link.clone()),
-                    ..step(at)
-                });
-                schedule.push(Intervention {
-                    restore: Some(link),
-                    ..step(later)
-                });
-            }
-        }
-    }
+    let draw = FaultDraw {
+        nodes,
+        at_ticks: 600,
+        hold_ticks: (10, 400),
+        crash_node: &|rng| rng.below(nodes as u64),
+        name: &name,
+    };
+    let mut schedule = draw_faults::<QuorumKv>(&mut rng, &draw);
     schedule.sort_by_key(|step| step.at);
     let real_bug = bug.filter(|b| Bugs::NAMES.contains(b));
     Scenario {
