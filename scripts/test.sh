@@ -25,6 +25,7 @@ layer "clippy" cargo clippy --workspace --all-targets -- -D warnings
 layer "clippy (wasm32, the page)" cargo clippy -p paxoscope --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 layer "clippy (wasm32, explorer)" cargo clippy -p paxoscope --lib --target wasm32-unknown-unknown --features explorer -- -D warnings
 layer "clippy (wasm32, the store's page)" cargo clippy -p paxoscope --lib --target wasm32-unknown-unknown --no-default-features --features page-quorum-kv -- -D warnings
+layer "clippy (wasm32, Multi-Paxos's page)" cargo clippy -p paxoscope --lib --target wasm32-unknown-unknown --no-default-features --features page-multipaxos -- -D warnings
 layer "native tests" cargo test --workspace
 # Only the `wasm` test target runs in the browser; the others read files and spawn the CLI.
 layer "wasm tests (headless Chromium)" wasm-pack test --mode no-install --headless --chrome crate --test wasm

@@ -17,6 +17,9 @@ const SPRITE_HALF = HIT_RADIUS + 2;
 const LOOP_RADIUS = 12;
 /** Lines of a node's badge drawn under it: a server's has a line for each of its roles. */
 const BADGE_LINES_MAX = 4;
+/** The side of a cell of a node's row (`cells`) and the gap between two, in SVG units. */
+const CELL_SIZE = 9;
+const CELL_GAP = 2;
 
 export class Stage {
   /** `palette`: the ballot colours, for the messages drawn on a canvas where CSS cannot reach. */
@@ -127,12 +130,15 @@ export class Stage {
         }
       },
     }, shape, crash, s('text', { class: 'name', x: p.x, y: p.y }, node.name), badge, group);
-    element.parts = { badge, group, crash, shape, key: '' };
+    const cells = s('g', { class: 'cells' });
+    element.append(cells);
+    element.parts = { badge, group, crash, shape, cells, center: p, key: '' };
     return element;
   }
 
   updateNode(element, node, selected) {
-    const key = `${node.crashed}|${node.in_quorum}|${selected}|${node.badge}|${node.group}|${node.color}`;
+    const cells = node.cells ?? [];
+    const key = `${node.crashed}|${node.in_quorum}|${selected}|${node.badge}|${node.group}|${node.color}|${cells.map((c) => c.title).join('|')}`;
     if (element.parts.key === key) return;
     element.parts.key = key;
     element.classList.toggle('crashed', node.crashed);
@@ -147,6 +153,16 @@ export class Stage {
     const lines = node.badge ? node.badge.split(' · ').slice(0, BADGE_LINES_MAX) : [];
     const { x } = element.parts.badge.attributes;
     replace(element.parts.badge, lines.map((line, i) => s('tspan', { x: x.value, dy: i === 0 ? 0 : 13 }, line)));
+    // The row of cells above the node, oldest on the left, each with its tooltip.
+    const { center } = element.parts;
+    const width = cells.length * (CELL_SIZE + CELL_GAP) - CELL_GAP;
+    replace(element.parts.cells, cells.map((cell, i) => s('rect', {
+      class: `cell cell-${cell.state}`,
+      x: center.x - width / 2 + i * (CELL_SIZE + CELL_GAP),
+      y: center.y - NODE_RADIUS - CELL_SIZE - 5,
+      width: CELL_SIZE,
+      height: CELL_SIZE,
+    }, s('title', {}, cell.title))));
     const hasGroup = node.group !== null && node.group !== undefined;
     element.parts.group.style.display = hasGroup ? '' : 'none';
     if (hasGroup) replace(element.parts.group.lastChild, String.fromCharCode(65 + node.group));
@@ -396,6 +412,9 @@ export function legendShape(shape) {
     case 'rounded': return s('rect', { x: 1, y: 1, width: 12, height: 12, rx: 4, class: 'legend-shape' });
     // A node drawn with the highlight ring the core asks for (`in_quorum`).
     case 'ringed': return s('circle', { cx: 7, cy: 7, r: 5, class: 'legend-shape ringed' });
+    // A cell of a node's row, in one of its states (`cell-empty`, `cell-applied`, …).
+    case 'cell-empty': case 'cell-accepted': case 'cell-chosen': case 'cell-applied':
+      return s('rect', { x: 2.5, y: 2.5, width: 9, height: 9, class: `cell ${shape}` });
     default: return s('circle', { cx: 7, cy: 7, r: 5, class: 'legend-shape' });
   }
 }

@@ -153,22 +153,38 @@ fn run(entry: &Entry) -> Ran {
     let fail = |e: paxoscope::scenario::ScenarioError| -> ! {
         panic!("{}: {}: {e}", entry.id, entry.file)
     };
-    if paxoscope::scenario::protocol_of(&json) == "quorum-kv" {
-        use paxoscope::protocols::quorum_kv::QuorumKv;
-        let scenario =
-            paxoscope::scenario::Scenario::<QuorumKv>::from_json(&json).unwrap_or_else(|e| fail(e));
-        let mut sim = paxoscope::sim::Simulation::<QuorumKv>::new(
-            &scenario.compile().unwrap_or_else(|e| fail(e)),
-        );
+    /// A run of a protocol with clients, which decides no single value.
+    fn clients<P: paxoscope::present::Present>(
+        json: &str,
+        fail: impl Fn(paxoscope::scenario::ScenarioError) -> Ran,
+    ) -> Ran {
+        let scenario = match paxoscope::scenario::Scenario::<P>::from_json(json) {
+            Ok(scenario) => scenario,
+            Err(e) => return fail(e),
+        };
+        let compiled = match scenario.compile() {
+            Ok(compiled) => compiled,
+            Err(e) => return fail(e),
+        };
+        let mut sim = paxoscope::sim::Simulation::<P>::new(&compiled);
         sim.run();
-        return Ran {
+        Ran {
             until_ticks: scenario.until_ticks,
             chosen: None,
             violations: sim.violations().iter().map(|v| v.kind).collect(),
             ticks: sim.log().iter().map(|e| e.tick).collect(),
             decided: BTreeMap::new(),
-            headline: headline::<QuorumKv>(&json),
-        };
+            headline: headline::<P>(json),
+        }
+    }
+    match paxoscope::scenario::protocol_of(&json) {
+        "quorum-kv" => {
+            return clients::<paxoscope::protocols::quorum_kv::QuorumKv>(&json, |e| fail(e))
+        }
+        "multipaxos" => {
+            return clients::<paxoscope::protocols::multipaxos::MultiPaxos>(&json, |e| fail(e))
+        }
+        _ => {}
     }
     let scenario = Scenario::from_json(&json).unwrap_or_else(|e| fail(e));
     scenario.compile().unwrap_or_else(|e| fail(e));
@@ -237,9 +253,9 @@ fn every_scenario_file_is_in_the_library() {
     let library = library();
     let listed: BTreeSet<&str> = library.scenarios.iter().map(|e| e.file.as_str()).collect();
     let mut missing = Vec::new();
-    // Each protocol's lessons are in a folder of their own (`quorum-kv/`); histories have
+    // Each protocol's lessons are in a folder of their own (`quorum-kv/`, `multipaxos/`); histories have
     // their own list and test.
-    for folder in ["", "quorum-kv/"] {
+    for folder in ["", "quorum-kv/", "multipaxos/"] {
         let path = scenarios_folder().join(folder);
         for item in std::fs::read_dir(&path).expect("the scenarios folder is readable") {
             let name = format!(

@@ -459,3 +459,31 @@ fn the_same_seed_gives_the_same_run() {
     let again = Scenario::from_json(&scenario.to_json()).unwrap();
     assert_eq!(run(&again).trace_hash(), run(&scenario).trace_hash());
 }
+
+/// A person's request may name a key the run did not start with: the servers' stores grow to
+/// hold it, as when the page's Append button names a new key.
+#[test]
+fn a_request_added_later_may_name_a_new_key() {
+    use paxoscope::play::Playground;
+    use paxoscope::protocols::multipaxos::MultiPaxos;
+    let text = std::fs::read_to_string(folder().join("steady-state.json")).unwrap();
+    let mut playground = Playground::<MultiPaxos>::new(&text).unwrap();
+    playground
+        .intervene(r#"{"request": {"client": "c1", "op": "append", "key": "y", "value": "z"}}"#)
+        .unwrap();
+    playground
+        .intervene(r#"{"request": {"client": "c2", "op": "get", "key": "w"}}"#)
+        .unwrap();
+    playground.seek(600);
+    let view = playground.view();
+    assert!(view.violations.is_empty(), "{:?}", view.violations);
+    assert_eq!(
+        view.summary.headline,
+        "8 slots chosen · 8 of 8 operations returned"
+    );
+    assert!(
+        view.nodes[1].badge.contains("y=“z”"),
+        "{}",
+        view.nodes[1].badge
+    );
+}

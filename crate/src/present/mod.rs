@@ -145,6 +145,17 @@ pub struct NodeView {
     /// The inputs this node takes from a person (Paxos: a value to propose; the store: a get,
     /// a put or a compare-and-set), each a row of the detail panel.
     pub inputs: Vec<InputView>,
+    /// A row of small cells drawn above the node, oldest first (a replicated log's latest
+    /// slots); empty for nodes that have none.
+    pub cells: Vec<CellView>,
+}
+
+/// One cell of a node's row: its state, which the page draws by (`empty`, `accepted`,
+/// `chosen`, `applied`, each with a legend entry `cell-STATE`), and its tooltip.
+#[derive(Serialize)]
+pub struct CellView {
+    pub state: &'static str,
+    pub title: String,
 }
 
 /// An input a person can give a node: the page shows its text fields and a button, and sends
@@ -160,6 +171,43 @@ pub struct InputView {
     pub fixed: Vec<(&'static str, &'static str)>,
     pub fields: Vec<InputField>,
     pub enabled: bool,
+}
+
+/// A client's inputs for the operations `ops` names (`get`, `put`, `append`, `cas`), each a row
+/// of fields and a button that queues the request (the scenario's `request` entry).
+pub fn request_inputs(enabled: bool, ops: &[(&'static str, &'static str)]) -> Vec<InputView> {
+    let key = || InputField {
+        name: "key",
+        label: "Key",
+        default: "x",
+    };
+    let value = |label| InputField {
+        name: "value",
+        label,
+        default: "1",
+    };
+    ops.iter()
+        .map(|&(button, op)| InputView {
+            intervention: "request",
+            node_field: "client",
+            button,
+            fixed: vec![("op", op)],
+            fields: match op {
+                "get" => vec![key()],
+                "cas" => vec![
+                    key(),
+                    InputField {
+                        name: "from",
+                        label: "From",
+                        default: "1",
+                    },
+                    value("To"),
+                ],
+                _ => vec![key(), value("Value")],
+            },
+            enabled,
+        })
+        .collect()
 }
 
 /// One text field of an input: the entry's field it fills, its label and what it starts with.
@@ -257,8 +305,10 @@ json_object!(View {
 
 json_object!(NodeView {
     name, role, shape, crashed, group?, promised?, accepted?, learned?, phase?, ballot?, color?,
-    in_quorum, badge, detail, inputs
+    in_quorum, badge, detail, inputs, cells
 });
+
+json_object!(CellView { state, title });
 
 json_object!(MessageView {
     id, from, to, glyph, label, short, color, sent, deliver, copy_of?

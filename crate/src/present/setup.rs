@@ -7,9 +7,11 @@
 //! switches, the seed) are written here; a protocol's own groups (its cluster, its quorums)
 //! are in its folder (`protocols/NAME/setup.rs`), through [`crate::present::Present`].
 
+use crate::clients::spec::RequestSpec;
+use crate::clients::workload::WorkloadSpec;
 use crate::json::{self, json_object, Value};
 use crate::scenario::{
-    Intervention, ScenarioError, ScenarioSection, DELAY_TICKS_MAX, UNTIL_TICKS_MAX,
+    Intervention, Scenario, ScenarioError, ScenarioSection, DELAY_TICKS_MAX, UNTIL_TICKS_MAX,
 };
 use crate::sim::network::NetworkSpec;
 use crate::sim::MAX_NODES;
@@ -260,6 +262,104 @@ pub fn apply_retry(
         changes.ticks("retry_ticks_min")?.unwrap_or(min),
         changes.ticks("retry_ticks_max")?.unwrap_or(max),
     )))
+}
+
+/// How many operations each client runs when the Setup form adds a workload.
+const WORKLOAD_OPS: usize = 3;
+
+/// The workload's group, for a protocol with clients: its size, its keys and the clients'
+/// resend timeouts in force.
+pub fn workload_group(workload: Option<&WorkloadSpec>, retry_in_force: (u64, u64)) -> SetupGroup {
+    let workload = workload.cloned().unwrap_or_default();
+    SetupGroup {
+        legend: "Workload",
+        fields: vec![
+            SetupField::number(
+                "ops_per_client",
+                "Operations per client",
+                workload.ops_per_client.unwrap_or(WORKLOAD_OPS),
+                0.0,
+            ),
+            SetupField::number("keys", "Keys", workload.keys.unwrap_or(1), 1.0),
+        ]
+        .into_iter()
+        .chain(retry_fields("Resend", retry_in_force))
+        .collect(),
+        warning: None,
+    }
+}
+
+/// The workload group's touched fields, applied; the resend range the untouched field keeps
+/// is `retry_in_force`'s.
+pub fn apply_workload(
+    changes: &Changes,
+    spec: &mut Option<WorkloadSpec>,
+    retry_in_force: impl FnOnce() -> Result<(u64, u64), ScenarioError>,
+) -> Result<(), ScenarioError> {
+    if changes.any(&["ops_per_client", "keys"]) {
+        let workload = spec.get_or_insert_with(WorkloadSpec::default);
+        workload.ops_per_client = Some(
+            changes
+                .whole("ops_per_client")?
+                .or(workload.ops_per_client)
+                .unwrap_or(WORKLOAD_OPS),
+        );
+        if let Some(keys) = changes.whole("keys")? {
+            workload.keys = Some(keys);
+        }
+    }
+    if let Some((min, max)) = apply_retry(changes, retry_in_force)? {
+        let workload = spec.get_or_insert_with(WorkloadSpec::default);
+        workload.retry_ticks_min = Some(min);
+        workload.retry_ticks_max = Some(max);
+    }
+    Ok(())
+}
+
+/// A cluster of servers and clients after the form: the counts the fields `servers` (what the
+/// protocol calls them: `replicas`, `servers`) and `clients` hold, or the old ones; none when
+/// neither was touched. The second pair is the counts capped to the names a cluster may have,
+/// for fitting the schedule: a larger count is the compile step's error to report, with the
+/// field it names.
+pub fn client_cluster(
+    changes: &Changes,
+    servers: &str,
+    old: (usize, Option<usize>),
+) -> Result<Option<((usize, usize), (usize, usize))>, ScenarioError> {
+    if !changes.any(&[servers, "clients"]) {
+        return Ok(None);
+    }
+    let counts = (
+        changes.whole(servers)?.unwrap_or(old.0),
+        changes.whole("clients")?.unwrap_or(old.1.unwrap_or(0)),
+    );
+    let capped = counts.0.min(MAX_NODES);
+    Ok(Some((counts, (capped, counts.1.min(MAX_NODES - capped)))))
+}
+
+/// Fits a schedule with clients' requests to a new cluster, whose names `known` tells, and
+/// says in sentences what it could not keep: a request of a client the cluster lacks goes, as
+/// do the entries naming missing nodes.
+pub fn fit_requests<P: ScenarioSection>(
+    scenario: &mut Scenario<P>,
+    known: &dyn Fn(&str) -> bool,
+    request: impl Fn(&P::Inputs) -> Option<&RequestSpec>,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    scenario.schedule.retain_mut(|entry| {
+        if let Some(request) = request(&entry.inputs) {
+            if !known(&request.client) {
+                notes.push(format!(
+                    "{}'s {} of {} at tick {} was dropped: the new cluster has no such client",
+                    request.client, request.op, request.key, entry.at
+                ));
+                return false;
+            }
+            return true;
+        }
+        keeps_nodes(entry, known, &mut notes)
+    });
+    notes
 }
 
 /// The network group's touched fields, applied.

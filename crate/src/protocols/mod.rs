@@ -18,12 +18,14 @@ pub const KNOWN: [&str; 3] = ["paxos", "quorum-kv", "multipaxos"];
 
 /// The protocols the page can draw, each with a page wasm (below): a scenario of another known
 /// protocol runs in the CLI, and the page refuses it as another protocol's.
-pub const PAGED: [&str; 2] = ["paxos", "quorum-kv"];
+pub const PAGED: [&str; 3] = ["paxos", "quorum-kv", "multipaxos"];
 
 /// The protocol the page's wasm runs: Paxos, unless a `page-NAME` cargo feature names another.
 /// scripts/build.sh builds one page wasm per protocol, so that the page fetches only the code
 /// of the protocol its scenario names.
-#[cfg(not(feature = "page-quorum-kv"))]
+#[cfg(not(any(feature = "page-quorum-kv", feature = "page-multipaxos")))]
 pub type Page = paxos::Paxos;
 #[cfg(feature = "page-quorum-kv")]
 pub type Page = quorum_kv::QuorumKv;
+#[cfg(all(feature = "page-multipaxos", not(feature = "page-quorum-kv")))]
+pub type Page = multipaxos::MultiPaxos;

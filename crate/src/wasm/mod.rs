@@ -98,6 +98,9 @@ pub fn explore_scenario(
     };
     let found = match crate::scenario::protocol_of(json) {
         "quorum-kv" => explore_as::<crate::protocols::quorum_kv::QuorumKv>(json, bounds, progress),
+        "multipaxos" => {
+            explore_as::<crate::protocols::multipaxos::MultiPaxos>(json, bounds, progress)
+        }
         _ => explore_as::<crate::protocols::paxos::Paxos>(json, bounds, progress),
     }?;
     Ok(to_js(&found))
@@ -438,6 +441,7 @@ pub fn setup_form(json: &str) -> Result<JsValue, JsError> {
     use crate::play::form::setup_form;
     match crate::scenario::protocol_of(json) {
         "quorum-kv" => setup_form::<crate::protocols::quorum_kv::QuorumKv>(json),
+        "multipaxos" => setup_form::<crate::protocols::multipaxos::MultiPaxos>(json),
         _ => setup_form::<crate::protocols::paxos::Paxos>(json),
     }
     .map(|form| to_js(&form[..]))
@@ -452,6 +456,7 @@ pub fn apply_setup(json: &str, changes: &str) -> Result<JsValue, JsError> {
     use crate::play::form::apply_setup;
     match crate::scenario::protocol_of(json) {
         "quorum-kv" => apply_setup::<crate::protocols::quorum_kv::QuorumKv>(json, changes),
+        "multipaxos" => apply_setup::<crate::protocols::multipaxos::MultiPaxos>(json, changes),
         _ => apply_setup::<crate::protocols::paxos::Paxos>(json, changes),
     }
     .map(|result| to_js(&result))
@@ -510,6 +515,7 @@ pub fn quorum_of_scenario(scenario_json: &str) -> Result<String, JsError> {
     }
     match crate::scenario::protocol_of(scenario_json) {
         "quorum-kv" => of::<crate::protocols::quorum_kv::QuorumKv>(scenario_json),
+        "multipaxos" => of::<crate::protocols::multipaxos::MultiPaxos>(scenario_json),
         _ => of::<crate::protocols::paxos::Paxos>(scenario_json),
     }
     .map(|lens| lens.to_json_text())
@@ -528,6 +534,7 @@ pub fn scenario_with_quorum(scenario_json: &str, system_json: &str) -> Result<St
     let lens = LensSystem::from_json(system_json).map_err(error)?;
     match crate::scenario::protocol_of(scenario_json) {
         "quorum-kv" => with::<crate::protocols::quorum_kv::QuorumKv>(scenario_json, &lens),
+        "multipaxos" => with::<crate::protocols::multipaxos::MultiPaxos>(scenario_json, &lens),
         _ => with::<crate::protocols::paxos::Paxos>(scenario_json, &lens),
     }
     .map_err(error)

@@ -185,9 +185,15 @@ impl Describe for MultiPaxos {
                 ballot,
                 from,
                 recovered,
+                skipped,
             } => {
                 let recovery = match recovered {
                     0 => "it found nothing accepted to recover".to_string(),
+                    k if skipped => format!(
+                        "it ignores the {k} slot(s) from slot {} its promises reported, and proposes fresh \
+                         commands from there",
+                        from + 1
+                    ),
                     1 => format!("it re-proposes slot {}", from + 1),
                     k => format!("it re-proposes slots {} to {}", from + 1, from + k),
                 };

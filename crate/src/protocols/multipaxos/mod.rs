@@ -28,7 +28,9 @@ mod config;
 pub mod describe;
 mod node;
 pub mod pack;
+pub mod present;
 mod scenario;
+mod setup;
 pub mod swarm;
 
 pub use config::*;
@@ -103,12 +105,14 @@ pub enum Note {
         acceptor: NodeId,
         ballot: Ballot,
     },
-    /// A candidate has a quorum of promises and leads; it re-proposes `recovered` slots.
+    /// A candidate has a quorum of promises and leads; it re-proposes the `recovered` slots
+    /// its promises covered, unless it `skipped` them (the bug switch).
     Leading {
         server: NodeId,
         ballot: Ballot,
         from: u16,
         recovered: u16,
+        skipped: bool,
     },
     /// A candidate or leader heard of a higher ballot and follows.
     SteppedDown {

@@ -195,7 +195,7 @@ impl Promising {
     }
 
     /// Whether every slot of the promise has arrived.
-    fn complete(&self, from: u16) -> bool {
+    pub fn complete(&self, from: u16) -> bool {
         self.end.is_some_and(|end| {
             let count = (end.max(from + 1) - from) as usize;
             (0..count).all(|i| self.has(i))
@@ -237,7 +237,7 @@ pub struct Pending {
 impl Lead {
     /// Whether a quorum acknowledged this heartbeat or the one before: no follower that did
     /// has timed out since, since a follower waits longer than two heartbeats.
-    fn holds_lease(&self) -> bool {
+    pub fn holds_lease(&self) -> bool {
         self.lease_round > 0 && self.round <= self.lease_round + 1
     }
 }
@@ -612,7 +612,11 @@ impl Server {
         let caught_up = self.applied >= lead.recovered_end;
         let lease = lead.holds_lease() || config.bugs.reads_without_lease;
         if request.kind == OpKind::Get && config.local_reads() && lease && caught_up {
-            let reply = Reply::Text(Text::of(&self.store[request.key as usize]));
+            let pieces = self
+                .store
+                .get(request.key as usize)
+                .map_or(&[][..], Vec::as_slice);
+            let reply = Reply::Text(Text::of(pieces));
             out.notes.push(Note::ReadLocally {
                 server: me,
                 client: number,
@@ -814,7 +818,8 @@ impl Server {
             server: me,
             ballot,
             from,
-            recovered: if recover { recovered.len() as u16 } else { 0 },
+            recovered: recovered.len() as u16,
+            skipped: !recover,
         });
         if recover {
             for (i, accepted) in recovered.iter().enumerate() {
@@ -934,9 +939,15 @@ fn known(log: &[Entry]) -> u16 {
         .unwrap_or(log.len()) as u16
 }
 
-/// Does `request` to the store, and says what it returns.
-fn execute(store: &mut [Vec<u16>], request: &Request, config: &Config) -> Reply {
-    let pieces = &mut store[request.key as usize];
+/// Does `request` to the store, and says what it returns. A key the run did not name when
+/// the server started (a person's request for a new key, added later) starts empty, as every
+/// key does.
+fn execute(store: &mut Vec<Vec<u16>>, request: &Request, config: &Config) -> Reply {
+    let key = request.key as usize;
+    if key >= store.len() {
+        store.resize(key + 1, Vec::new());
+    }
+    let pieces = &mut store[key];
     match request.kind {
         OpKind::Get => Reply::Text(Text::of(pieces)),
         OpKind::Put => {

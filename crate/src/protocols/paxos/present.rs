@@ -290,6 +290,7 @@ impl Present for Paxos {
                 })
                 .into_iter()
                 .collect(),
+            cells: Vec::new(),
         }
     }
 

@@ -332,11 +332,15 @@ impl Present for QuorumKv {
                 && latest_quorum(frame).is_some_and(|(quorum, ..)| quorum & 1 << id != 0),
             badge: badge.join(" · "),
             inputs: if role == "client" {
-                client_inputs(!node.crashed())
+                request_inputs(
+                    !node.crashed(),
+                    &[("Get", "get"), ("Put", "put"), ("CAS", "cas")],
+                )
             } else {
                 Vec::new()
             },
             detail,
+            cells: Vec::new(),
         }
     }
 
@@ -477,46 +481,6 @@ impl Present for QuorumKv {
     ) -> Result<(Scenario, Vec<String>), ScenarioError> {
         super::setup::apply_setup(scenario, changes)
     }
-}
-
-/// A client's inputs: a get, a put and a compare-and-set, each a row of fields and a button
-/// that queues the request (the scenario's `request` entry).
-fn client_inputs(enabled: bool) -> Vec<InputView> {
-    let key = || InputField {
-        name: "key",
-        label: "Key",
-        default: "x",
-    };
-    let value = |label| InputField {
-        name: "value",
-        label,
-        default: "1",
-    };
-    let row = |button, op, fields| InputView {
-        intervention: "request",
-        node_field: "client",
-        button,
-        fixed: vec![("op", op)],
-        fields,
-        enabled,
-    };
-    vec![
-        row("Get", "get", vec![key()]),
-        row("Put", "put", vec![key(), value("Value")]),
-        row(
-            "CAS",
-            "cas",
-            vec![
-                key(),
-                InputField {
-                    name: "from",
-                    label: "From",
-                    default: "1",
-                },
-                value("To"),
-            ],
-        ),
-    ]
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 //! `crate::present::setup`'s.
 
 use super::{Bugs, ClusterSpec, Config, Mode, Scenario, Section};
-use crate::clients::workload::WorkloadSpec;
 use crate::present::setup::*;
 use crate::scenario::{QuorumSpec, ScenarioError};
 
@@ -39,7 +38,6 @@ pub(super) fn setup_form(scenario: &Scenario, config: &Config) -> Vec<SetupGroup
         ));
     }
     let quorum_warning = (!warnings.is_empty()).then(|| warnings.join(" "));
-    let workload = section.workload.clone().unwrap_or_default();
     vec![
         SetupGroup {
             legend: "Cluster",
@@ -73,28 +71,13 @@ pub(super) fn setup_form(scenario: &Scenario, config: &Config) -> Vec<SetupGroup
             warning: quorum_warning,
         },
         network_group(&scenario.network),
-        SetupGroup {
-            legend: "Workload",
-            fields: vec![
-                SetupField::number(
-                    "ops_per_client",
-                    "Operations per client",
-                    workload.ops_per_client.unwrap_or(WORKLOAD_OPS),
-                    0.0,
-                ),
-                SetupField::number("keys", "Keys", workload.keys.unwrap_or(1), 1.0),
-            ]
-            .into_iter()
-            .chain(retry_fields("Resend", config.workload.pacing().retry_ticks))
-            .collect(),
-            warning: None,
-        },
+        workload_group(
+            section.workload.as_ref(),
+            config.workload.pacing().retry_ticks,
+        ),
         bug_group("Break the store", &Bugs::NAMES, &section.bugs),
     ]
 }
-
-/// How many operations each client runs when the Setup form adds a workload.
-const WORKLOAD_OPS: usize = 3;
 
 fn majority(cluster: &ClusterSpec) -> usize {
     cluster.replicas / 2 + 1
@@ -108,16 +91,22 @@ pub(super) fn apply_setup(
 ) -> Result<(Scenario, Vec<String>), ScenarioError> {
     let mut scenario = old.clone();
     let mut dropped = Vec::new();
-    if changes.any(&["replicas", "clients"]) {
+    let cluster = client_cluster(
+        changes,
+        "replicas",
+        (old.cluster.replicas, old.cluster.clients),
+    )?;
+    if let Some(((nodes, clients), capped)) = cluster {
         scenario.cluster = ClusterSpec {
-            replicas: changes.whole("replicas")?.unwrap_or(old.cluster.replicas),
-            clients: Some(
-                changes
-                    .whole("clients")?
-                    .unwrap_or(old.cluster.clients.unwrap_or(0)),
-            ),
+            replicas: nodes,
+            clients: Some(clients),
         };
-        dropped = fit_schedule(&mut scenario);
+        let config = Config::new(capped.0, capped.1);
+        dropped = fit_requests(
+            &mut scenario,
+            &|name| config.lookup(name).is_ok(),
+            |inputs| inputs.request.as_ref(),
+        );
     }
     let section: &mut Section = &mut scenario.section;
     if changes.any(&["quorum", "read", "write"]) {
@@ -149,56 +138,13 @@ pub(super) fn apply_setup(
         }
         section.mode = Some(mode.to_string());
     }
-    if changes.any(&["ops_per_client", "keys"]) {
-        let workload = section.workload.get_or_insert_with(WorkloadSpec::default);
-        workload.ops_per_client = Some(
-            changes
-                .whole("ops_per_client")?
-                .or(workload.ops_per_client)
-                .unwrap_or(WORKLOAD_OPS),
-        );
-        if let Some(keys) = changes.whole("keys")? {
-            workload.keys = Some(keys);
-        }
-    }
     let in_force = || Ok(old.compile()?.config.workload.pacing().retry_ticks);
-    if let Some((min, max)) = apply_retry(changes, in_force)? {
-        let workload = section.workload.get_or_insert_with(WorkloadSpec::default);
-        workload.retry_ticks_min = Some(min);
-        workload.retry_ticks_max = Some(max);
-    }
+    apply_workload(changes, &mut section.workload, in_force)?;
     if let Some(bugs) = changes.bugs()? {
         section.bugs = bugs;
     }
     apply_network(changes, &mut scenario.network)?;
     Ok((scenario, dropped))
-}
-
-/// Fits the schedule to a new cluster and says, in sentences, what it could not keep: a
-/// request of a client the cluster lacks goes, as do the entries naming missing nodes.
-fn fit_schedule(scenario: &mut Scenario) -> Vec<String> {
-    let cluster = &scenario.cluster;
-    // Names exist up to the most a cluster may have; a larger count is the compile step's
-    // error to report, with the field it names.
-    let limit = crate::sim::MAX_NODES;
-    let replicas = cluster.replicas.min(limit);
-    let config = Config::new(replicas, cluster.clients.unwrap_or(0).min(limit - replicas));
-    let known = |name: &str| config.lookup(name).is_ok();
-    let mut notes = Vec::new();
-    scenario.schedule.retain_mut(|entry| {
-        if let Some(request) = &entry.inputs.request {
-            if !known(&request.client) {
-                notes.push(format!(
-                    "{}'s {} of {} at tick {} was dropped: the new cluster has no such client",
-                    request.client, request.op, request.key, entry.at
-                ));
-                return false;
-            }
-            return true;
-        }
-        keeps_nodes(entry, &known, &mut notes)
-    });
-    notes
 }
 
 #[cfg(test)]

@@ -1,0 +1,94 @@
+// Multi-Paxos in the page: a link naming `"protocol": "multipaxos"` fetches its core; the
+// drawing rings the leader and shows each server's latest log slots as cells, the centre
+// counts the chosen slots, a server's panel lists its log and store, a client takes an append
+// from the Node panel, Setup shows its timeouts, and a broken lesson shows its gravest
+// violation first.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { start, ROOT } from './helpers.mjs';
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env.stop(); });
+
+const lesson = (name) => readFileSync(join(ROOT, 'scenarios/multipaxos', `${name}.json`), 'utf8');
+const link = (text) => `#json=${encodeURIComponent(JSON.stringify(JSON.parse(text)))}`;
+const clock = (page) => page.locator('#clock').textContent();
+const headline = (page) => page.locator('#stage [data-headline]').textContent();
+const ringed = (page) => page.locator('[data-node].highlight').evaluateAll((nodes) => nodes.map((n) => n.dataset.node));
+const cells = (page, node) => page.locator(`[data-node="${node}"] .cell`).evaluateAll(
+  (rects) => rects.map((r) => [r.getAttribute('class'), r.textContent]));
+
+async function open(hash = '') {
+  const page = await env.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(env.url + hash);
+  await page.waitForSelector('body[data-ready=true]');
+  return page;
+}
+
+test('a leader crash in the page: the ring moves to the new leader and the log cells fill in', async () => {
+  const before = env.problems.length;
+  const page = await open(link(lesson('leader-crash')));
+  await page.locator('[data-node="s1"]').waitFor();
+  assert.match(await page.locator('#legend').textContent(), /server client the leader slot: nothing accepted slot: accepted slot: known chosen slot: applied/);
+  await page.locator('#scrubber').fill('52');
+  assert.deepEqual(await ringed(page), ['s1']);
+  assert.deepEqual(await cells(page, 's2'), [['cell cell-accepted', 'slot 1: accepted c1 put(x, "1") at 1.s1']]);
+  assert.match(await page.locator('#status').textContent(), /c1 waits for put\(x, "1"\)/);
+  await page.locator('#scrubber').fill('800');
+  assert.deepEqual(await ringed(page), ['s3']);
+  assert.equal(await headline(page), '3 slots chosen · 2 of 2 operations returned');
+  assert.deepEqual((await cells(page, 's3')).map(([c]) => c), ['cell cell-applied', 'cell cell-applied', 'cell cell-applied']);
+  // The server's panel lists its role, its log and its store.
+  await page.locator('[data-node="s3"]').click();
+  const panel = await page.locator('#panel-details').textContent();
+  assert.match(panel, /It leads with ballot 3\.s3/);
+  assert.match(panel, /Slot 2: c1 put\(x, "1"\) \(applied\)\./);
+  assert.match(panel, /Its store holds "1" for x\./);
+  // The same run natively: crate/tests/transcripts/multipaxos/leader-crash.txt.
+  const golden = readFileSync(join(ROOT, 'crate/tests/transcripts/multipaxos/leader-crash.txt'), 'utf8');
+  assert.match(await clock(page), new RegExp(` · trace ${golden.match(/trace_hash: (\w+)/)[1]}$`));
+  assert.deepEqual(env.problems.slice(before), []);
+  await page.close();
+});
+
+test('a client appends from the Node panel, and the run and its link keep the request', async () => {
+  const before = env.problems.length;
+  const page = await open(link(lesson('steady-state')));
+  await page.locator('[data-node="c1"]').click();
+  await page.locator('#input-request-Append-key').fill('y');
+  await page.locator('#input-request-Append-value').fill('z');
+  const opened = await page.evaluate(() => location.hash);
+  await page.getByRole('button', { name: 'Append', exact: true }).click();
+  await page.waitForFunction((old) => location.hash !== old, opened);
+  await page.getByRole('tab', { name: 'Log' }).click();
+  assert.match(await page.locator('#log').textContent(), /c1 was asked to append\(y, "z"\)/);
+  await page.locator('#scrubber').fill('600');
+  assert.equal(await headline(page), '7 slots chosen · 7 of 7 operations returned');
+  await page.locator('[data-node="s2"]').click();
+  assert.match(await page.locator('#panel-details').textContent(), /Its store holds "z" for y\./);
+  const hash = await page.evaluate(() => location.hash);
+  const again = await open(hash);
+  await again.locator('#scrubber').fill('600');
+  assert.equal((await clock(again)).split(' · trace ')[1], (await clock(page)).split(' · trace ')[1]);
+  assert.deepEqual(env.problems.slice(before), []);
+  await page.close();
+  await again.close();
+});
+
+test('a broken lesson heads the page with two commands in one slot, and Setup shows the timeouts', async () => {
+  const before = env.problems.length;
+  const page = await open(link(lesson('leader-skips-recovery')));
+  await page.locator('#scrubber').fill('700');
+  assert.equal(await headline(page), 'TWO COMMANDS IN ONE SLOT');
+  assert.match(await page.locator('#violation').textContent(), /slot 1 was chosen twice, with c1's put\(x, "1"\) and then c2's put\(x, "2"\)/);
+  await page.locator('#tab-setup').click();
+  await page.locator('#setup-form [name=servers]').waitFor();
+  assert.equal(await page.locator('#setup-form [name=heartbeat_ticks]').inputValue(), '30');
+  assert.equal(await page.locator('#setup-form [name=reads]').inputValue(), 'log');
+  assert.equal(await page.locator('#setup-form [name=bug][value=leader_skips_recovery]').isChecked(), true);
+  assert.deepEqual(env.problems.slice(before), []);
+  await page.close();
+});
