@@ -22,7 +22,7 @@ after(async () => { await env.stop(); });
 
 test('dist/ holds the bundled page, its lazily loaded chunks and the worker instead of the sources', () => {
   const files = readdirSync(resolve(SITE, 'web')).map((name) => name.replace(/-[A-Z0-9]{8}\.js$/, '-HASH.js')).sort();
-  assert.deepEqual([...new Set(files)], ['chunk-HASH.js', 'embed-HASH.js', 'history-HASH.js', 'history-worker.js', 'history.css', 'lens-worker.js', 'library-HASH.js', 'link-HASH.js', 'main.js', 'montecarlo-worker.js', 'network-HASH.js', 'page-quorum-kv-HASH.js', 'pkg', 'quorums-HASH.js', 'quorums.css', 'search-worker.js', 'setup-HASH.js', 'setup-worker.js', 'share-HASH.js', 'style.css']);
+  assert.deepEqual([...new Set(files)], ['chunk-HASH.js', 'embed-HASH.js', 'history-HASH.js', 'history-worker.js', 'history.css', 'lens-worker.js', 'library-HASH.js', 'link-HASH.js', 'main.js', 'montecarlo-worker.js', 'network-HASH.js', 'page-multipaxos-HASH.js', 'page-quorum-kv-HASH.js', 'pkg', 'quorums-HASH.js', 'quorums.css', 'search-worker.js', 'setup-HASH.js', 'setup-worker.js', 'share-HASH.js', 'style.css']);
 });
 
 test('the built page plays until a value is learned', async () => {
@@ -72,7 +72,7 @@ test('the built Quorums tab analyses the run\'s system and runs an estimate in i
 });
 
 /** The chunks of the page that are fetched only on first use (see scripts/build.sh). */
-const LAZY = /\/web\/(share|library|network|setup|quorums|history|embed|link|page-quorum-kv|chunk)-[A-Z0-9]{8}\.js$/;
+const LAZY = /\/web\/(share|library|network|setup|quorums|history|embed|link|page-quorum-kv|page-multipaxos|chunk)-[A-Z0-9]{8}\.js$/;
 
 /** Opens the built page and returns it with the paths it has fetched so far (the list grows). */
 async function open(path = '', viewport = { width: 1280, height: 800 }) {
@@ -102,7 +102,7 @@ test('loading the built page fetches none of the chunks loaded on first use', as
   // main.js may share a chunk with the lazy ones (dom.js), but the features' own are not fetched.
   assert.deepEqual(js.filter((path) => LAZY.test(path) && !/\/chunk-/.test(path)), []);
   // Nor another protocol's core: its glue or its wasm.
-  assert.deepEqual(fetched.filter((path) => /page-quorum-kv/.test(path)), []);
+  assert.deepEqual(fetched.filter((path) => /page-(quorum-kv|multipaxos)/.test(path)), []);
   await page.close();
 });
 

@@ -316,25 +316,34 @@ pub fn apply_workload(
     Ok(())
 }
 
-/// A cluster of servers and clients after the form: the counts the fields `servers` (what the
-/// protocol calls them: `replicas`, `servers`) and `clients` hold, or the old ones; none when
-/// neither was touched. The second pair is the counts capped to the names a cluster may have,
-/// for fitting the schedule: a larger count is the compile step's error to report, with the
-/// field it names.
+/// A cluster of servers and clients as the form left it.
+pub struct ClientCluster {
+    pub servers: usize,
+    pub clients: usize,
+    /// The counts capped to the names a cluster may have, for fitting the schedule: a larger
+    /// count is the compile step's error to report, with the field it names.
+    pub capped: (usize, usize),
+}
+
+/// The cluster the fields `servers` (what the protocol calls them: `replicas`, `servers`) and
+/// `clients` hold, the old counts standing for an untouched field; none when neither was
+/// touched.
 pub fn client_cluster(
     changes: &Changes,
     servers: &str,
     old: (usize, Option<usize>),
-) -> Result<Option<((usize, usize), (usize, usize))>, ScenarioError> {
+) -> Result<Option<ClientCluster>, ScenarioError> {
     if !changes.any(&[servers, "clients"]) {
         return Ok(None);
     }
-    let counts = (
-        changes.whole(servers)?.unwrap_or(old.0),
-        changes.whole("clients")?.unwrap_or(old.1.unwrap_or(0)),
-    );
-    let capped = counts.0.min(MAX_NODES);
-    Ok(Some((counts, (capped, counts.1.min(MAX_NODES - capped)))))
+    let servers = changes.whole(servers)?.unwrap_or(old.0);
+    let clients = changes.whole("clients")?.unwrap_or(old.1.unwrap_or(0));
+    let capped = servers.min(MAX_NODES);
+    Ok(Some(ClientCluster {
+        servers,
+        clients,
+        capped: (capped, clients.min(MAX_NODES - capped)),
+    }))
 }
 
 /// Fits a schedule with clients' requests to a new cluster, whose names `known` tells, and

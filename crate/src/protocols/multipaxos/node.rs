@@ -150,7 +150,7 @@ pub struct Server {
     /// Whom it believes leads, from the highest ballot it has heard of.
     pub leader: Option<NodeId>,
     /// A lease: it acknowledged a leader's heartbeat and has not timed out since, so it
-    /// promises no other candidate.
+    /// promises no other candidate. Kept through a crash.
     pub lease_granted: bool,
     /// How often its timer has fired: the explorer bounds it.
     pub timeouts: u32,
@@ -293,9 +293,11 @@ impl Node {
     pub fn crash(&mut self) {
         match self {
             Node::Server(s) => {
+                // The lease it granted survives, as its promises do: a server that restarted
+                // at once and helped elect another leader would cut short a lease it had
+                // acknowledged. Restarting arms its election timeout, which ends the grant.
                 s.crashed = true;
                 s.role = Role::Follower;
-                s.lease_granted = false;
             }
             Node::Client(c) => {
                 c.crashed = true;
@@ -1110,4 +1112,58 @@ fn workload(me: NodeId, config: &Config) -> &[Request] {
         .ops
         .get(index)
         .map_or(&[], |ops| ops.as_slice())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A follower that acknowledged a leader's heartbeat promises no other candidate until its
+    /// own election timeout fires, even if it crashed and restarted in between: the leader's
+    /// lease counts on it.
+    #[test]
+    fn a_granted_lease_survives_a_crash_until_the_election_timeout() {
+        let mut config = Config::new(3, 0);
+        config.reads = super::super::Reads::Lease;
+        let mut s2 = Node::new(&config, 1);
+        let mut out = Effects::default();
+        let leader = Ballot {
+            round: 1,
+            server: 0,
+        };
+        let heartbeat = Msg::Heartbeat {
+            ballot: leader,
+            round: 1,
+            known: 0,
+        };
+        s2.on_message(1, 0, heartbeat, &config, &mut out);
+        s2.crash();
+        s2.restart(1, &config, &mut out);
+        out.clear();
+        let rival = Msg::Prepare {
+            ballot: Ballot {
+                round: 2,
+                server: 2,
+            },
+            from: 0,
+        };
+        s2.on_message(1, 2, rival, &config, &mut out);
+        assert!(out.sends.is_empty(), "{:?}", out.sends);
+        // Once its own timeout has fired, it campaigns itself and follows a higher ballot.
+        s2.on_timer(1, Timer::Election, &config, &mut out);
+        out.clear();
+        let higher = Msg::Prepare {
+            ballot: Ballot {
+                round: 5,
+                server: 2,
+            },
+            from: 0,
+        };
+        s2.on_message(1, 2, higher, &config, &mut out);
+        assert!(
+            matches!(out.sends[..], [(2, Msg::Promise { .. })]),
+            "{:?}",
+            out.sends
+        );
+    }
 }

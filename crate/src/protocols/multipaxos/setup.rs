@@ -65,12 +65,12 @@ pub(super) fn apply_setup(
         "servers",
         (old.cluster.servers, old.cluster.clients),
     )?;
-    if let Some(((nodes, clients), capped)) = cluster {
+    if let Some(cluster) = cluster {
         scenario.cluster = ClusterSpec {
-            servers: nodes,
-            clients: Some(clients),
+            servers: cluster.servers,
+            clients: Some(cluster.clients),
         };
-        let config = Config::new(capped.0, capped.1);
+        let config = Config::new(cluster.capped.0, cluster.capped.1);
         dropped = fit_requests(
             &mut scenario,
             &|name| config.lookup(name).is_ok(),

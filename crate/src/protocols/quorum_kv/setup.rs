@@ -96,12 +96,12 @@ pub(super) fn apply_setup(
         "replicas",
         (old.cluster.replicas, old.cluster.clients),
     )?;
-    if let Some(((nodes, clients), capped)) = cluster {
+    if let Some(cluster) = cluster {
         scenario.cluster = ClusterSpec {
-            replicas: nodes,
-            clients: Some(clients),
+            replicas: cluster.servers,
+            clients: Some(cluster.clients),
         };
-        let config = Config::new(capped.0, capped.1);
+        let config = Config::new(cluster.capped.0, cluster.capped.1);
         dropped = fit_requests(
             &mut scenario,
             &|name| config.lookup(name).is_ok(),
