@@ -92,3 +92,29 @@ test('a broken lesson heads the page with two commands in one slot, and Setup sh
   assert.deepEqual(env.problems.slice(before), []);
   await page.close();
 });
+
+test('the search worker explores Multi-Paxos and plays back the resent append it runs twice', async () => {
+  const before = env.problems.length;
+  // One server, so that the search is small: c1's resend, while its first copy is in flight,
+  // becomes a second command, and without the session table both run.
+  const page = await open(link(JSON.stringify({
+    version: 1, protocol: 'multipaxos', seed: 1, cluster: { servers: 1, clients: 1 }, bugs: ['no_client_dedup'],
+    schedule: [
+      { at: 0, request: { client: 'c1', op: 'append', key: 'x', value: 'a' } },
+      { at: 1, request: { client: 'c1', op: 'get', key: 'x' } },
+    ],
+  })));
+  await page.getByRole('tab', { name: 'Setup' }).click();
+  assert.match(await page.locator('#search-form').textContent(), /Timeouts per node at most/);
+  assert.equal(await page.locator('#search-form [name=rounds]').inputValue(), '1');
+  await page.locator('#search-go').click();
+  await page.locator('[data-search]:not([data-search=progress])').waitFor({ timeout: 90000 });
+  assert.equal(await page.locator('[data-search]').getAttribute('data-search'), 'violation');
+  assert.match(await page.locator('#search-result').textContent(), /Counterexample found after \d+ states .*c1's get\(x\) returned "aa"/);
+  await page.locator('#play-counterexample').click();
+  await page.locator('#scrubber').fill('2000');
+  await page.locator('#violation:not([hidden])').waitFor();
+  assert.equal(await headline(page), 'NOT LINEARIZABLE');
+  assert.deepEqual(env.problems.slice(before), []);
+  await page.close();
+});
