@@ -258,17 +258,23 @@ function refresh() {
     // A tour's steps say where its run stops, and the step after a violation is written to
     // explain it: stopping short of that step would leave the tour a step behind.
     if (!(app.playing && (library?.nextStop() ?? null) !== null)) pause();
-    // The core lists them gravest first; the banner names the gravest and lists the rest.
-    const [violation, ...others] = app.view.violations;
-    const banner = $('violation');
-    banner.hidden = false;
-    replace(banner, h('span', {}, `Safety violated at tick ${violation.tick}: ${violation.explanation}.`), ' ',
-      h('button', { type: 'button', onclick: () => panels.showLog(violation.events) }, 'Show the events involved'),
-      others.length ? h('ul', { class: 'also-broken' }, others.map((v) => h('li', {}, `Also at tick ${v.tick}: ${v.explanation}.`))) : null);
+    showViolations();
   } else if (count < app.seenViolations) {
+    // Back before some of them: the banner names those that remain.
     app.seenViolations = count;
     $('violation').hidden = count === 0;
+    if (count > 0) showViolations();
   }
+}
+
+/** The banner: the core lists the violations gravest first; it names the gravest and lists the rest. */
+function showViolations() {
+  const [violation, ...others] = app.view.violations;
+  const banner = $('violation');
+  banner.hidden = false;
+  replace(banner, h('span', {}, `Safety violated at tick ${violation.tick}: ${violation.explanation}.`), ' ',
+    h('button', { type: 'button', onclick: () => panels.showLog(violation.events) }, 'Show the events involved'),
+    others.length ? h('ul', { class: 'also-broken' }, others.map((v) => h('li', {}, `Also at tick ${v.tick}: ${v.explanation}.`))) : null);
 }
 
 // The page keeps a window of the most recent log entries, not the whole log: a long run has up
@@ -375,8 +381,18 @@ const animation = { frame(timestamp) {
   app.time = Math.min(stop, app.time + seconds * app.speed);
   const tick = Math.floor(app.time);
   if (tick !== app.view.now) {
+    const from = app.view.now;
     app.pg.seek(tick);
     refresh();
+    // A slow frame can leap over many ticks. When the leap found a violation and paused, the
+    // run stops just after the earliest violation it passed, as it would have at a steady
+    // pace, so that the banner names the first rule that broke, at the tick it broke.
+    const passed = app.view.violations.map((v) => v.tick).filter((t) => t >= from && t + 1 < tick);
+    if (!app.playing && passed.length) {
+      app.time = Math.min(...passed) + 1;
+      app.pg.seek(app.time);
+      refresh();
+    }
   }
   // A violation found on the way may already have paused the run; the tour still moves on.
   if (app.time >= stop) {

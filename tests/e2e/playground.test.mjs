@@ -181,6 +181,25 @@ test('a break-Paxos switch leads to a violation that the page pauses on and expl
   await page.close();
 });
 
+test('a slow frame that leaps past two violations stops just after the first, and names it', async () => {
+  // A CPU forty times slower makes each frame leap tens of ticks at full speed: from before
+  // the broken promise at tick 52 to past the two values chosen at 94.
+  const page = await open();
+  await page.getByRole('tab', { name: 'Setup' }).click();
+  await page.getByLabel('acceptor accepts below promise').check();
+  await page.getByRole('button', { name: 'Apply and restart' }).click();
+  await page.locator('#speed').fill('100');
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 40 });
+  await page.locator('#play').click();
+  await page.locator('#violation:not([hidden])').waitFor({ timeout: 30000 });
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  assert.match(await page.locator('#violation').textContent(), /^Safety violated at tick 52: a3 accepted ballot 1\.p1 after promising the higher ballot 1\.p2/);
+  assert.match(await page.locator('#clock').textContent(), /^tick 53 of /);
+  assert.equal(await page.locator('#play').textContent(), '▶ Play');
+  await page.close();
+});
+
 test('everything above works from the keyboard', async () => {
   const page = await open();
   await page.keyboard.press('ArrowRight');

@@ -52,6 +52,49 @@ pub struct Request {
     pub from: u16,
 }
 
+/// A client's script, the same in every protocol: the requests a person gave it by hand,
+/// waiting their turn, how far it is through its workload, and whether it is thinking before
+/// its next request. The protocol's client runs what the script hands it and keeps the rest of
+/// its state itself.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Script {
+    /// Its think timer is armed: it starts its next request when the timer fires.
+    pub thinking: bool,
+    pub queue: Vec<Request>,
+    /// The index of its next request in its workload.
+    pub next: u16,
+}
+
+impl Script {
+    /// A request given by hand: handed back to run at once when the client is idle (not
+    /// `busy` with one and not thinking), and otherwise queued behind what it does.
+    pub fn given(&mut self, request: Request, busy: bool) -> Option<Request> {
+        if busy || self.thinking {
+            self.queue.push(request);
+            None
+        } else {
+            Some(request)
+        }
+    }
+
+    /// Between requests: whether to think before the next one, since there is more to do.
+    pub fn go_on(&mut self, workload: &[Request]) -> bool {
+        self.thinking = !self.queue.is_empty() || (self.next as usize) < workload.len();
+        self.thinking
+    }
+
+    /// Thinking is over: the next request, those given by hand first.
+    pub fn next_request(&mut self, workload: &[Request]) -> Option<Request> {
+        self.thinking = false;
+        if !self.queue.is_empty() {
+            return Some(self.queue.remove(0));
+        }
+        let request = *workload.get(self.next as usize)?;
+        self.next += 1;
+        Some(request)
+    }
+}
+
 /// What a client was told.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Reply {

@@ -80,6 +80,11 @@ pub struct Workload {
 }
 
 impl Workload {
+    /// The operations of the client `index` places after the first client.
+    pub fn client(&self, index: usize) -> &[Request] {
+        self.ops.get(index).map_or(&[], |ops| ops.as_slice())
+    }
+
     pub fn pacing(&self) -> Pacing {
         self.pacing.expect("a compiled workload has its pacing")
     }

@@ -1,7 +1,7 @@
 //! Servers and clients of Multi-Paxos, and their handlers.
 
 use super::{Config, Effects, Note, Timer};
-use crate::clients::{OpKind, Reply, Request, Text};
+use crate::clients::{OpKind, Reply, Request, Script, Text};
 use crate::protocols::TimerCommand;
 use crate::sim::NodeId;
 
@@ -248,9 +248,8 @@ impl Lead {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Client {
     pub crashed: bool,
-    pub thinking: bool,
-    pub queue: Vec<Request>,
-    pub next: u16,
+    /// Its requests given by hand, its place in its workload, and whether it is thinking.
+    pub script: Script,
     /// How many requests it has made: the number of its latest.
     pub seq: u16,
     /// The server it sends to.
@@ -301,7 +300,7 @@ impl Node {
             }
             Node::Client(c) => {
                 c.crashed = true;
-                c.thinking = false;
+                c.script.thinking = false;
             }
         }
     }
@@ -318,10 +317,8 @@ impl Node {
 
     pub fn request(&mut self, me: NodeId, request: Request, out: &mut Effects) {
         if let Node::Client(c) = self {
-            if c.running.is_none() && !c.thinking {
+            if let Some(request) = c.script.given(request, c.running.is_some()) {
                 c.begin(me, request, out);
-            } else {
-                c.queue.push(request);
             }
         }
     }
@@ -976,13 +973,8 @@ fn execute(store: &mut Vec<Vec<u16>>, request: &Request, config: &Config) -> Rep
 }
 
 impl Client {
-    fn has_work(&self, me: NodeId, config: &Config) -> bool {
-        !self.queue.is_empty() || (self.next as usize) < workload(me, config).len()
-    }
-
     fn go_on(&mut self, me: NodeId, config: &Config, out: &mut Effects) {
-        if self.has_work(me, config) {
-            self.thinking = true;
+        if self.script.go_on(workload(me, config)) {
             out.timer = Some(TimerCommand::Set(Timer::Think));
         } else {
             out.timer = Some(TimerCommand::Cancel);
@@ -990,15 +982,8 @@ impl Client {
     }
 
     fn think_done(&mut self, me: NodeId, config: &Config, out: &mut Effects) {
-        self.thinking = false;
-        let request = if self.queue.is_empty() {
-            let Some(&request) = workload(me, config).get(self.next as usize) else {
-                return;
-            };
-            self.next += 1;
-            request
-        } else {
-            self.queue.remove(0)
+        let Some(request) = self.script.next_request(workload(me, config)) else {
+            return;
         };
         self.begin(me, request, out);
     }
@@ -1106,12 +1091,7 @@ impl Client {
 
 /// The client's operations from the workload.
 fn workload(me: NodeId, config: &Config) -> &[Request] {
-    let index = me as usize - config.servers;
-    config
-        .workload
-        .ops
-        .get(index)
-        .map_or(&[], |ops| ops.as_slice())
+    config.workload.client(me as usize - config.servers)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use super::{
     Server, Timer,
 };
 use crate::clients::record::{pack_reply, pack_request, unpack_reply, unpack_request};
-use crate::clients::{OpKind, Reply, Request, Text, PIECES_MAX};
+use crate::clients::{OpKind, Reply, Request, Script, Text, PIECES_MAX};
 use crate::explore::pack::{Pack, Packer, Unpacker, WORD_BYTES};
 use crate::sim::NodeId;
 
@@ -300,7 +300,7 @@ impl Pack for Node {
                 };
                 8 + 3 * s.log.len() + store + 1 + 3 * s.sessions.len() + role
             }
-            Node::Client(c) => 8 + 2 * c.queue.len() + 3,
+            Node::Client(c) => 8 + 2 * c.script.queue.len() + 3,
         };
         WORD_BYTES * words
     }
@@ -381,13 +381,13 @@ impl Pack for Node {
                 }
             }
             Node::Client(c) => {
-                out.word(1 | (c.crashed as u64) << 1 | (c.thinking as u64) << 2);
-                out.word(c.queue.len() as u64);
-                for request in &c.queue {
+                out.word(1 | (c.crashed as u64) << 1 | (c.script.thinking as u64) << 2);
+                out.word(c.script.queue.len() as u64);
+                for request in &c.script.queue {
                     pack_request(request, out);
                 }
                 out.words(&[
-                    c.next as u64,
+                    c.script.next as u64,
                     c.seq as u64 | (c.leader as u64) << 16,
                     c.resends as u64,
                 ]);
@@ -416,9 +416,11 @@ impl Pack for Node {
             });
             *self = Node::Client(Client {
                 crashed: first >> 1 & 1 == 1,
-                thinking: first >> 2 & 1 == 1,
-                queue,
-                next: next as u16,
+                script: Script {
+                    thinking: first >> 2 & 1 == 1,
+                    queue,
+                    next: next as u16,
+                },
                 seq: seq_leader as u16,
                 leader: (seq_leader >> 16) as NodeId,
                 resends: resends as u32,

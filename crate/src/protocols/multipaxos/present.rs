@@ -291,13 +291,13 @@ fn client_view(frame: &Frame<MultiPaxos>, id: NodeId, c: &Client) -> NodeView {
                 r.attempts
             ));
         }
-        None if c.thinking => detail.push("It waits before its next request.".into()),
+        None if c.script.thinking => detail.push("It waits before its next request.".into()),
         None => detail.push("It has no request to make.".into()),
     }
-    if !c.queue.is_empty() {
+    if !c.script.queue.is_empty() {
         detail.push(format!(
             "{} more requests wait in its queue.",
-            c.queue.len()
+            c.script.queue.len()
         ));
     }
     let done = done(frame, id);

@@ -1,7 +1,7 @@
 //! Replicas and clients of the quorum-replicated store, and their handlers.
 
 use super::{Config, Effects, Note, Timer};
-use crate::clients::{OpKind, Reply, Request};
+use crate::clients::{OpKind, Reply, Request, Script};
 use crate::protocols::TimerCommand;
 use crate::sim::NodeId;
 
@@ -55,11 +55,8 @@ pub struct Replica {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Client {
     pub crashed: bool,
-    /// Its think timer is armed: it starts its next operation when it fires.
-    pub thinking: bool,
-    pub queue: Vec<Request>,
-    /// The index of its next operation in the workload.
-    pub next: u16,
+    /// Its requests given by hand, its place in its workload, and whether it is thinking.
+    pub script: Script,
     /// How many operations it has started: the operation part of its messages' tags.
     pub seq: u32,
     /// The client's own counter, which versions its writes when they do not read versions.
@@ -110,7 +107,7 @@ impl Node {
             Node::Client(c) => {
                 c.crashed = true;
                 // The engine disarms the timer of a crashed node.
-                c.thinking = false;
+                c.script.thinking = false;
             }
         }
     }
@@ -124,10 +121,8 @@ impl Node {
 
     pub fn request(&mut self, me: NodeId, request: Request, config: &Config, out: &mut Effects) {
         if let Node::Client(c) = self {
-            if c.running.is_none() && !c.thinking {
+            if let Some(request) = c.script.given(request, c.running.is_some()) {
                 c.begin(me, request, config, out);
-            } else {
-                c.queue.push(request);
             }
         }
     }
@@ -227,14 +222,9 @@ impl Client {
         self.seq << 1 | (phase as u32 - 1)
     }
 
-    fn has_work(&self, me: NodeId, config: &Config) -> bool {
-        !self.queue.is_empty() || (self.next as usize) < workload(me, config).len()
-    }
-
     /// Between operations: think, if there is more to do.
     fn go_on(&mut self, me: NodeId, config: &Config, out: &mut Effects) {
-        if self.has_work(me, config) {
-            self.thinking = true;
+        if self.script.go_on(workload(me, config)) {
             out.timer = Some(TimerCommand::Set(Timer::Think));
         } else {
             out.timer = Some(TimerCommand::Cancel);
@@ -242,16 +232,8 @@ impl Client {
     }
 
     fn think_done(&mut self, me: NodeId, config: &Config, out: &mut Effects) {
-        self.thinking = false;
-        let request = if self.queue.is_empty() {
-            let ops = workload(me, config);
-            let Some(&request) = ops.get(self.next as usize) else {
-                return;
-            };
-            self.next += 1;
-            request
-        } else {
-            self.queue.remove(0)
+        let Some(request) = self.script.next_request(workload(me, config)) else {
+            return;
         };
         self.begin(me, request, config, out);
     }
@@ -428,10 +410,5 @@ impl Client {
 
 /// The client's operations from the workload.
 fn workload(me: NodeId, config: &Config) -> &[Request] {
-    let index = me as usize - config.replicas;
-    config
-        .workload
-        .ops
-        .get(index)
-        .map_or(&[], |ops| ops.as_slice())
+    config.workload.client(me as usize - config.replicas)
 }

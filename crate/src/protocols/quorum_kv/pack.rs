@@ -2,7 +2,7 @@
 
 use super::{Client, Msg, Node, Replica, Running, Timer, Version};
 use crate::clients::record::{pack_reply, pack_request, unpack_reply, unpack_request};
-use crate::clients::Reply;
+use crate::clients::{Reply, Script};
 use crate::explore::pack::{Pack, Packer, Unpacker, WORD_BYTES};
 
 /// A message as two words: its kind, key and tag, then its version and value.
@@ -68,7 +68,7 @@ impl Pack for Node {
     fn bound(&self) -> usize {
         match self {
             Node::Replica(r) => WORD_BYTES * (2 + 3 * r.slots.len()),
-            Node::Client(c) => WORD_BYTES * (8 + 2 * c.queue.len() + 10),
+            Node::Client(c) => WORD_BYTES * (8 + 2 * c.script.queue.len() + 10),
         }
     }
 
@@ -82,13 +82,13 @@ impl Pack for Node {
                 }
             }
             Node::Client(c) => {
-                out.word(1 | (c.crashed as u64) << 1 | (c.thinking as u64) << 2);
-                out.word(c.queue.len() as u64);
-                for request in &c.queue {
+                out.word(1 | (c.crashed as u64) << 1 | (c.script.thinking as u64) << 2);
+                out.word(c.script.queue.len() as u64);
+                for request in &c.script.queue {
                     pack_request(request, out);
                 }
                 out.words(&[
-                    c.next as u64,
+                    c.script.next as u64,
                     c.seq as u64,
                     c.clock as u64,
                     c.resends as u64,
@@ -139,9 +139,11 @@ impl Pack for Node {
         });
         *self = Node::Client(Client {
             crashed,
-            thinking: first >> 2 & 1 == 1,
-            queue,
-            next: next as u16,
+            script: Script {
+                thinking: first >> 2 & 1 == 1,
+                queue,
+                next: next as u16,
+            },
             seq: seq as u32,
             clock: clock as u32,
             resends: resends as u32,

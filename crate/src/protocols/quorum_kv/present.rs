@@ -296,13 +296,15 @@ impl Present for QuorumKv {
                             }
                         ));
                     }
-                    None if c.thinking => detail.push("It waits before its next operation.".into()),
+                    None if c.script.thinking => {
+                        detail.push("It waits before its next operation.".into())
+                    }
                     None => detail.push("It has no operation to run.".into()),
                 }
-                if !c.queue.is_empty() {
+                if !c.script.queue.is_empty() {
                     detail.push(format!(
                         "{} more requests wait in its queue.",
-                        c.queue.len()
+                        c.script.queue.len()
                     ));
                 }
                 let done: Vec<String> = formed(frame, id)
