@@ -383,8 +383,16 @@ pub struct SwarmReport {
 /// Runs the scenario seed `seed` draws to its end, keeping the event log when `log` is set (the
 /// benchmarks measure both ways).
 pub fn run_seed(seed: u64, bug: Option<&str>, log: bool) -> Simulation {
-    let compiled = Draw::new(seed, bug).compile();
-    let mut sim = Simulation::new(&compiled);
+    run_compiled(&Draw::new(seed, bug).compile(), log)
+}
+
+/// Runs a drawn run of any protocol to its end, with the event log only if `log`: swarm needs
+/// only outcomes, and `--log on` measures what keeping the log costs.
+pub fn run_compiled<P: Protocol>(
+    compiled: &crate::sim::action::Compiled<P>,
+    log: bool,
+) -> crate::sim::Simulation<P> {
+    let mut sim = crate::sim::Simulation::new(compiled);
     if !log {
         sim = sim.without_log();
     }

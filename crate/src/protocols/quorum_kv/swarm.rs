@@ -103,10 +103,5 @@ pub fn run_seed(seed: u64, bug: Option<&str>, log: bool) -> Simulation {
     let compiled = scenario_for_seed(seed, bug)
         .compile()
         .expect("swarm draws only valid scenarios");
-    let mut sim = Simulation::new(&compiled);
-    if !log {
-        sim = sim.without_log();
-    }
-    sim.run();
-    sim
+    crate::swarm::run_compiled(&compiled, log)
 }
