@@ -21,6 +21,7 @@ pub mod quorum;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub mod sort;
 pub mod swarm;
 pub mod wasm;
 

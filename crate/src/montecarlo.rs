@@ -147,7 +147,7 @@ impl<P: Protocol> Estimator<P> {
             .collect();
         schedule.extend(self.compiled.schedule.iter().cloned());
         // Stable, as in `Scenario::compile`: equal ticks keep their file order.
-        schedule.sort_by_key(|(at, _)| *at);
+        crate::sort::sort_by_key(&mut schedule, |(at, _)| *at);
         Compiled {
             config: Arc::clone(&self.compiled.config),
             seed: self.seed(run),
@@ -183,7 +183,7 @@ impl<P: Protocol> Estimator<P> {
         let runs = self.done();
         let horizon = self.compiled.until_ticks;
         let mut ticks: Vec<u64> = self.decided_ticks.iter().flatten().copied().collect();
-        ticks.sort_unstable();
+        crate::sort::sort(&mut ticks);
         let decided = ticks.len() as u64;
         let points = points.max(1);
         let curve = (0..=points)

@@ -366,7 +366,7 @@ impl Draw {
             })
             .collect();
         // Stable, as in `Scenario::compile`: steps at the same tick keep their file order.
-        compiled.schedule.sort_by_key(|(at, _)| *at);
+        crate::sort::sort_by_key(&mut compiled.schedule, |(at, _)| *at);
         compiled
     }
 }

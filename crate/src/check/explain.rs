@@ -285,7 +285,7 @@ impl<'h> Part<'h> {
             .filter(|&i| changes(i) && ops[i].return_time.is_some_and(|r| r < x.call))
             .max_by_key(|&i| ops[i].return_time);
         conflicts.extend(latest);
-        conflicts.sort_unstable();
+        crate::sort::sort(&mut conflicts);
         // A sentence names a handful; the page can show the rest from `conflicts`.
         const NAMED_MAX: usize = 6;
         let mut names: Vec<String> = (conflicts.iter().take(NAMED_MAX))

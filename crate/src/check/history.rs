@@ -497,7 +497,7 @@ fn read_operation(
 /// rule, so nothing after it is refused.
 fn check_clients_are_sequential(ops: &[Operation]) -> Result<(), HistoryError> {
     let mut order: Vec<usize> = (0..ops.len()).collect();
-    order.sort_by_key(|&i| (ops[i].client, ops[i].call, i));
+    crate::sort::sort_by_key(&mut order, |&i| (ops[i].client, ops[i].call, i));
     for pair in order.windows(2) {
         let (earlier, later) = (&ops[pair[0]], &ops[pair[1]]);
         match earlier.return_time {

@@ -129,7 +129,7 @@ fn merge(history: &History, orders: Vec<Vec<usize>>) -> Vec<usize> {
         }
     }
     // The sort is stable, so operations with the same point keep their part's order.
-    points.sort_by_key(|&(point, part, _)| (point, part));
+    crate::sort::sort_by_key(&mut points, |&(point, part, _)| (point, part));
     points.into_iter().map(|(_, _, op)| op).collect()
 }
 
@@ -317,7 +317,7 @@ impl Search {
             .filter_map(|&i| Some((i, effect(&mut values, &history.ops[i])?)))
             .collect();
         // Returned operations first, each kind by call.
-        kept.sort_by_key(|&(i, _)| {
+        crate::sort::sort_by_key(&mut kept, |&(i, _)| {
             let op = &history.ops[i];
             (op.return_time.is_none(), op.call, i)
         });
@@ -347,7 +347,7 @@ impl Search {
                 times.push((time, true, local as u32));
             }
         }
-        times.sort_unstable();
+        crate::sort::sort(&mut times);
         let count = times.len() as u32;
         let mut call_entry = vec![NONE; ops.len()];
         let mut return_entry = vec![NONE; ops.len()];

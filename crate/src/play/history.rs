@@ -77,14 +77,14 @@ pub fn view_history(text: &str, steps_max: u64) -> Result<HistoryView, HistoryEr
         .iter()
         .flat_map(|op| std::iter::once(op.call).chain(op.return_time))
         .collect();
-    times.sort_unstable();
+    crate::sort::sort(&mut times);
     times.dedup();
     let rank = |time: u64| times.partition_point(|&t| t < time);
     let mut clients: Vec<u64> = history.ops.iter().map(|op| op.client).collect();
-    clients.sort_unstable();
+    crate::sort::sort(&mut clients);
     clients.dedup();
     let mut keys: Vec<String> = history.ops.iter().filter_map(|op| op.key.clone()).collect();
-    keys.sort();
+    crate::sort::sort(&mut keys);
     keys.dedup();
     let ops: Vec<OpView> = history
         .ops

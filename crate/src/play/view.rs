@@ -147,8 +147,7 @@ impl<P: Present> Playground<P> {
                 copy_of: m.copy_of.map(NonZeroU64::get),
             })
             .collect();
-        // Message ids are unique, so an unstable sort gives the same order with less wasm.
-        messages.sort_unstable_by_key(|m| m.id);
+        crate::sort::sort_by_key(&mut messages, |m| m.id);
         let count = P::node_count(config);
         let mut cuts = Vec::new();
         for from in 0..count {

@@ -64,7 +64,9 @@ fn minimal(system: &QuorumSystem, phase: u8) -> Vec<AcceptorSet> {
             })
             .collect(),
     };
-    found.sort_by_key(|&set| (set.count_ones(), set.reverse_bits() ^ u32::MAX));
+    crate::sort::sort_by_key(&mut found, |&set| {
+        (set.count_ones(), set.reverse_bits() ^ u32::MAX)
+    });
     found.dedup();
     found
 }

@@ -394,7 +394,7 @@ impl<P: ScenarioSection> Scenario<P> {
             schedule.push((item.at, action));
         }
         // Stable: entries at the same tick keep their file order.
-        schedule.sort_by_key(|(at, _)| *at);
+        crate::sort::sort_by_key(&mut schedule, |(at, _)| *at);
         Ok(Compiled {
             config: Arc::new(config),
             seed: self.seed,

@@ -448,7 +448,7 @@ impl Present for MultiPaxos {
 
     fn ranked_violations(frame: &Frame<MultiPaxos>) -> Vec<Violation> {
         let mut ranked = frame.sim.violations().to_vec();
-        ranked.sort_by_key(|v| GRAVITY.iter().position(|&k| k == v.kind));
+        crate::sort::sort_by_key(&mut ranked, |v| GRAVITY.iter().position(|&k| k == v.kind));
         ranked
     }
 

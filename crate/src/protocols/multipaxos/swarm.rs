@@ -76,7 +76,7 @@ pub fn scenario_for_seed(seed: u64, bug: Option<&str>) -> Scenario {
             ..Intervention::default()
         });
     }
-    schedule.sort_by_key(|step| step.at);
+    crate::sort::sort_by_key(&mut schedule, |step| step.at);
     Scenario {
         version: crate::scenario::VERSION,
         protocol: "multipaxos".into(),

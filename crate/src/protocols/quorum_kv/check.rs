@@ -48,7 +48,7 @@ impl Checker {
                                 events.push(ops[op].events[1]);
                             }
                         }
-                        events.sort_unstable();
+                        crate::sort::sort(&mut events);
                         events.dedup();
                         self.failing = Some((v.op, v.conflicts.clone()));
                         self.violations.push(Violation {

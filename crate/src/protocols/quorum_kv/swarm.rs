@@ -75,7 +75,7 @@ pub fn scenario_for_seed(seed: u64, bug: Option<&str>) -> Scenario {
         name: &name,
     };
     let mut schedule = draw_faults::<QuorumKv>(&mut rng, &draw);
-    schedule.sort_by_key(|step| step.at);
+    crate::sort::sort_by_key(&mut schedule, |step| step.at);
     let real_bug = bug.filter(|b| Bugs::NAMES.contains(b));
     Scenario {
         version: crate::scenario::VERSION,
