@@ -3,7 +3,7 @@
 // (`#` lines are notes). It opens dist/, the site that ships, with a link to a 5-server,
 // 3-client run with a workload, and measures:
 // 1. mp_page_weight_gzip_bytes: every response the page fetched until the run is drawn, each
-//    body gzipped at level 9 (the default core, then Multi-Paxos's own), against the 100 KB
+//    body gzipped at level 9 (Multi-Paxos's own core, never the default one), against the 100 KB
 //    budget.
 // 2. mp_frame_work_ms_*: window.paxoscopeFrameTimes (web/main.js with ?perf: the JS work of
 //    each animation frame) over 5 s of playing, and the frame rate from a second rAF loop over

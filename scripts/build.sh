@@ -19,6 +19,10 @@ for feature in $(grep -o '^page-[a-z0-9-]*' crate/Cargo.toml); do
   wasm-pack --log-level warn build crate --mode no-install --target web --profile page \
     --out-dir ../web/pkg --out-name "$feature" --no-typescript --no-pack -- --no-default-features --features "$feature"
 done
+# The page's list of those cores (web/main.js imports it): which protocols have a page wasm of
+# their own, so that a link to one fetches that wasm and never the default one first.
+names=$(grep -o '^page-[a-z0-9-]*' crate/Cargo.toml | sed 's/^page-\(.*\)$/"\1"/' | paste -sd, -)
+printf '// Written by scripts/build.sh from the page-NAME features of crate/Cargo.toml.\nexport const PAGE_CORES = [%s];\n' "$names" > web/pkg/cores.js
 wasm-pack --log-level warn build crate --mode no-install --target web --release \
   --out-dir ../web/pkg --out-name paxoscope-explorer --no-typescript --no-pack -- --features explorer
 # dist/ is what ships: the page's modules and the wasm-bindgen glue bundled and minified with

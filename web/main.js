@@ -1,7 +1,8 @@
 // The playground page: owns the run (a wasm `Playground`), the display clock and the person's
 // selection; draws the core's view each frame while playing and only on change while paused,
 // so that a paused page costs no CPU. No protocol logic lives here.
-import init, { Playground, version, legend, defaultScenario, protocol, knownProtocols, searchBounds } from './pkg/paxoscope.js';
+import init, { Playground, version, legend, defaultScenario, searchBounds } from './pkg/paxoscope.js';
+import { PAGE_CORES } from './pkg/cores.js';
 import { h, s, replace } from './dom.js';
 import { Stage, legendShape } from './stage.js';
 import { Lamport } from './lamport.js';
@@ -121,13 +122,35 @@ const panels = new Panels({
 });
 
 /**
- * The cores that run scenarios: this module bundles the default one, and scripts/build.sh
- * builds a page wasm per other protocol (`pkg/page-NAME`), fetched the first time a scenario
- * names it, so that a page load pays only for the protocol it shows. The page reads the
- * scenario's `protocol` only to pick the file; the core still reads the whole scenario.
+ * The cores that run scenarios: this module bundles the default one's glue, and scripts/build.sh
+ * builds a page wasm per other protocol (`pkg/page-NAME`) and lists them in `pkg/cores.js`. A
+ * core's wasm is fetched the first time a scenario needs it, so that a page load pays only for
+ * the protocol it shows: a link to another protocol never fetches the default core. The page
+ * reads the scenario's `protocol` only to pick the file; the core still reads the whole
+ * scenario, and any name that is not a page core's is the default core's to accept or refuse.
  */
-const defaultCore = { Playground, legend, defaultScenario, protocol, knownProtocols, searchBounds };
+const defaultCore = { Playground, legend, defaultScenario, searchBounds, version };
 const cores = new Map();
+function coreNamed(name) {
+  const page = PAGE_CORES.includes(name) ? name : null;
+  const key = page ?? '';
+  if (!cores.has(key)) {
+    // The wasm's address is given from here rather than found by the glue (next to itself),
+    // since dist/ bundles the glue into this module (scripts/build.sh); both lie beside web/pkg/.
+    const fetching = page === null
+      ? init({ module_or_path: new URL('./pkg/paxoscope_bg.wasm', import.meta.url) }).then(() => defaultCore)
+      : import(`./pkg/page-${page}.js`).then(async (core) => {
+        await core.default({ module_or_path: new URL(`./pkg/page-${page}_bg.wasm`, import.meta.url) });
+        return core;
+      });
+    cores.set(key, fetching.catch((error) => {
+      // Not remembered, so that the next load tries again.
+      cores.delete(key);
+      throw new Error(`the ${page ?? 'default'} core could not be fetched (${error.message ?? error}); check the connection and try again`);
+    }));
+  }
+  return cores.get(key);
+}
 function coreFor(text) {
   let name;
   try {
@@ -135,21 +158,16 @@ function coreFor(text) {
   } catch {
     // Not JSON: the default core says what is wrong with it.
   }
-  // A name no core runs is the default core's to refuse, listing the ones there are.
-  if (typeof name !== 'string' || name === defaultCore.protocol() || !defaultCore.knownProtocols().split(',').includes(name)) {
-    return defaultCore;
-  }
-  if (!cores.has(name)) {
-    cores.set(name, import(`./pkg/page-${name}.js`).then(async (core) => {
-      await core.default({ module_or_path: new URL(`./pkg/page-${name}_bg.wasm`, import.meta.url) });
-      return core;
-    }).catch((error) => {
-      // Not remembered, so that the next load tries again.
-      cores.delete(name);
-      throw new Error(`the ${name} core could not be fetched (${error.message ?? error}); check the connection and try again`);
-    }));
-  }
-  return cores.get(name);
+  return coreNamed(name);
+}
+
+/** Starts fetching the core a fragment's scenario runs in (the default one's without a link),
+ *  so that it arrives while the rest of the page starts; `openFragment` reports any failure. */
+function prefetchCore(fragment) {
+  const decoding = String(fragment).replace(/^#/, '')
+    ? links().then((codec) => codec.decodeFragment(fragment))
+    : Promise.resolve({ scenario: null });
+  decoding.then(({ scenario }) => (scenario === null ? coreNamed(null) : coreFor(scenario))).catch(() => {});
 }
 
 /** Shows `message` in the banner above the page; `kind` 'notice' for news that is not an error. */
@@ -186,7 +204,10 @@ async function load(text, { push = false, errorSuffix = '' } = {}) {
   }
   pause();
   app.pg?.free();
-  if (core !== app.core) showLegend(core);
+  if (core !== app.core) {
+    showLegend(core);
+    $('version').textContent = `Paxoscope core ${core.version()}`;
+  }
   app.core = core;
   stage.forgetMessages();
   Object.assign(app, {
@@ -235,11 +256,11 @@ async function openFragment(fragment) {
   $('error').hidden = true;
   // An error with a scenario is about the rest of the link (its cursor): the scenario is shown.
   if (error) showError(scenario === null ? `${error} The default scenario is shown instead.` : error);
-  const text = scenario ?? defaultCore.defaultScenario();
+  const text = scenario ?? (await coreNamed(null)).defaultScenario();
   // Only the cursor changed (a replaced history entry): keep the run, move the cursor.
   if (text !== app.pg?.scenarioJson()) {
     const ok = await load(text, { errorSuffix: scenario === null ? '' : ' The default scenario is shown instead.' });
-    if (!ok) await load(defaultCore.defaultScenario());
+    if (!ok) await load((await coreNamed(null)).defaultScenario());
   }
   if (tick !== null) seekTo(tick, { quiet: true, actions });
 }
@@ -629,10 +650,7 @@ async function loadEmbed() {
 try {
   // Fetched while the wasm is, not after it.
   const embedding = loadEmbed();
-  // The wasm's address is given from here rather than found by the glue (next to itself), since
-  // dist/ bundles the glue into this module (scripts/build.sh); both lie beside web/pkg/.
-  await init({ module_or_path: new URL('./pkg/paxoscope_bg.wasm', import.meta.url) });
-  $('version').textContent = `Paxoscope core ${version()}`;
+  prefetchCore(location.hash);
   const embed = await embedding;
   app.embed = embed?.embedOptions(location.search) ?? null;
   wire();

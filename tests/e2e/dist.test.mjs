@@ -106,13 +106,26 @@ test('loading the built page fetches none of the chunks loaded on first use', as
   await page.close();
 });
 
-test('the built page fetches the store\'s core for a store link, and runs it', async () => {
+test('the built page fetches only the store\'s core for a store link, and the default core once a Paxos link follows', async () => {
+  const before = env.problems.length;
   const scenario = { version: 1, protocol: 'quorum-kv', seed: 1, cluster: { replicas: 3, clients: 2 },
     schedule: [{ at: 0, request: { client: 'c1', op: 'put', key: 'x', value: '1' } }], until_ticks: 200 };
   const { page, fetched } = await open(`#json=${encodeURIComponent(JSON.stringify(scenario))}`);
   assert.ok(fetched.some((path) => path.endsWith('/pkg/page-quorum-kv_bg.wasm')), fetched.join(', '));
+  // The default core is not fetched first: the link's protocol picks the one core it needs.
+  assert.ok(!fetched.some((path) => path.endsWith('/pkg/paxoscope_bg.wasm')), fetched.join(', '));
+  assert.match(await page.locator('#version').textContent(), /^Paxoscope core \d+\.\d+\.\d+/);
   await page.locator('#scrubber').fill('200');
   assert.equal(await page.locator('#stage [data-headline]').textContent(), '1 of 1 operations returned');
+  // A Paxos link pasted into the same tab fetches the default core then, and runs it.
+  const paxos = { version: 1, protocol: 'paxos', cluster: { proposers: 1, acceptors: 3, learners: 1 },
+    schedule: [{ at: 0, propose: { node: 'p1', value: 'A' } }] };
+  await page.evaluate((hash) => { location.hash = hash; }, `#json=${encodeURIComponent(JSON.stringify(paxos))}`);
+  await page.locator('[data-node="a3"]').waitFor();
+  assert.ok(fetched.some((path) => path.endsWith('/pkg/paxoscope_bg.wasm')), fetched.join(', '));
+  await page.locator('#scrubber').fill('200');
+  assert.match(await page.locator('#status').textContent(), /every learner has learned it/);
+  assert.deepEqual(env.problems.slice(before), []);
   await page.close();
 });
 

@@ -21,8 +21,11 @@ const ringed = (page) => page.locator('[data-node].highlight').evaluateAll((node
 const cells = (page, node) => page.locator(`[data-node="${node}"] .cell`).evaluateAll(
   (rects) => rects.map((r) => [r.getAttribute('class'), r.textContent]));
 
+/** Opens the page at `hash`; `page.fetched` lists the paths it has fetched (the list grows). */
 async function open(hash = '') {
   const page = await env.newPage({ viewport: { width: 1280, height: 800 } });
+  page.fetched = [];
+  page.on('request', (request) => page.fetched.push(new URL(request.url()).pathname));
   await page.goto(env.url + hash);
   await page.waitForSelector('body[data-ready=true]');
   return page;
@@ -32,6 +35,9 @@ test('a leader crash in the page: the ring moves to the new leader and the log c
   const before = env.problems.length;
   const page = await open(link(lesson('leader-crash')));
   await page.locator('[data-node="s1"]').waitFor();
+  // The link's core alone is fetched: not the default one first.
+  assert.ok(page.fetched.some((path) => path.endsWith('/pkg/page-multipaxos_bg.wasm')), page.fetched.join(', '));
+  assert.ok(!page.fetched.some((path) => path.endsWith('/pkg/paxoscope_bg.wasm')), page.fetched.join(', '));
   assert.match(await page.locator('#legend').textContent(), /server client the leader slot: nothing accepted slot: accepted slot: known chosen slot: applied/);
   await page.locator('#scrubber').fill('52');
   assert.deepEqual(await ringed(page), ['s1']);

@@ -16,13 +16,11 @@ pub mod quorum_kv;
 /// error lists. Each is its protocol's `ScenarioSection::NAME`, as each protocol's tests check.
 pub const KNOWN: [&str; 3] = ["paxos", "quorum-kv", "multipaxos"];
 
-/// The protocols the page can draw, each with a page wasm (below): a scenario of another known
-/// protocol runs in the CLI, and the page refuses it as another protocol's.
-pub const PAGED: [&str; 3] = ["paxos", "quorum-kv", "multipaxos"];
-
 /// The protocol the page's wasm runs: Paxos, unless a `page-NAME` cargo feature names another.
-/// scripts/build.sh builds one page wasm per protocol, so that the page fetches only the code
-/// of the protocol its scenario names.
+/// scripts/build.sh builds one page wasm per protocol and lists them for the page
+/// (`web/pkg/cores.js`), so that the page fetches only the code of the protocol its scenario
+/// names; a scenario of a protocol with no page wasm goes to Paxos's, which refuses it as
+/// another protocol's.
 #[cfg(not(any(feature = "page-quorum-kv", feature = "page-multipaxos")))]
 pub type Page = paxos::Paxos;
 #[cfg(feature = "page-quorum-kv")]

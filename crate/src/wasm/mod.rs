@@ -12,7 +12,6 @@ use crate::present::Present;
 use crate::protocols::paxos::Scenario;
 use crate::protocols::Page;
 use crate::scenario::ScenarioError;
-use crate::scenario::ScenarioSection;
 use wasm_bindgen::prelude::*;
 
 #[cfg(target_arch = "wasm32")]
@@ -166,20 +165,6 @@ fn explore_as<P: crate::scenario::ScenarioSection>(
 #[wasm_bindgen]
 pub fn legend() -> JsValue {
     to_js(<Page as Present>::LEGEND)
-}
-
-/// The protocol this wasm runs (its scenarios' `protocol`): scripts/build.sh builds one page
-/// wasm per protocol, and the page fetches the one a scenario names.
-#[wasm_bindgen]
-pub fn protocol() -> String {
-    Page::NAME.to_string()
-}
-
-/// The protocols the page can draw, comma-separated: the page fetches another protocol's wasm
-/// only for one of these.
-#[wasm_bindgen(js_name = knownProtocols)]
-pub fn known_protocols() -> String {
-    crate::protocols::PAGED.join(",")
 }
 
 /// The scenario the page opens with, as JSON text.
@@ -371,7 +356,7 @@ impl MonteCarlo {
         let spec = Spec { runs, p, failure };
         spec.check().map_err(|e| JsError::new(&e))?;
         let protocol = crate::scenario::protocol_of(json);
-        if protocol != crate::protocols::paxos::Paxos::NAME {
+        if protocol != <crate::protocols::paxos::Paxos as crate::scenario::ScenarioSection>::NAME {
             return Err(JsError::new(&format!(
                 "the Monte Carlo estimate times Paxos runs to a value chosen, and this run is \"{protocol}\"; the analysis above applies to its quorums"
             )));
