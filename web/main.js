@@ -1,7 +1,6 @@
 // The playground page: owns the run (a wasm `Playground`), the display clock and the person's
 // selection; draws the core's view each frame while playing and only on change while paused,
 // so that a paused page costs no CPU. No protocol logic lives here.
-import init, { Playground, version, legend, defaultScenario, searchBounds } from './pkg/paxoscope.js';
 import { PAGE_CORES } from './pkg/cores.js';
 import { h, s, replace } from './dom.js';
 import { Stage, legendShape } from './stage.js';
@@ -122,27 +121,30 @@ const panels = new Panels({
 });
 
 /**
- * The cores that run scenarios: this module bundles the default one's glue, and scripts/build.sh
- * builds a page wasm per other protocol (`pkg/page-NAME`) and lists them in `pkg/cores.js`. A
- * core's wasm is fetched the first time a scenario needs it, so that a page load pays only for
- * the protocol it shows: a link to another protocol never fetches the default core. The page
- * reads the scenario's `protocol` only to pick the file; the core still reads the whole
- * scenario, and any name that is not a page core's is the default core's to accept or refuse.
+ * The cores that run scenarios: scripts/build.sh builds the default one (`pkg/paxoscope`) and a
+ * page wasm per other protocol (`pkg/page-NAME`), and lists the latter in `pkg/cores.js`. A
+ * core, its glue and its wasm, is fetched the first time a scenario needs it, so that a page
+ * load pays only for the protocol it shows: a link to another protocol never fetches the
+ * default core. The page reads the scenario's `protocol` only to pick the file; the core still
+ * reads the whole scenario, and any name that is not a page core's is the default core's to
+ * accept or refuse.
  */
-const defaultCore = { Playground, legend, defaultScenario, searchBounds, version };
 const cores = new Map();
 function coreNamed(name) {
   const page = PAGE_CORES.includes(name) ? name : null;
   const key = page ?? '';
   if (!cores.has(key)) {
-    // The wasm's address is given from here rather than found by the glue (next to itself),
-    // since dist/ bundles the glue into this module (scripts/build.sh); both lie beside web/pkg/.
-    const fetching = page === null
-      ? init({ module_or_path: new URL('./pkg/paxoscope_bg.wasm', import.meta.url) }).then(() => defaultCore)
-      : import(`./pkg/page-${page}.js`).then(async (core) => {
-        await core.default({ module_or_path: new URL(`./pkg/page-${page}_bg.wasm`, import.meta.url) });
-        return core;
-      });
+    // The wasm is fetched while its glue is, not after it. Its address is given from here
+    // rather than found by the glue (next to itself), since dist/ puts the glue in a chunk
+    // beside this module (scripts/build.sh); both lie beside web/pkg/.
+    const wasm = fetch(new URL(page === null ? './pkg/paxoscope_bg.wasm' : `./pkg/page-${page}_bg.wasm`, import.meta.url));
+    // Awaited by the glue's init; a failure is reported there, not as an unhandled rejection.
+    wasm.catch(() => {});
+    const glue = page === null ? import('./pkg/paxoscope.js') : import(`./pkg/page-${page}.js`);
+    const fetching = glue.then(async (core) => {
+      await core.default({ module_or_path: wasm });
+      return core;
+    });
     cores.set(key, fetching.catch((error) => {
       // Not remembered, so that the next load tries again.
       cores.delete(key);

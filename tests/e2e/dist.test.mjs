@@ -22,7 +22,7 @@ after(async () => { await env.stop(); });
 
 test('dist/ holds the bundled page, its lazily loaded chunks and the worker instead of the sources', () => {
   const files = readdirSync(resolve(SITE, 'web')).map((name) => name.replace(/-[A-Z0-9]{8}\.js$/, '-HASH.js')).sort();
-  assert.deepEqual([...new Set(files)], ['chunk-HASH.js', 'embed-HASH.js', 'history-HASH.js', 'history-worker.js', 'history.css', 'lens-worker.js', 'library-HASH.js', 'link-HASH.js', 'main.js', 'montecarlo-worker.js', 'network-HASH.js', 'page-multipaxos-HASH.js', 'page-quorum-kv-HASH.js', 'pkg', 'quorums-HASH.js', 'quorums.css', 'search-worker.js', 'setup-HASH.js', 'setup-worker.js', 'share-HASH.js', 'style.css']);
+  assert.deepEqual([...new Set(files)], ['chunk-HASH.js', 'embed-HASH.js', 'history-HASH.js', 'history-worker.js', 'history.css', 'lens-worker.js', 'library-HASH.js', 'link-HASH.js', 'main.js', 'montecarlo-worker.js', 'network-HASH.js', 'page-multipaxos-HASH.js', 'page-quorum-kv-HASH.js', 'paxoscope-HASH.js', 'pkg', 'quorums-HASH.js', 'quorums.css', 'search-worker.js', 'setup-HASH.js', 'setup-worker.js', 'share-HASH.js', 'style.css']);
 });
 
 test('the built page plays until a value is learned', async () => {
