@@ -10,18 +10,18 @@
 //! is already in order, which schedules and times mostly are.
 
 /// Sorts `items` by `key`, keeping the order of items with equal keys.
-pub fn sort_by_key<T, K: Ord>(items: &mut Vec<T>, mut key: impl FnMut(&T) -> K) {
+pub fn sort_by_key<T, K: Ord>(items: &mut [T], mut key: impl FnMut(&T) -> K) {
     sort_by(items, |a, b| key(a) < key(b));
 }
 
 /// Sorts `items` in ascending order.
-pub fn sort<T: Ord>(items: &mut Vec<T>) {
+pub fn sort<T: Ord>(items: &mut [T]) {
     sort_by(items, |a, b| a < b);
 }
 
 /// Sorts `items` so that no item comes after one it is `less` than, keeping the order of
 /// items neither is less than the other.
-pub fn sort_by<T>(items: &mut Vec<T>, mut less: impl FnMut(&T, &T) -> bool) {
+pub fn sort_by<T>(items: &mut [T], mut less: impl FnMut(&T, &T) -> bool) {
     let mut order = positions(items.len(), &mut |a, b| less(&items[a], &items[b]));
     // Item `order[k]` moves to `k`, one cycle of the permutation at a time, by swaps: no copy
     // of the items is made. A position is marked done by setting it to `usize::MAX`.
