@@ -11,7 +11,7 @@ self.onmessage = async ({ data }) => {
     await ready;
     const b = data.bounds;
     const progress = (states, depth) => self.postMessage({ progress: { states, depth } });
-    const result = exploreScenario(data.scenario, b.crashes, b.drops, b.duplicates, b.rounds, b.states, progress);
+    const result = exploreScenario(data.scenario, b.crashes, b.drops, b.duplicates, b.rounds, b.states, Boolean(b.gravest), progress);
     self.postMessage({ ok: true, result });
   } catch (error) {
     self.postMessage({ ok: false, error: error?.message ?? String(error) });

@@ -38,12 +38,12 @@ export class Search {
     this.worker = new Worker(new URL('./search-worker.js', import.meta.url), { type: 'module' });
     go.disabled = true;
     stop.disabled = false;
-    replace(result, h('p', {}, 'Searching…'));
+    replace(result, h('p', {}, bounds.gravest ? `Searching for ${bounds.goal}…` : 'Searching…'));
     this.worker.onmessage = ({ data }) => {
       if (data.progress) {
         const { states, depth } = data.progress;
         const seconds = ((performance.now() - started) / 1000).toFixed(0);
-        replace(result, h('p', { 'data-search': 'progress' }, `Searching… ${states.toLocaleString('en')} states so far, ${depth} steps deep, ${seconds} s. Stop ends the search.`));
+        replace(result, h('p', { 'data-search': 'progress' }, `Searching${bounds.gravest ? ` for ${bounds.goal}` : ''}… ${states.toLocaleString('en')} states so far, ${depth} steps deep, ${seconds} s. Stop ends the search.`));
         return;
       }
       this.worker.terminate();
@@ -56,15 +56,25 @@ export class Search {
         return;
       }
       const r = data.result;
+      const states = r.states.toLocaleString('en');
       if (r.counterexample) {
         const v = r.violations[0];
+        // The core says when this counterexample breaks only a lesser rule, and names the
+        // protocol's gravest violation: a run that breaks the one may go on to the other.
+        const gravest = r.gravest_not_found;
         replace(result,
-          h('p', { class: 'warning', 'data-search': 'violation' }, `Counterexample found after ${r.states} states (${seconds} s): ${v.explanation}.`),
-          h('button', { type: 'button', class: 'primary', id: 'play-counterexample', onclick: () => this.load(r.counterexample, { push: true }) }, 'Load the counterexample'));
+          h('p', { class: 'warning', 'data-search': 'violation' }, `Counterexample found after ${states} states (${seconds} s): ${v.explanation}.`),
+          gravest ? h('p', { class: 'hint', 'data-search-gravest': gravest }, `This breaks a lesser rule, not yet ${gravest}. The search can go on past such states for a run that ends in ${gravest}; it may need more states.`) : null,
+          h('button', { type: 'button', class: 'primary', id: 'play-counterexample', onclick: () => this.load(r.counterexample, { push: true }) }, 'Load the counterexample'),
+          gravest ? h('button', { type: 'button', id: 'search-gravest', onclick: () => this.run({ ...bounds, gravest: true, goal: gravest }, result, go, stop) }, `Keep searching for ${gravest}`) : null);
+      } else if (bounds.gravest) {
+        replace(result, h('p', { 'data-search': r.complete ? 'safe' : 'incomplete' }, r.complete
+          ? `No run within these bounds ends in ${bounds.goal}: none of the ${states} reachable states has it (${seconds} s).`
+          : `No state with ${bounds.goal} in the first ${states} states (${seconds} s); the search stopped at its limit. Raise “Stop after this many states” to search further.`));
       } else {
         replace(result, h('p', { 'data-search': r.complete ? 'safe' : 'incomplete' }, r.complete
-          ? `No violation in any of the ${r.states} reachable states (${seconds} s) within these bounds.`
-          : `No violation in the first ${r.states} states (${seconds} s); the search stopped at its limit before seeing every state.`));
+          ? `No violation in any of the ${states} reachable states (${seconds} s) within these bounds.`
+          : `No violation in the first ${states} states (${seconds} s); the search stopped at its limit before seeing every state.`));
       }
     };
     this.worker.postMessage({ scenario: this.app.pg.scenarioJson(), bounds });

@@ -51,6 +51,7 @@ fn main() {
         max_duplicates: 0,
         max_rounds: 0,
         max_states: 5_000_000,
+        gravest_only: false,
     };
     let (mut seconds_on, mut seconds_off, mut seconds_explore) =
         (f64::INFINITY, f64::INFINITY, f64::INFINITY);

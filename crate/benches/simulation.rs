@@ -66,6 +66,7 @@ fn main() {
         max_duplicates: 0,
         max_rounds: 1,
         max_states: 1_000_000,
+        gravest_only: false,
     };
 
     let five = Scenario::from_json(MONTECARLO_SCENARIO).expect("a valid scenario");

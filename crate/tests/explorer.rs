@@ -32,6 +32,7 @@ const NO_FAULTS: Bounds = Bounds {
     max_duplicates: 0,
     max_rounds: 1,
     max_states: STATES_MAX,
+    gravest_only: false,
 };
 
 /// One ballot per proposer and one crash (restarts are always allowed).
@@ -153,6 +154,46 @@ fn finds_acceptor_accepts_below_promise() {
         NO_FAULTS,
         ViolationKind::AcceptedBelowPromise,
     );
+}
+
+/// The first violation an acceptor that accepts below its promise causes is that one; a search
+/// told to stop only at the gravest goes on to two values chosen, offers it first beforehand
+/// (`gravest_not_found`), and its counterexample replays to both.
+#[test]
+fn a_search_for_the_gravest_goes_on_past_a_lesser_violation_to_two_values_chosen() {
+    use paxoscope::explore::gravest_not_found;
+    let scenario = duel(1, QuorumSpec::Majority, &["acceptor_accepts_below_promise"]);
+    let first = search("any violation", &scenario, NO_FAULTS);
+    let kinds: Vec<&str> = first.violations.iter().map(|v| v.kind).collect();
+    assert_eq!(kinds, ["accepted_below_promise"]);
+    assert_eq!(
+        gravest_not_found::<Paxos>(&first.violations),
+        Some("two values chosen")
+    );
+    let gravest = Bounds {
+        gravest_only: true,
+        ..NO_FAULTS
+    };
+    let report = search("the gravest only", &scenario, gravest);
+    assert!(report.states > first.states, "it searched on");
+    assert!(report
+        .violations
+        .iter()
+        .any(|v| v.kind == ViolationKind::Agreement.name()));
+    assert_eq!(gravest_not_found::<Paxos>(&report.violations), None);
+    finds(
+        "the gravest only",
+        scenario,
+        gravest,
+        ViolationKind::Agreement,
+    );
+    // Correct Paxos has no violation of any rank to stop at: the search sees every state.
+    let correct = search(
+        "correct, the gravest only",
+        &duel(1, QuorumSpec::Majority, &[]),
+        gravest,
+    );
+    assert!(correct.violations.is_empty() && correct.counterexample.is_none());
 }
 
 #[test]

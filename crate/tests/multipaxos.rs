@@ -272,6 +272,7 @@ const NO_FAULTS: Bounds = Bounds {
     max_duplicates: 0,
     max_rounds: 1,
     max_states: 3_000_000,
+    gravest_only: false,
 };
 
 /// The search finds the switches that break the log or its application in small clusters,

@@ -238,6 +238,7 @@ const NO_FAULTS: Bounds = Bounds {
     max_duplicates: 0,
     max_rounds: 0,
     max_states: 3_000_000,
+    gravest_only: false,
 };
 
 /// The search finds each way to break the store, and its counterexample replays as a scenario.

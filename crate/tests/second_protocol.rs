@@ -635,6 +635,7 @@ fn the_exhaustive_search_runs_this_protocol_and_finds_its_broken_switch() {
         max_duplicates: 1,
         max_rounds: 1,
         max_states: 100_000,
+        gravest_only: false,
     };
     let correct = search(
         &compiled(0, 0.0, SchedulerKind::Script, false),
@@ -755,6 +756,7 @@ fn the_explorer_writes_its_counterexample_as_this_protocols_scenario() {
         max_duplicates: 0,
         max_rounds: 1,
         max_states: 100_000,
+        gravest_only: false,
     };
     let compiled = scenario.compile().expect("it compiles");
     let report = explore_with(&scenario, &compiled, bounds, Reduction::SleepSets);

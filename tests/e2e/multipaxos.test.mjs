@@ -116,7 +116,7 @@ test('the search worker explores Multi-Paxos and plays back the resent append it
   await page.locator('#search-go').click();
   await page.locator('[data-search]:not([data-search=progress])').waitFor({ timeout: 90000 });
   assert.equal(await page.locator('[data-search]').getAttribute('data-search'), 'violation');
-  assert.match(await page.locator('#search-result').textContent(), /Counterexample found after \d+ states .*c1's get\(x\) returned "aa"/);
+  assert.match(await page.locator('#search-result').textContent(), /Counterexample found after [\d,]+ states .*c1's get\(x\) returned "aa"/);
   await page.locator('#play-counterexample').click();
   await page.locator('#scrubber').fill('2000');
   await page.locator('#violation:not([hidden])').waitFor();

@@ -28,7 +28,7 @@ async function search(bugs, bounds = {}, proposers = 2, wait = true) {
 test('a search of broken Paxos finds a counterexample that plays in the page', async () => {
   const page = await search(['proposer_ignores_promised_value']);
   assert.equal(await page.locator('[data-search]').getAttribute('data-search'), 'violation');
-  assert.match(await page.locator('#search-result').textContent(), /Counterexample found after \d+ states .*two different values were chosen/);
+  assert.match(await page.locator('#search-result').textContent(), /Counterexample found after [\d,]+ states .*two different values were chosen/);
   await page.locator('#play-counterexample').click();
   await page.locator('#scrubber').fill('600');
   await page.locator('#violation:not([hidden])').waitFor();
@@ -36,16 +36,35 @@ test('a search of broken Paxos finds a counterexample that plays in the page', a
   await page.close();
 });
 
+test('a counterexample that breaks a lesser rule offers to keep searching for two values chosen, and that one plays', async () => {
+  const before = env.problems.length;
+  const page = await search(['acceptor_accepts_below_promise']);
+  const result = page.locator('#search-result');
+  assert.match(await result.textContent(), /Counterexample found after [\d,]+ states .*accepted ballot .* after promising the higher ballot/);
+  assert.equal(await page.locator('[data-search-gravest]').getAttribute('data-search-gravest'), 'two values chosen');
+  await page.locator('#search-gravest').click();
+  await page.waitForFunction(() => /two different values were chosen/.test(document.querySelector('[data-search=violation]')?.textContent ?? ''), null, { timeout: 60000 });
+  // Found: nothing more to keep searching for.
+  assert.equal(await page.locator('#search-gravest').count(), 0);
+  await page.locator('#play-counterexample').click();
+  await page.locator('#scrubber').fill('600');
+  await page.locator('#violation:not([hidden])').waitFor();
+  // The banner names the gravest first.
+  assert.match(await page.locator('#violation').textContent(), /^[^.]*two different values were chosen/);
+  assert.deepEqual(env.problems.slice(before), []);
+  await page.close();
+});
+
 test('a search of correct Paxos finds no violation', async () => {
   // Two proposers: more states than the default limit, so the search stops without a violation.
   let page = await search([]);
   assert.equal(await page.locator('[data-search]').getAttribute('data-search'), 'incomplete');
-  assert.match(await page.locator('#search-result').textContent(), /No violation in the first \d+ states/);
+  assert.match(await page.locator('#search-result').textContent(), /No violation in the first [\d,]+ states/);
   await page.close();
   // One proposer with a crash and a drop allowed: small enough to see every state.
   page = await search([], { crashes: 1, drops: 1 }, 1);
   assert.equal(await page.locator('[data-search]').getAttribute('data-search'), 'safe');
-  assert.match(await page.locator('#search-result').textContent(), /No violation in any of the \d+ reachable states/);
+  assert.match(await page.locator('#search-result').textContent(), /No violation in any of the [\d,]+ reachable states/);
   await page.close();
 });
 

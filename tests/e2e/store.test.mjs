@@ -140,7 +140,7 @@ test('the search worker explores the store and plays back what it found', async 
   await page.locator('#search-go').click();
   await page.locator('[data-search]:not([data-search=progress])').waitFor({ timeout: 90000 });
   assert.equal(await page.locator('[data-search]').getAttribute('data-search'), 'violation');
-  assert.match(await page.locator('#search-result').textContent(), /Counterexample found after \d+ states .*returned "" after c1's put\(x, "1"\) had completed/);
+  assert.match(await page.locator('#search-result').textContent(), /Counterexample found after [\d,]+ states .*returned "" after c1's put\(x, "1"\) had completed/);
   await page.locator('#play-counterexample').click();
   await page.locator('#scrubber').fill('2000');
   await page.locator('#violation:not([hidden])').waitFor();

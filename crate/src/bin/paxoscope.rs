@@ -24,7 +24,7 @@ use std::time::Instant;
 const USAGE: &str = "usage:
   paxoscope run SCENARIO.json [--trace FILE] [--history FILE]
   paxoscope swarm --seeds N [--from S] [--protocol paxos|quorum-kv|multipaxos] [--bug NAME] [--log on|off] [--histories DIR]
-  paxoscope check SCENARIO.json [--max-crashes K] [--max-drops K] [--max-duplicates K] [--max-rounds K] [--max-states K]
+  paxoscope check SCENARIO.json [--max-crashes K] [--max-drops K] [--max-duplicates K] [--max-rounds K] [--max-states K] [--stop-at any|gravest]
   paxoscope lin HISTORY.json... [--max-steps K]
   paxoscope quorum SYSTEM.json [--p P|P1,P2,…] [--read-fraction F] [--capacities C1,C2,…]
   paxoscope montecarlo SCENARIO.json [--runs K] [--p P] [--failure start|uniform] [--points N] [--acceptors N]";
@@ -382,10 +382,18 @@ fn cmd_check(args: &[String]) -> Result<(), String> {
         "max-duplicates",
         "max-rounds",
         "max-states",
+        "stop-at",
     ];
     let (positional, options) = parse(args, &flags)?;
     let [path] = positional[..] else {
         return Err(format!("check takes one scenario file\n{USAGE}"));
+    };
+    // `--stop-at gravest` searches on past lesser violations for the protocol's gravest (two
+    // values chosen, for Paxos), as the page's "Keep searching" does.
+    let gravest_only = match options.iter().rev().find(|(f, _)| *f == "stop-at") {
+        None | Some((_, "any")) => false,
+        Some((_, "gravest")) => true,
+        Some((_, other)) => return Err(format!("--stop-at takes any or gravest, not {other:?}")),
     };
     let defaults = Bounds::default();
     let bounds = Bounds {
@@ -394,6 +402,7 @@ fn cmd_check(args: &[String]) -> Result<(), String> {
         max_duplicates: number(&options, "max-duplicates", defaults.max_duplicates as u64)? as u32,
         max_rounds: number(&options, "max-rounds", defaults.max_rounds as u64)? as u32,
         max_states: number(&options, "max-states", defaults.max_states as u64)? as usize,
+        gravest_only,
     };
     let text = read(path)?;
     match protocol_of(&text) {
@@ -415,6 +424,7 @@ fn check_as<P: ScenarioSection>(path: &str, text: &str, bounds: Bounds) -> Resul
             "transitions": report.transitions,
             "complete": report.complete,
             "violations": violations_json(&report.violations),
+            "gravest_not_found": paxoscope::explore::gravest_not_found::<P>(&report.violations),
             "counterexample": report.counterexample,
             "bounds": bounds,
             "seconds": seconds,

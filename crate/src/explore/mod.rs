@@ -34,7 +34,7 @@ use visited::{Found, Visited};
 use crate::scenario::{intervention, Scenario, ScenarioSection};
 use crate::sim::action::{Action, Compiled, SchedulerKind};
 use crate::sim::message_digest;
-use crate::sim::protocol::Protocol;
+use crate::sim::protocol::{Describe, Protocol};
 use crate::sim::NodeId;
 use crate::sim::Simulation;
 use pack::{Unpacker, RAW_BYTES, WORD_BYTES};
@@ -51,6 +51,10 @@ pub struct Bounds {
     pub max_rounds: u32,
     /// Stop after this many distinct states (the report then says the search was cut short).
     pub max_states: usize,
+    /// Stop only at the protocol's gravest violation ([`Describe::GRAVEST`]): states that
+    /// break a lesser rule are explored on, since a run that breaks one may go on to the
+    /// gravest. For a protocol with no gravest kind, any violation stops the search.
+    pub gravest_only: bool,
 }
 
 impl Default for Bounds {
@@ -61,6 +65,7 @@ impl Default for Bounds {
             max_duplicates: 1,
             max_rounds: 2,
             max_states: 5_000_000,
+            gravest_only: false,
         }
     }
 }
@@ -333,6 +338,13 @@ pub fn explore_reporting<P: ScenarioSection>(
     }
 }
 
+/// The protocol's gravest violation in words ([`Describe::GRAVEST`]) when `violations` break
+/// only lesser rules: what a search that stopped at them could keep searching for.
+pub fn gravest_not_found<P: Describe>(violations: &[Violation]) -> Option<&'static str> {
+    let (kind, words) = P::GRAVEST?;
+    (!violations.is_empty() && violations.iter().all(|v| v.kind != kind)).then_some(words)
+}
+
 /// What a search found, for any protocol: the counts, and for a violation the state that broke
 /// safety and the steps that lead to it from the start (after the scenario's inputs).
 pub struct Searched<P: Protocol> {
@@ -349,7 +361,7 @@ pub struct Searched<P: Protocol> {
 /// The search of [`explore_with`], for any protocol: from `compiled`'s start with its inputs
 /// applied (or, with [`Protocol::INPUTS_IN_TIME`], its first ones), every interleaving within
 /// `bounds`.
-pub fn search<P: Protocol>(
+pub fn search<P: Describe>(
     compiled: &Compiled<P>,
     bounds: Bounds,
     reduction: Reduction,
@@ -371,7 +383,7 @@ pub struct Progress {
 }
 
 /// [`search`], telling `progress` how far it has got every [`PROGRESS_TRANSITIONS`] transitions.
-pub fn search_reporting<P: Protocol>(
+pub fn search_reporting<P: Describe>(
     compiled: &Compiled<P>,
     bounds: Bounds,
     reduction: Reduction,
@@ -416,6 +428,9 @@ pub fn search_reporting<P: Protocol>(
         reduction,
         transitions: 0,
         later: later.into_iter().map(|(_, a)| a.clone()).collect(),
+        goal: P::GRAVEST
+            .map(|(kind, _)| kind)
+            .filter(|_| bounds.gravest_only),
     };
     search.seen.find_or_add(root.digest, 0);
     root.push(None, &mut search.next_level);
@@ -534,6 +549,9 @@ struct Search<P: Protocol> {
     /// The inputs the search applies as steps of their own, in this order (see
     /// [`Protocol::INPUTS_IN_TIME`]); empty for a protocol that applies them all at the start.
     later: Vec<Action<P>>,
+    /// The only violation kind that stops the search, or None for any (see
+    /// [`Bounds::gravest_only`]).
+    goal: Option<&'static str>,
 }
 
 impl<P: Protocol> Search<P> {
@@ -568,7 +586,10 @@ impl<P: Protocol> Search<P> {
         self.steps.push((child.step, Some(action.clone())));
         child.step = (self.steps.len() - 1) as u32;
         if again.is_none() {
-            if !child.sim.violations().is_empty() {
+            let violations = child.sim.violations();
+            if self.goal.map_or(!violations.is_empty(), |goal| {
+                violations.iter().any(|v| v.kind == goal)
+            }) {
                 return Err(Stop::Violation);
             }
             if self.seen.len >= self.max_states {

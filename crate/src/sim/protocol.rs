@@ -154,6 +154,11 @@ pub trait Protocol: Sized + Copy + Debug + Default + PartialEq + Eq + Hash + 'st
 /// A protocol in words, for the event log, traces and the page: each protocol's `describe.rs`.
 /// The engine's own events (messages sent and lost, crashes, partitions) it words itself.
 pub trait Describe: Protocol {
+    /// The violation this protocol exists to prevent, by its kind and in words: Paxos's
+    /// `agreement`, "two values chosen". A search that first meets a lesser violation offers to
+    /// keep searching for this one ([`crate::explore::Bounds::gravest_only`]). None for a
+    /// protocol whose violations are all of one rank.
+    const GRAVEST: Option<(&'static str, &'static str)> = None;
     /// A node's name (`p1`, `a2`, `s3`).
     fn node_name(config: &Self::Config, node: NodeId) -> &str;
     /// A message for the log: `Promise(3.p2, accepted 2.p1 "A")`.

@@ -72,12 +72,16 @@ pub fn bench_swarm(from: f64, count: f64) -> f64 {
 }
 
 /// Explores every interleaving of a scenario's start within bounds (see `explore/`) and
-/// returns `{states, transitions, complete, violations, counterexample}`, the counterexample
-/// being scenario JSON that replays the violation, or null; `progress(states, depth)` hears
+/// returns `{states, transitions, complete, violations, counterexample, gravest_not_found}`,
+/// the counterexample being scenario JSON that replays the violation, or null, and
+/// `gravest_not_found` the protocol's gravest violation in words when the counterexample breaks
+/// only lesser rules. With `gravest_only` only that one stops the search. `progress(states, depth)` hears
 /// how far it has got every few hundred thousand transitions. The page runs this in a worker,
 /// from the `explorer` build, so that the wasm the page fetches on load does not carry it.
 #[cfg(feature = "explorer")]
 #[wasm_bindgen(js_name = exploreScenario)]
+// The bounds come as plain numbers, which cross into wasm without an object to read.
+#[allow(clippy::too_many_arguments)]
 pub fn explore_scenario(
     json: &str,
     max_crashes: u32,
@@ -85,6 +89,7 @@ pub fn explore_scenario(
     max_duplicates: u32,
     max_rounds: u32,
     max_states: u32,
+    gravest_only: bool,
     progress: &js_sys::Function,
 ) -> Result<JsValue, JsError> {
     // The search is the engine's, for any protocol: the scenario's `protocol` picks which.
@@ -94,6 +99,7 @@ pub fn explore_scenario(
         max_duplicates,
         max_rounds,
         max_states: max_states as usize,
+        gravest_only,
     };
     let found = match crate::scenario::protocol_of(json) {
         "quorum-kv" => explore_as::<crate::protocols::quorum_kv::QuorumKv>(json, bounds, progress),
@@ -113,6 +119,9 @@ struct Found {
     complete: bool,
     violations: Vec<crate::sim::violation::Violation>,
     counterexample: Option<String>,
+    /// The protocol's gravest violation in words, when the counterexample breaks only lesser
+    /// rules: the page offers to keep searching for it.
+    gravest_not_found: Option<&'static str>,
 }
 
 #[cfg(feature = "explorer")]
@@ -125,6 +134,7 @@ impl ToJson for Found {
         field(out, "complete", &self.complete);
         field(out, "violations", &self.violations);
         field_if_some(out, "counterexample", &self.counterexample);
+        field_if_some(out, "gravest_not_found", &self.gravest_not_found);
         close(out, '}');
     }
 }
@@ -152,11 +162,21 @@ fn explore_as<P: crate::scenario::ScenarioSection>(
             );
         },
     );
+    // The violation that stopped a search for the gravest comes first, as the page reports
+    // the first; lesser ones met on the way keep their order after it.
+    let mut violations = report.violations;
+    if let (true, Some((kind, _))) = (
+        bounds.gravest_only,
+        <P as crate::sim::protocol::Describe>::GRAVEST,
+    ) {
+        crate::sort::sort_by_key(&mut violations, |v| v.kind != kind);
+    }
     Ok(Found {
         states: report.states,
         transitions: report.transitions,
         complete: report.complete,
-        violations: report.violations,
+        gravest_not_found: crate::explore::gravest_not_found::<P>(&violations),
+        violations,
         counterexample: report.counterexample.map(|s| s.to_json()),
     })
 }

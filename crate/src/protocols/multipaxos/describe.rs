@@ -25,6 +25,9 @@ pub fn cmd_text(config: &Config, cmd: &Cmd) -> String {
 }
 
 impl Describe for MultiPaxos {
+    const GRAVEST: Option<(&'static str, &'static str)> =
+        Some((super::check::AGREEMENT, "two commands chosen in one slot"));
+
     fn node_name(config: &Config, node: NodeId) -> &str {
         config.name(node)
     }

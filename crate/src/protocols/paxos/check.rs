@@ -82,8 +82,9 @@ impl Clone for Checker {
     }
 }
 
-// The explorer's queue keeps states packed. A state with a violation ends the search, so a
-// packed checker has none.
+// The explorer's queue keeps states packed, and a packed checker keeps no violations: a state
+// with one ends the search, or, in a search for the gravest only (`Bounds::gravest_only`), a
+// lesser one needs no keeping, since only the gravest arising ends it.
 impl Pack for Checker {
     fn bound(&self) -> usize {
         WORD_BYTES * (2 + 2 * self.votes.len() + 1 + 2 * self.chosen.len() + 1 + 2)
@@ -91,10 +92,6 @@ impl Pack for Checker {
 
     #[inline(always)]
     fn pack(&self, out: &mut Packer) {
-        debug_assert!(
-            self.violations.is_empty(),
-            "a state with a violation is not queued"
-        );
         out.word(self.proposed);
         out.word(self.votes.len() as u64);
         for v in &self.votes {

@@ -183,6 +183,8 @@ pub fn explain_note(config: &Config, note: &Note) -> String {
 }
 
 impl Describe for Paxos {
+    const GRAVEST: Option<(&'static str, &'static str)> = Some(("agreement", "two values chosen"));
+
     fn node_name(config: &Config, node: NodeId) -> &str {
         config.name(node)
     }

@@ -81,7 +81,8 @@ impl Pack for Checker {
         self.recorder.pack(out);
     }
 
-    /// The explorer stops at a violation, so a packed state never has one.
+    /// A packed state keeps no violations: the explorer stops at the first, or, searching for
+    /// the gravest only, needs only to see the gravest arise.
     fn unpack_into(&mut self, input: &mut Unpacker) {
         self.answered = input.word() == 1;
         self.recorder.unpack_into(input);
