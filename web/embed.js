@@ -83,7 +83,7 @@ export function startEmbed(options, { app, play, pause, seekTo, setSpeed }) {
     // Play only while visible, so a page with many embeds stays light.
     new IntersectionObserver((records) => {
       for (const record of records) {
-        if (record.isIntersecting && app.time < (app.stopTick ?? app.view.until_ticks)) play();
+        if (record.isIntersecting && app.time < (app.stopTick ?? app.view.end_ticks)) play();
         else if (!record.isIntersecting) pause();
       }
     }, { threshold: 0.3 }).observe(document.getElementById('stage'));

@@ -274,6 +274,9 @@ function showLegend(core) {
 
 function refresh() {
   app.view = app.pg.view();
+  // A run cut short by the event cap ends at its last event, which the core learns only when
+  // the run gets there: the cursor goes no further.
+  app.time = Math.min(app.time, app.view.end_ticks);
   syncEntries();
   const count = app.view.violations.length;
   if (count > app.seenViolations) {
@@ -352,13 +355,13 @@ function render() {
   }
   stage.render(view, app.time, { selectedNode: app.selectedNode, selectedMessage: app.selectedMessage, losses });
   $('status').textContent = view.status;
-  $('clock').textContent = `tick ${Math.floor(app.time)} of ${view.until_ticks} · ${view.events} events · trace ${app.pg.traceHash()}`;
+  $('clock').textContent = `tick ${Math.floor(app.time)} of ${view.end_ticks} · ${view.events} events · trace ${app.pg.traceHash()}`;
   const scrubber = $('scrubber');
-  scrubber.max = String(view.until_ticks);
+  scrubber.max = String(view.end_ticks);
   scrubber.value = String(Math.floor(app.time));
   scrubber.setAttribute('aria-valuetext', `tick ${Math.floor(app.time)}`);
   $('play').textContent = app.playing ? '⏸ Pause' : '▶ Play';
-  $('play').title = !app.playing && (app.time >= view.until_ticks || settled()) ? 'Play again from tick 0 (Space)' : 'Play / pause (Space)';
+  $('play').title = !app.playing && (app.time >= view.end_ticks || settled()) ? 'Play again from tick 0 (Space)' : 'Play / pause (Space)';
   $('play').setAttribute('aria-pressed', String(app.playing));
   renderMarkers(view);
   lamport.render(view, app.time, app.entries, PALETTE);
@@ -375,13 +378,13 @@ new ResizeObserver(([entry]) => {
 }).observe($('markers'));
 
 function renderMarkers(view) {
-  const key = `${view.markers}|${view.until_ticks}|${markersWidth}`;
+  const key = `${view.markers}|${view.end_ticks}|${markersWidth}`;
   if (key === app.markersKey) return;
   app.markersKey = key;
   const width = markersWidth;
-  const markers = thinMarkers(app.pg.markers(), view.until_ticks, width);
+  const markers = thinMarkers(app.pg.markers(), view.end_ticks, width);
   replace($('markers'), markers.map((m) => h('button', {
-    type: 'button', class: `marker ${m.kind}`, 'data-lane': m.lane, style: `left:${(100 * m.tick) / view.until_ticks}%`,
+    type: 'button', class: `marker ${m.kind}`, 'data-lane': m.lane, style: `left:${(100 * m.tick) / view.end_ticks}%`,
     title: `tick ${m.tick}: ${m.text}`, 'aria-label': `Jump to tick ${m.tick}: ${m.text}`,
     'data-kind': m.kind, onclick: () => seekTo(m.tick, { event: m.index }),
   })));
@@ -399,7 +402,7 @@ const animation = { frame(timestamp) {
   app.lastFrame = timestamp;
   // Playing stops by itself at the end, at an embed's stop tick, and at a tour's next step.
   const tourStop = library?.nextStop() ?? null;
-  const stops = [app.view.until_ticks, app.stopTick, tourStop].filter((t) => t !== null && t > app.time - 1);
+  const stops = [app.view.end_ticks, app.stopTick, tourStop].filter((t) => t !== null && t > app.time - 1);
   const stop = Math.min(...stops);
   app.time = Math.min(stop, app.time + seconds * app.speed);
   const tick = Math.floor(app.time);
@@ -442,7 +445,7 @@ function settled(tourStop = library?.nextStop() ?? null) {
 function play() {
   if (app.playing) return;
   // At the end, or with nothing more to happen, Play plays the run again from the start.
-  if (app.time >= app.view.until_ticks || settled()) seekTo(0, { quiet: true });
+  if (app.time >= app.view.end_ticks || settled()) seekTo(0, { quiet: true });
   app.playing = true;
   app.lastFrame = performance.now();
   cancelAnimationFrame(frameRequest);
@@ -463,7 +466,7 @@ function pause() {
  *  with `event` (an index in the log), to just after that event, which stays selected. */
 function seekTo(tick, { quiet = false, actions = null, event = null } = {}) {
   pause();
-  app.time = Math.max(0, Math.min(app.view.until_ticks, Math.floor(tick)));
+  app.time = Math.max(0, Math.min(app.view.end_ticks, Math.floor(tick)));
   app.selectedEvent = event;
   if (event !== null) app.pg.seekEvent(app.time, event);
   else if (actions === null) app.pg.seek(app.time);

@@ -50,6 +50,9 @@ pub struct Playground<P: Present = Paxos> {
     snapshot_ticks: u64,
     /// The furthest tick the run has been computed to.
     reached: u64,
+    /// The tick of the run's last event, once the run has been computed as far as the event
+    /// cap: nothing happens after it, so the cursor goes no further.
+    capped_at: Option<u64>,
     markers: Vec<Marker>,
     /// Events before this index have been scanned for markers.
     markers_scanned: u64,
@@ -93,6 +96,7 @@ impl<P: Present> Playground<P> {
             ahead_from: 0,
             discarded: 0,
             reached: 0,
+            capped_at: None,
             markers: Vec::new(),
             markers_scanned: 0,
         })
@@ -108,9 +112,14 @@ impl<P: Present> Playground<P> {
         &self.markers
     }
 
+    /// The last tick the cursor can reach: see [`View::end_ticks`].
+    pub fn end_ticks(&self) -> u64 {
+        self.capped_at.unwrap_or(self.sim.until_ticks())
+    }
+
     /// Moves the time cursor to `tick` (clamped to the run's length), forward or back.
     pub fn seek(&mut self, tick: u64) {
-        let tick = tick.min(self.sim.until_ticks());
+        let tick = tick.min(self.end_ticks());
         let i = self.snapshots.partition_point(|s| s.now() <= tick) - 1;
         if tick < self.sim.now() {
             self.restore(i);
@@ -118,6 +127,31 @@ impl<P: Present> Playground<P> {
             self.restore_ahead(i);
         }
         self.forward(tick);
+        // The first time the run meets the event cap, the cursor goes back to its last event:
+        // past it the clock would move with nothing happening and messages frozen in flight.
+        if let Some(end) = self.note_cap() {
+            if self.sim.now() > end {
+                self.seek(end);
+                return;
+            }
+        }
+        // The end of a run cut short by the cap shows its last tick's events too, up to the
+        // cap: that is where the run stopped.
+        if self.capped_at == Some(tick) {
+            while !self.sim.stopped_early() && self.sim.step() {}
+            self.scan_markers();
+        }
+    }
+
+    /// Remembers where the run ends when it has just met the event cap for the first time, and
+    /// returns that tick.
+    fn note_cap(&mut self) -> Option<u64> {
+        if self.capped_at.is_some() || !self.sim.stopped_early() {
+            return None;
+        }
+        let end = self.sim.log().last().map_or(self.sim.now(), |e| e.tick);
+        self.capped_at = Some(end);
+        Some(end)
     }
 
     fn restore(&mut self, index: usize) {
@@ -201,6 +235,7 @@ impl<P: Present> Playground<P> {
     /// Performs the next single event (an intervention, a delivery or a timer). False at the end.
     pub fn step(&mut self) -> bool {
         let stepped = self.sim.step();
+        self.note_cap();
         self.scan_markers();
         stepped
     }
@@ -319,6 +354,42 @@ mod tests {
             p.sim().trace_hash(),
             view.nodes.into_iter().map(|n| n.badge).collect(),
         )
+    }
+
+    /// Fifteen servers resending every tick or two on a lossy, duplicating network: two
+    /// million events long before the run's end (the e2e test in links.test.mjs opens it).
+    const HEAVY: &str = r#"{"version": 1, "protocol": "paxos", "seed": 1, "cluster": {"servers": 15},
+        "network": {"delay_ticks_min": 1, "delay_ticks_max": 50, "loss": 0.3, "duplicate": 0.3},
+        "timeouts": {"retry_ticks_min": 1, "retry_ticks_max": 2},
+        "schedule": [{"at": 0, "propose": {"node": "s1", "value": "A"}},
+                     {"at": 0, "propose": {"node": "s2", "value": "B"}}],
+        "until_ticks": 1000000}"#;
+
+    #[test]
+    fn a_run_that_meets_the_event_cap_ends_at_its_last_event() {
+        let mut p = Playground::<Paxos>::new(HEAVY).unwrap();
+        assert_eq!(p.end_ticks(), 1_000_000, "not known before the cap is met");
+        p.seek(1_000_000);
+        let end = p.end_ticks();
+        assert!(p.sim().stopped_early());
+        assert!(end < 1_000_000, "{end}");
+        assert_eq!(p.sim().now(), end);
+        assert_eq!(p.sim().log().last().map(|e| e.tick), Some(end));
+        let view = p.view();
+        assert_eq!((view.end_ticks, view.until_ticks), (end, 1_000_000));
+        assert!(view.finished);
+        assert!(
+            view.status.contains(&format!("so it ends at tick {end}")),
+            "{}",
+            view.status
+        );
+        // Back, and forward past the end again: the cursor stops at the same tick, with the
+        // same run behind it.
+        let hash = p.sim().trace_hash();
+        p.seek(100);
+        assert_eq!(p.sim().now(), 100);
+        p.seek(end + 500);
+        assert_eq!((p.sim().now(), p.sim().trace_hash()), (end, hash));
     }
 
     #[test]

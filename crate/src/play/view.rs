@@ -164,11 +164,12 @@ impl<P: Present> Playground<P> {
         View {
             now: sim.now(),
             until_ticks: sim.until_ticks(),
+            end_ticks: self.end_ticks(),
             reached: self.reached,
             markers: self.markers.len(),
             actions: sim.actions(),
             events: sim.events(),
-            finished: sim.now() >= sim.until_ticks(),
+            finished: sim.now() >= self.end_ticks(),
             nodes,
             messages,
             chosen: P::chosen(&frame),
@@ -189,8 +190,9 @@ impl<P: Present> Playground<P> {
     fn status(&self, frame: &Frame<P>, violations: &[Violation]) -> String {
         let status = if self.sim.stopped_early() && violations.is_empty() {
             format!(
-                "This run stopped after {} events, the most one run may have: shorten until_ticks or lighten the faults.",
-                crate::sim::EVENTS_MAX
+                "This run stopped after {} events, the most one run may have, so it ends at tick {}: shorten until_ticks or lighten the faults.",
+                crate::sim::EVENTS_MAX,
+                self.end_ticks()
             )
         } else {
             P::status(frame, violations)

@@ -97,6 +97,10 @@ pub struct Frame<'a, P: Present> {
 pub struct View {
     pub now: u64,
     pub until_ticks: u64,
+    /// The last tick the run can show: `until_ticks`, or, once the run has been computed as far
+    /// as the event cap (`crate::sim::EVENTS_MAX`), the tick of its last event. The page's
+    /// scrubber ends there, so that it never shows messages frozen in flight.
+    pub end_ticks: u64,
     pub reached: u64,
     /// How many timeline markers there are, so the page redraws them only when this changes.
     pub markers: usize,
@@ -299,7 +303,7 @@ pub const SETTLED: &str = "Nothing more will happen in this run: no message is i
 // were serialized into objects (a test compares the two).
 
 json_object!(View {
-    now, until_ticks, reached, markers, actions, events, finished, settled, nodes, messages, chosen?,
+    now, until_ticks, end_ticks, reached, markers, actions, events, finished, settled, nodes, messages, chosen?,
     violations, status, quorum, summary, cuts, partitioned, bugs, seed
 });
 
