@@ -415,6 +415,12 @@ export function legendShape(shape) {
     // A cell of a node's row, in one of its states (`cell-empty`, `cell-applied`, …).
     case 'cell-empty': case 'cell-accepted': case 'cell-chosen': case 'cell-applied':
       return s('rect', { x: 2.5, y: 2.5, width: 9, height: 9, class: `cell ${shape}` });
+    // A message's glyph, as `messagePath` draws it, in the first ballot's colour.
+    case 'msg-circle': return s('circle', { cx: 7, cy: 7, r: 5, class: 'legend-msg' });
+    case 'msg-square': return s('rect', { x: 2, y: 2, width: 10, height: 10, rx: 2, class: 'legend-msg' });
+    case 'msg-diamond': return s('polygon', { points: '7,1 13,7 7,13 1,7', class: 'legend-msg' });
+    // Ballots' colours: the first three, side by side.
+    case 'ballot-hues': return [0, 1, 2].map((i) => s('rect', { x: 1 + 4 * i, y: 2, width: 4, height: 10, class: `legend-hue-${i}` }));
     default: return s('circle', { cx: 7, cy: 7, r: 5, class: 'legend-shape' });
   }
 }

@@ -13,7 +13,7 @@ use crate::sim::event::EventKind as Kind;
 pub const BALLOT_COLORS: u32 = 8;
 
 /// The page's legend: the shapes nodes are drawn as, and what each stands for.
-pub const LEGEND: [LegendEntry; 4] = [
+pub const LEGEND: [LegendEntry; 8] = [
     LegendEntry {
         shape: "square",
         label: "proposer",
@@ -29,6 +29,23 @@ pub const LEGEND: [LegendEntry; 4] = [
     LegendEntry {
         shape: "rounded",
         label: "server (all three)",
+    },
+    // The messages' glyphs and the abbreviations of their labels (`short_label`).
+    LegendEntry {
+        shape: "msg-circle",
+        label: "Prep, Acc: Prepare, Accept",
+    },
+    LegendEntry {
+        shape: "msg-square",
+        label: "Prom, Acc'd: Promise, Accepted",
+    },
+    LegendEntry {
+        shape: "msg-diamond",
+        label: "Nack: a refusal",
+    },
+    LegendEntry {
+        shape: "ballot-hues",
+        label: "colour: the ballot",
     },
 ];
 
