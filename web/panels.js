@@ -136,11 +136,14 @@ export class Panels {
       parts.push(h('h3', {}, 'Cut a link'), h('div', { class: 'field' }, target, direction, h('button', { type: 'button', 'data-focus-key': 'cut', onclick: cut }, 'Cut')));
       parts.push(h('h3', {}, `Messages in flight to or from ${node.name}`));
       if (!messages.length) parts.push(h('p', { class: 'hint' }, 'None.'));
+      // By the amount last typed in a message's menu, when it was a whole number of ticks.
+      const typed = String(this.app.delayTicks ?? '').trim();
+      const delayTicks = /^[1-9]\d{0,8}$/.test(typed) ? Number(typed) : 20;
       parts.push(h('ul', { class: 'log' }, messages.map((m) => h('li', { 'data-message-row': m.id },
         `${m.id}: ${m.label} ${view.nodes[m.from].name} → ${view.nodes[m.to].name} `,
         h('button', { type: 'button', 'data-focus-key': `drop-${m.id}`, onclick: () => this.act({ drop: { message: m.id } }) }, 'Drop'), ' ',
         h('button', { type: 'button', 'data-focus-key': `dup-${m.id}`, onclick: () => this.act({ duplicate: { message: m.id } }) }, 'Duplicate'), ' ',
-        h('button', { type: 'button', 'data-focus-key': `delay-${m.id}`, onclick: () => this.act({ delay: { message: m.id, ticks: 20 } }) }, 'Delay')))));
+        h('button', { type: 'button', 'data-focus-key': `delay-${m.id}`, onclick: () => this.act({ delay: { message: m.id, ticks: delayTicks } }) }, `Delay ${delayTicks} ticks`)))));
       return parts;
     }, { keepValues: true });
   }

@@ -113,6 +113,14 @@ test('a message can be delayed by as many ticks as the person types, and a bad a
   assert.ok(await page.locator('#message-menu').isHidden());
   await page.getByRole('tab', { name: 'Log' }).click();
   assert.match(await page.locator('#log').textContent(), new RegExp(`message ${id} was held back 45 more ticks`));
+  // The Node panel's Delay buttons use the same amount, and say so.
+  await page.locator('[data-node=p1]').click();
+  const row = page.locator('#panel-details [data-message-row]').first();
+  const other = await row.getAttribute('data-message-row');
+  const button = row.getByRole('button', { name: 'Delay 45 ticks' });
+  await button.click();
+  await page.getByRole('tab', { name: 'Log' }).click();
+  assert.match(await page.locator('#log').textContent(), new RegExp(`message ${other} was held back 45 more ticks`));
   // The menu starts from the last amount typed; an empty one is refused with the core's reason.
   await openMenuByKeyboard(page);
   assert.equal(await page.locator('#delay-ticks').inputValue(), '45');
