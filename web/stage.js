@@ -419,8 +419,8 @@ export function legendShape(shape) {
     case 'msg-circle': return s('circle', { cx: 7, cy: 7, r: 5, class: 'legend-msg' });
     case 'msg-square': return s('rect', { x: 2, y: 2, width: 10, height: 10, rx: 2, class: 'legend-msg' });
     case 'msg-diamond': return s('polygon', { points: '7,1 13,7 7,13 1,7', class: 'legend-msg' });
-    // Ballots' colours: the first three, side by side.
-    case 'ballot-hues': return [0, 1, 2].map((i) => s('rect', { x: 1 + 4 * i, y: 2, width: 4, height: 10, class: `legend-hue-${i}` }));
+    // The palette's first three colours, side by side: what the core says colours stand for.
+    case 'hues': return [0, 1, 2].map((i) => s('rect', { x: 1 + 4 * i, y: 2, width: 4, height: 10, class: `legend-hue-${i}` }));
     default: return s('circle', { cx: 7, cy: 7, r: 5, class: 'legend-shape' });
   }
 }

@@ -44,7 +44,7 @@ pub const LEGEND: [LegendEntry; 8] = [
         label: "Nack: a refusal",
     },
     LegendEntry {
-        shape: "ballot-hues",
+        shape: "hues",
         label: "colour: the ballot",
     },
 ];
