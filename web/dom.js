@@ -30,3 +30,11 @@ function build(element, attributes, children) {
 export function replace(element, ...children) {
   element.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
 }
+
+/** Scrolls `element` into view if any of it is off screen, moving the page no more than needed
+ *  (at once for people who ask for less motion). */
+export function reveal(element) {
+  const box = element.getBoundingClientRect();
+  if (box.top >= -1 && box.bottom <= innerHeight + 1) return;
+  element.scrollIntoView({ block: 'nearest', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+}

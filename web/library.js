@@ -4,7 +4,7 @@
 // a `panel` to open with it, and a `montecarlo` estimate for the Quorums tab to start. Its
 // `histories` are client histories the History tab opens, with tours of their own, and its
 // `notes` short texts with no run behind them.
-import { h, replace } from './dom.js';
+import { h, replace, reveal } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -93,6 +93,8 @@ export class Library {
     if (!(await this.load(text, { push: true }))) return false;
     this.app.tour = { entry, index: 0 };
     this.showStep();
+    // Chosen from the list, which on a phone lies far below the banner.
+    reveal($('tour'));
     // An entry about the quorum lens opens its tab, and may start an estimate there.
     if (entry.montecarlo) this.app.lensRequest = entry.montecarlo;
     if (entry.panel) $(`tab-${entry.panel}`)?.click();

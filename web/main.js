@@ -2,7 +2,7 @@
 // selection; draws the core's view each frame while playing and only on change while paused,
 // so that a paused page costs no CPU. No protocol logic lives here.
 import { PAGE_CORES } from './pkg/cores.js';
-import { h, s, replace } from './dom.js';
+import { h, s, replace, reveal } from './dom.js';
 import { Stage, legendShape } from './stage.js';
 import { Lamport } from './lamport.js';
 import { HistoryLanes } from './lanes.js';
@@ -10,6 +10,8 @@ import { Panels } from './panels.js';
 import { speedFromSlider, sliderFromSpeed, thinMarkers } from './timeline.js';
 
 const $ = (id) => document.getElementById(id);
+/** The one-column layout of style.css: the panels below the drawing. */
+const NARROW = matchMedia('(max-width: 900px)');
 const PALETTE = Array.from({ length: 8 }, (_, i) =>
   getComputedStyle(document.documentElement).getPropertyValue(`--hue-${i}`).trim());
 
@@ -41,7 +43,11 @@ const app = {
 };
 
 const stage = new Stage($('stage'), {
-  onSelectNode: (name) => selectNode(name),
+  // On a narrow screen the Node panel lies below the drawing: a tap brings it into view.
+  onSelectNode: (name) => {
+    selectNode(name);
+    if (app.selectedNode && NARROW.matches) reveal($('panel-details'));
+  },
   onSelectMessage: (id, point) => openMessageMenu(id, point),
   palette: PALETTE,
 });

@@ -140,6 +140,8 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
     // The clock shows the whole tick; the cursor may be up to a tick further (and a frame apart).
     near(x2, tickX(l, t2) + perTick, 3 * perTick + 2, 'the cursor while playing');
 
+    // On a phone the diagram lies below the panels: scrolled to, as a person would.
+    await page.locator('#lamport').scrollIntoViewIfNeeded();
     const box = await page.locator('#lamport').boundingBox();
     await page.mouse.click(box.x + 1 + tickX(l, 200), box.y + 20);
     near(await tickNow(page), 200, 1, 'a click seeks to the tick under it');
@@ -149,6 +151,7 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
     await seek(page, 800);
     near(await cursorX(page), tickX(l, 800, 530), 1.5, 'the cursor once the window has scrolled');
     // The status line above may have grown (on a phone it wraps), moving the diagram down.
+    await page.locator('#lamport').scrollIntoViewIfNeeded();
     const moved = await page.locator('#lamport').boundingBox();
     await page.mouse.click(moved.x + 1 + tickX(l, 700, 530), moved.y + 20);
     near(await tickNow(page), 700, 1, 'a click in the scrolled window seeks to the tick under it');

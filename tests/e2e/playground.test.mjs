@@ -235,6 +235,29 @@ test('the phone layout shows the cluster and the controls without horizontal scr
   await page.close();
 });
 
+/** Whether all of `selector`'s first element lies inside the viewport, once scrolling ends. */
+const onScreen = (page, selector) => page.waitForFunction((sel) => {
+  const box = document.querySelector(sel).getBoundingClientRect();
+  return box.height > 0 && box.top >= -1 && box.bottom <= innerHeight + 1;
+}, selector, { timeout: 5000 }).then(() => true, () => false);
+
+test('on a phone, a tapped node\'s panel and a chosen tour come into view next to the drawing', async () => {
+  const before = env.problems.length;
+  const page = await open({ width: 390, height: 844 });
+  await page.locator('[data-node=a3]').click();
+  assert.match(await page.locator('#panel-details h2').textContent(), /^a3 · acceptor/);
+  assert.ok(await onScreen(page, '#panel-details'), 'the Node panel is on screen');
+  // The drawing is still there, above the panel: the tapped node is on screen too.
+  assert.ok(await onScreen(page, '[data-node=a3]'), 'the node is still on screen');
+  // A tour chosen from the Library, far down the page, shows its banner.
+  await page.getByRole('tab', { name: 'Library' }).click();
+  await page.locator('#panel-library [data-scenario]').first().click();
+  await page.locator('#tour [data-tour-text]').waitFor();
+  assert.ok(await onScreen(page, '#tour'), 'the tour\'s banner is on screen');
+  assert.deepEqual(env.problems.slice(before), []);
+  await page.close();
+});
+
 test('narration reads out the moments the core marks, and not every message', async () => {
   const page = await open();
   await page.locator('#narrate').check();
