@@ -9,6 +9,17 @@ const CENTER = SIZE / 2;
 const RING_RADIUS = 215;
 const NODE_RADIUS = 30;
 const MESSAGE_LABELS_MAX = 40;
+/** The smallest text, in screen pixels, the drawing keeps: its text grows, up to TEXT_BOOST_MAX
+ *  times, where the drawing is shown small (a blog column, a phone), and message labels that
+ *  would still be smaller are left out (the tooltip and the Node panel give their contents). */
+const TEXT_PX_MIN = 9;
+const TEXT_BOOST_MAX = 1.8;
+/** Message labels crowd each other and the centre: they grow less before they are left out. */
+const LABEL_BOOST_MAX = 1.4;
+/** The size of a node's badge in SVG units (style.css), the text the boost is set for. */
+const BADGE_UNITS = 11.5;
+/** The size of a message's label in SVG units. */
+const LABEL_UNITS = 10.5;
 /** Messages move and are small: a click this close to one (in SVG units) is on it. */
 const HIT_RADIUS = 14;
 /** Half the side of a message's sprite, in SVG units: the ring at HIT_RADIUS and its stroke. */
@@ -52,6 +63,9 @@ export class Stage {
     this.scale = 1;
     new ResizeObserver(([entry]) => {
       this.scale = Math.min(entry.contentRect.width, entry.contentRect.height) / SIZE || 1;
+      // style.css sizes the drawing's text by --text-boost.
+      const boost = Math.min(TEXT_BOOST_MAX, Math.max(1, TEXT_PX_MIN / (BADGE_UNITS * this.scale)));
+      svg.style.setProperty('--text-boost', boost.toFixed(3));
       this.drawMessages();
     }).observe(svg);
     // The canvas takes no pointer events: a click is on a message when one is drawn under it,
@@ -152,7 +166,8 @@ export class Stage {
       ? '' : `color-mix(in srgb, var(--hue-${node.color}) 22%, white)`;
     const lines = node.badge ? node.badge.split(' · ').slice(0, BADGE_LINES_MAX) : [];
     const { x } = element.parts.badge.attributes;
-    replace(element.parts.badge, lines.map((line, i) => s('tspan', { x: x.value, dy: i === 0 ? 0 : 13 }, line)));
+    // One line apart, at whatever size style.css gives the text (see --text-boost).
+    replace(element.parts.badge, lines.map((line, i) => s('tspan', { x: x.value, dy: i === 0 ? 0 : '1.15em' }, line)));
     // The row of cells above the node, oldest on the left, each with its tooltip.
     const { center } = element.parts;
     const width = cells.length * (CELL_SIZE + CELL_GAP) - CELL_GAP;
@@ -220,8 +235,11 @@ export class Stage {
     g.clearRect(0, 0, pixels, pixels);
     // With many messages in flight their labels only hide each other; the tooltip and the
     // node panel still give each one's contents.
-    const labelled = this.drawn.length <= MESSAGE_LABELS_MAX;
-    g.font = `${10.5 * k}px ${this.fontFamily}`;
+    // Too small to read even when enlarged, they are left out too.
+    const labelPx = Math.max(TEXT_PX_MIN, LABEL_UNITS * this.scale);
+    const labelled = this.drawn.length <= MESSAGE_LABELS_MAX && labelPx <= LABEL_BOOST_MAX * LABEL_UNITS * this.scale;
+    canvas.dataset.labels = labelled ? labelPx.toFixed(1) : 'none';
+    g.font = `${labelPx * (k / this.scale)}px ${this.fontFamily}`;
     g.lineJoin = 'miter';
     g.miterLimit = 4;
     g.lineWidth = 3 * k;

@@ -62,3 +62,32 @@ test('Open in Paxoscope opens the full page at the embed\'s tick', async () => {
 test('the console stayed clean in every embed', () => {
   assert.deepEqual(env.problems, []);
 });
+
+test('in a 760 px blog column the drawing\'s text stays readable, and message labels too small to read are left out', async () => {
+  const before = env.problems.length;
+  const sizes = async (viewport, query) => {
+    const page = await env.newPage({ viewport });
+    await page.goto(`${env.url}${query}#json=${encodeURIComponent(HAPPY)}&t=15`);
+    await page.waitForSelector('body[data-ready=true]');
+    // Screen pixels: the badge's and the name's boxes, and the message labels' size or "none".
+    const seen = () => page.evaluate(() => ({
+      badge: document.querySelector('[data-node=a1] .badge').getBoundingClientRect().height,
+      name: document.querySelector('[data-node=a1] .name').getBoundingClientRect().height,
+      labels: document.querySelector('#stage canvas').dataset.labels,
+    }));
+    await page.waitForFunction(() => document.querySelector('#stage canvas')?.dataset.labels !== undefined);
+    const result = await seen();
+    await page.close();
+    return result;
+  };
+  const column = await sizes({ width: 760, height: 480 }, '?embed');
+  // At its natural size the badge's text would be about 5 px here.
+  assert.ok(column.badge >= 9, `badge ${column.badge} px`);
+  assert.ok(column.name >= 11, `name ${column.name} px`);
+  assert.equal(column.labels, 'none');
+  // The full page on a desktop keeps its sizes and its labels.
+  const desktop = await sizes({ width: 1280, height: 800 }, '');
+  assert.equal(desktop.labels, '9.0');
+  assert.ok(desktop.badge >= 9, `badge ${desktop.badge} px`);
+  assert.deepEqual(env.problems.slice(before), []);
+});
