@@ -442,6 +442,24 @@ const animation = { frame(timestamp) {
 // The pending animation frame, so that pausing cancels it and no two loops ever run at once.
 let frameRequest = 0;
 
+/** How long playing waits for an animation frame before a timer stands in for it. */
+const FRAME_STALL_MS = 250;
+let frameTimer = 0;
+/** The browser gives a page no animation frames while it is out of view: an embed scrolled off
+ *  screen in its host's page, say. While playing, a timer takes their place when they stop
+ *  coming, so that a host's `play` still plays, at the same pace, a few steps a second. */
+function watchFrames() {
+  clearTimeout(frameTimer);
+  if (!app.playing) return;
+  frameTimer = setTimeout(() => {
+    if (app.playing && performance.now() - app.lastFrame > FRAME_STALL_MS) {
+      cancelAnimationFrame(frameRequest);
+      animation.frame(performance.now());
+    }
+    watchFrames();
+  }, FRAME_STALL_MS);
+}
+
 /** Whether the run has nothing more to show before its end, nor a stop of a tour or an embed
  *  to reach: the core says nothing more will happen, and something has. */
 function settled(tourStop = library?.nextStop() ?? null) {
@@ -456,6 +474,7 @@ function play() {
   app.lastFrame = performance.now();
   cancelAnimationFrame(frameRequest);
   frameRequest = requestAnimationFrame(animation.frame);
+  watchFrames();
   render();
 }
 
@@ -463,6 +482,7 @@ function pause() {
   if (!app.playing) return;
   app.playing = false;
   cancelAnimationFrame(frameRequest);
+  clearTimeout(frameTimer);
   app.time = Math.floor(app.time);
   render();
   updateLink();

@@ -91,3 +91,30 @@ test('in a 760 px blog column the drawing\'s text stays readable, and message la
   assert.ok(desktop.badge >= 9, `badge ${desktop.badge} px`);
   assert.deepEqual(env.problems.slice(before), []);
 });
+
+test('an embed told to play while it is off screen plays on: its run advances', async () => {
+  const before = env.problems.length;
+  const page = await env.newPage({ viewport: { width: 1000, height: 700 } });
+  // Far below the fold: the browser gives an off-screen frame no animation frames.
+  await page.setContent(`
+    <script>
+      window.replies = [];
+      window.addEventListener('message', (event) => window.replies.push(event.data));
+    </script>
+    <div style="height: 4000px"></div>
+    <iframe id="embed" src="${env.url}?embed&controls=play,scrubber#json=${encodeURIComponent(HAPPY)}" width="600" height="500"></iframe>`);
+  await page.waitForFunction(() => window.replies.some((r) => r.event === 'ready'));
+  const ask = async (message) => {
+    const count = await page.evaluate(() => window.replies.length);
+    await page.evaluate((m) => document.getElementById('embed').contentWindow.postMessage({ type: 'paxoscope', ...m }, '*'), message);
+    await page.waitForFunction((n) => window.replies.length > n, count);
+    return page.evaluate(() => window.replies.at(-1));
+  };
+  const started = await ask({ action: 'play' });
+  assert.equal(started.state.playing, true);
+  await page.waitForTimeout(1500);
+  const later = await ask({ action: 'state' });
+  assert.ok(later.state.tick > started.state.tick + 5, `tick ${started.state.tick} → ${later.state.tick}`);
+  assert.deepEqual(env.problems.slice(before), []);
+  await page.close();
+});
