@@ -639,8 +639,49 @@ function onKey(event) {
     case '-': setSpeed(app.speed / 2); break;
     case 'c': if (app.selectedNode) act({ crash: app.selectedNode }); break;
     case 'r': if (app.selectedNode) act({ restart: app.selectedNode }); break;
+    case 't': if (app.view.nodes.find((n) => n.name === app.selectedNode)?.timeout) act({ timeout: app.selectedNode }); break;
+    // A presentation clicker's keys: the next and the previous key event.
+    case 'PageDown': event.preventDefault(); keyEvent(1); break;
+    case 'PageUp': event.preventDefault(); keyEvent(-1); break;
     case 'p': if (app.selectedNode) { event.preventDefault(); panels.focusInput(); } break;
     default:
+  }
+}
+
+/** How far ahead the search for the next key event computes the run at a time, in ticks. */
+const KEY_EVENT_PROBE_TICKS = 1000;
+
+/** Moves the cursor to just after the next (`direction` 1) or the previous (-1) key event: the
+ *  timeline's markers, which the core chooses. The one the cursor is just after counts as
+ *  passed, so that pressing again goes on. */
+function keyEvent(direction) {
+  const events = app.view.events;
+  // Just after a jump the cursor may be past other events of that tick: the event jumped to is
+  // where the next and the previous are counted from.
+  const from = app.selectedEvent;
+  const after = (m) => (from === null ? m.index >= events : m.index > from);
+  const before = (m) => (from === null ? m.index < events : m.index < from);
+  const [time, actions] = [Math.floor(app.time), app.pg.actions()];
+  let target;
+  if (direction > 0) {
+    // The core finds markers as it computes the run: ahead of what it has computed, the run
+    // is computed a stretch at a time until one turns up or the run ends.
+    for (let probe = time; ; ) {
+      target = app.pg.markers().find(after);
+      const end = app.pg.view().end_ticks;
+      if (target || probe >= end) break;
+      probe = Math.min(end, probe + KEY_EVENT_PROBE_TICKS);
+      app.pg.seek(probe);
+    }
+  } else {
+    target = app.pg.markers().findLast(before);
+  }
+  if (target) seekTo(target.tick, { event: target.index });
+  else {
+    // None: the cursor stays where it was, in its tick.
+    app.pg.seekActions(time, actions);
+    refresh();
+    render();
   }
 }
 
@@ -655,6 +696,8 @@ function wire() {
   $('step').addEventListener('click', step);
   $('step-back').addEventListener('click', stepBack);
   $('reset').addEventListener('click', rewind);
+  $('prev-key').addEventListener('click', () => keyEvent(-1));
+  $('next-key').addEventListener('click', () => keyEvent(1));
   $('speed').addEventListener('input', () => setSpeed(speedFromSlider($('speed').value)));
   $('scrubber').addEventListener('input', () => seekTo(Number($('scrubber').value)));
   document.addEventListener('keydown', onKey);

@@ -109,7 +109,9 @@ export class Panels {
         h('div', { class: 'field' },
           node.crashed
             ? h('button', { type: 'button', class: 'primary', 'data-focus-key': 'restart', 'aria-keyshortcuts': 'r', onclick: () => this.act({ restart: node.name }) }, 'Restart (r)')
-            : h('button', { type: 'button', class: 'danger', 'data-focus-key': 'crash', 'aria-keyshortcuts': 'c', onclick: () => this.act({ crash: node.name }) }, 'Crash (c)')),
+            : h('button', { type: 'button', class: 'danger', 'data-focus-key': 'crash', 'aria-keyshortcuts': 'c', onclick: () => this.act({ crash: node.name }) }, 'Crash (c)'),
+          // The core says when a timer is set that may be forced (a proposer's retry, say).
+          node.timeout ? h('button', { type: 'button', 'data-focus-key': 'timeout', 'aria-keyshortcuts': 't', title: 'Fire its timer now, as if it had waited long enough', onclick: () => this.act({ timeout: node.name }) }, 'Time out now (t)') : null),
       ];
       // The inputs this node takes, as the core describes them: fields and a button that send
       // the schedule entry each names.

@@ -101,3 +101,31 @@ test('a crash one tick after a proposal keeps its own marker, in the faults row'
 test('the console stayed clean through every jump', () => {
   assert.deepEqual(env.problems, []);
 });
+
+test('Page Down and Page Up, a presentation clicker\'s keys, jump to the next and the previous key event', async () => {
+  const before = env.problems.length;
+  // A fresh load: the run is computed only as far as the first key event asked for.
+  const page = await env.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(env.url);
+  await page.waitForSelector('body[data-ready=true]');
+  await page.getByRole('tab', { name: 'Log' }).click();
+  const at = async () => ({
+    tick: Number((await page.locator('#clock').textContent()).match(/^tick (\d+)/)[1]),
+    entry: await page.locator('#log li[aria-current]').textContent(),
+  });
+  await page.keyboard.press('PageDown');
+  const first = await at();
+  await page.keyboard.press('PageDown');
+  const second = await at();
+  assert.ok(second.tick >= first.tick, `${first.tick} then ${second.tick}`);
+  assert.notEqual(second.entry, first.entry);
+  await page.keyboard.press('PageUp');
+  assert.deepEqual(await at(), first);
+  // The buttons do the same.
+  await page.locator('#next-key').click();
+  assert.deepEqual(await at(), second);
+  await page.locator('#prev-key').click();
+  assert.deepEqual(await at(), first);
+  assert.deepEqual(env.problems.slice(before), []);
+  await page.close();
+});

@@ -341,3 +341,34 @@ test('the log says when it shows only the latest events, and lists one node\'s e
   assert.equal(await page.locator('#log li').count(), 400);
   await page.close();
 });
+
+test('a proposer\'s timeout can be forced from its panel or with t, and the link replays it', async () => {
+  const before = env.problems.length;
+  const page = await open();
+  await seek(page, 5);
+  await page.locator('[data-node=a1]').click();
+  assert.equal(await page.getByRole('button', { name: 'Time out now (t)' }).count(), 0, 'an acceptor has no timer');
+  await page.locator('[data-node=p1]').click();
+  await page.getByRole('button', { name: 'Time out now (t)' }).click();
+  await page.getByRole('tab', { name: 'Log' }).click();
+  assert.match(await page.locator('#log').textContent(), /t=5 ?p1's timer fired/);
+  // By key, for p2 once it has proposed.
+  await seek(page, 30);
+  await page.locator('[data-node=p2]').click();
+  await page.locator('body').press('t');
+  await page.getByRole('tab', { name: 'Log' }).click();
+  assert.match(await page.locator('#log').textContent(), /t=30 ?p2's timer fired/);
+  // The address bar's link holds both, and a fresh page replays them.
+  await page.waitForFunction(() => location.hash.includes('s1='));
+  const again = await env.newPage({ viewport: { width: 1280, height: 800 } });
+  await again.goto(page.url());
+  await again.waitForSelector('body[data-ready=true]');
+  await again.getByRole('tab', { name: 'Log' }).click();
+  const log = await again.locator('#log').textContent();
+  assert.match(log, /t=5 ?p1's timer fired/);
+  assert.match(log, /t=30 ?p2's timer fired/);
+  assert.equal(await again.locator('#clock').textContent(), await page.locator('#clock').textContent());
+  assert.deepEqual(env.problems.slice(before), []);
+  await again.close();
+  await page.close();
+});

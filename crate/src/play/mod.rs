@@ -393,6 +393,39 @@ mod tests {
     }
 
     #[test]
+    fn a_proposer_s_timeout_can_be_forced_in_a_timed_run_and_the_link_replays_it() {
+        let mut p = Playground::<Paxos>::new(HAPPY).unwrap();
+        p.seek(5);
+        let view = p.view();
+        let offered: Vec<&str> = view
+            .nodes
+            .iter()
+            .filter(|n| n.timeout)
+            .map(|n| n.name.as_str())
+            .collect();
+        assert_eq!(offered, ["p1"], "only the proposer has a timer to force");
+        p.intervene(r#"{"timeout": "p1"}"#).unwrap();
+        let log = p.sim().log();
+        let fired = log.iter().rposition(|e| e.kind.name() == "timeout");
+        assert_eq!(fired.map(|i| log[i].tick), Some(5));
+        // p1 starts its second ballot at once, not at its retry timer's tick.
+        assert!(
+            p.view().nodes[0].badge.contains("2.p1"),
+            "{}",
+            p.view().nodes[0].badge
+        );
+        // The queued firing does not fire it again: one timeout until the run's end, in this
+        // run that p1's second ballot decides.
+        p.seek(400);
+        let timeouts = p.sim().log().iter().filter(|e| e.kind.name() == "timeout");
+        assert_eq!(timeouts.count(), 1);
+        // The link holds the timeout and replays the same run.
+        let mut again = Playground::<Paxos>::new(&p.scenario().to_json()).unwrap();
+        again.seek(400);
+        assert_eq!(again.sim().trace_hash(), p.sim().trace_hash());
+    }
+
+    #[test]
     fn seeking_back_and_forth_reaches_the_same_state() {
         let mut p = Playground::<Paxos>::new(HAPPY).unwrap();
         p.seek(45);

@@ -129,7 +129,13 @@ impl<P: Present> Playground<P> {
         let config = &self.config;
         let frame = self.frame();
         let nodes = (0..P::node_count(config))
-            .map(|i| P::node_view(&frame, i as NodeId))
+            .map(|i| {
+                let mut view = P::node_view(&frame, i as NodeId);
+                view.timeout = !view.crashed
+                    && sim.timers()[i].is_some()
+                    && P::check_timeout(config, i as NodeId, &view.name).is_ok();
+                view
+            })
             .collect();
         let mut messages: Vec<MessageView> = sim
             .inflight()

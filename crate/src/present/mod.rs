@@ -152,6 +152,10 @@ pub struct NodeView {
     /// A row of small cells drawn above the node, oldest first (a replicated log's latest
     /// slots); empty for nodes that have none.
     pub cells: Vec<CellView>,
+    /// Whether the person may force this node's timeout now (a `timeout` intervention): it is
+    /// up, its timer is set, and the protocol lets its timer be forced. The engine fills this
+    /// in (`Playground::view`); a protocol's view leaves it false.
+    pub timeout: bool,
 }
 
 /// One cell of a node's row: its state, which the page draws by (`empty`, `accepted`,
@@ -309,7 +313,7 @@ json_object!(View {
 
 json_object!(NodeView {
     name, role, shape, crashed, group?, promised?, accepted?, learned?, phase?, ballot?, color?,
-    in_quorum, badge, detail, inputs, cells
+    in_quorum, badge, detail, inputs, cells, timeout
 });
 
 json_object!(CellView { state, title });

@@ -494,14 +494,13 @@ impl<P: ScenarioSection> Scenario<P> {
             P::check_timeout(config, id, n).map_err(|m| error(field("timeout"), m))?;
             actions.push(Action::Timeout(id));
         }
-        let script_only = matches!(
-            actions.first(),
-            Some(Action::Deliver(_) | Action::Timeout(_))
-        );
+        // A timeout may be forced in a timed run too (the page's "Time out now"); a delivery
+        // is a step of the script scheduler, whose runs deliver only when told.
+        let script_only = matches!(actions.first(), Some(Action::Deliver(_)));
         if script_only && self.scheduler != SchedulerKind::Script {
             return Err(error(
                 format!("schedule[{i}]"),
-                "deliver and timeout steps need \"scheduler\": \"script\"",
+                "deliver steps need \"scheduler\": \"script\"",
             ));
         }
         match actions.len() {

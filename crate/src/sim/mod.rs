@@ -535,6 +535,12 @@ impl<P: Protocol> Simulation<P> {
                 if self.timers[node as usize].is_some()
                     && !P::is_crashed(&self.nodes[node as usize])
                 {
+                    // Forced in a timed run, before it was due: the firing already queued must
+                    // not fire it again, even if the node sets no new timer.
+                    if self.scheduler == SchedulerKind::Timed {
+                        let generation = &mut self.timer_generation[node as usize];
+                        *generation = generation.wrapping_add(1);
+                    }
                     self.fire_timer(node);
                 } else {
                     self.record(EventKind::NoEffect { node });

@@ -226,6 +226,7 @@ fn server_view(frame: &Frame<MultiPaxos>, id: NodeId, s: &Server) -> NodeView {
         detail,
         inputs: Vec::new(),
         cells,
+        timeout: false,
     }
 }
 
@@ -330,6 +331,7 @@ fn client_view(frame: &Frame<MultiPaxos>, id: NodeId, c: &Client) -> NodeView {
             ],
         ),
         cells: Vec::new(),
+        timeout: false,
     }
 }
 

@@ -308,6 +308,7 @@ impl Present for Paxos {
                 .into_iter()
                 .collect(),
             cells: Vec::new(),
+            timeout: false,
         }
     }
 

@@ -343,6 +343,7 @@ impl Present for QuorumKv {
             },
             detail,
             cells: Vec::new(),
+            timeout: false,
         }
     }
 
