@@ -320,11 +320,13 @@ fn malformed_scenarios_are_rejected_naming_the_field() {
             "schedule[0]",
             "script",
         ),
+        // A proposer's timeout may be forced in a timed run (the page's "Time out now"); an
+        // acceptor has no timer to force.
         (
-            "timeout without the script scheduler",
-            edited(|v| v["schedule"][0] = json!({"at": 3, "timeout": "p1"})),
-            "schedule[0]",
-            "script",
+            "timeout of an acceptor",
+            edited(|v| v["schedule"][0] = json!({"at": 3, "timeout": "a1"})),
+            "schedule[0].timeout",
+            "not a proposer",
         ),
         (
             "message number 0",

@@ -55,12 +55,15 @@ test('a client takes a put and a get from the Node panel, and the log and the li
   const opened = await page.evaluate(() => location.hash);
   await page.getByRole('button', { name: 'Put', exact: true }).click();
   await page.waitForFunction((old) => location.hash !== old, opened);
+  const afterPut = await page.evaluate(() => location.hash);
   await page.getByRole('tab', { name: 'Log' }).click();
   assert.match(await page.locator('#log').textContent(), /c2 was asked to put\(y, "7"\)/);
   // From the keyboard: the get's field, then Enter.
   await page.getByRole('tab', { name: 'Node' }).click();
   await page.locator('#input-request-Get-key').fill('y');
   await page.locator('#input-request-Get-key').press('Enter');
+  // The address is written a moment after an action: the link below must hold the get too.
+  await page.waitForFunction((old) => location.hash !== old, afterPut);
   await page.locator('#scrubber').fill('300');
   assert.equal(await page.locator('#violation').isHidden(), true);
   assert.equal(await headline(page), '4 of 4 operations returned');
