@@ -295,7 +295,9 @@ impl<P: Present> Playground<P> {
         self.discarded = discarded;
         self.config = compiled.config;
         self.schedule = Arc::new(compiled.schedule);
-        // Snapshots and the log after the fork belong to a future that no longer exists.
+        // Snapshots and the log after the fork belong to a future that no longer exists, and
+        // so does where that future met the event cap.
+        self.capped_at = None;
         self.snapshots.retain(|s| s.now() <= at);
         self.ahead.clear();
         self.sim.set_schedule(Arc::clone(&self.schedule));
@@ -390,6 +392,13 @@ mod tests {
         assert_eq!(p.sim().now(), 100);
         p.seek(end + 500);
         assert_eq!((p.sim().now(), p.sim().trace_hash()), (end, hash));
+        // An intervention before the end makes another future, whose end is not known yet.
+        p.seek(100);
+        p.intervene(r#"{"crash": "s3"}"#).unwrap();
+        assert_eq!(p.end_ticks(), 1_000_000);
+        p.seek(1_000_000);
+        assert!(p.sim().stopped_early() && p.end_ticks() < 1_000_000);
+        assert_eq!(p.sim().now(), p.end_ticks());
     }
 
     #[test]
