@@ -11,14 +11,16 @@ after(async () => { await env.stop(); });
 
 const HAPPY = readFileSync(`${ROOT}/scenarios/happy-path.json`, 'utf8');
 
-/** A host page with one embed of the happy path, and a way to ask it things. */
-async function host() {
+/** A host page with one embed of the happy path, and a way to ask it things; with `below`,
+ *  the embed lies that many pixels down the page, out of view. */
+async function host({ below = 0 } = {}) {
   const page = await env.newPage({ viewport: { width: 1000, height: 900 } });
   await page.setContent(`
     <script>
       window.replies = [];
       window.addEventListener('message', (event) => window.replies.push(event.data));
     </script>
+    <div style="height: ${below}px"></div>
     <iframe id="embed" src="${env.url}?embed&controls=play,scrubber#json=${encodeURIComponent(HAPPY)}" width="600" height="700"></iframe>`);
   await page.waitForFunction(() => window.replies.some((r) => r.event === 'ready'));
   const ask = async (message) => {
@@ -94,22 +96,8 @@ test('in a 760 px blog column the drawing\'s text stays readable, and message la
 
 test('an embed told to play while it is off screen plays on: its run advances', async () => {
   const before = env.problems.length;
-  const page = await env.newPage({ viewport: { width: 1000, height: 700 } });
   // Far below the fold: the browser gives an off-screen frame no animation frames.
-  await page.setContent(`
-    <script>
-      window.replies = [];
-      window.addEventListener('message', (event) => window.replies.push(event.data));
-    </script>
-    <div style="height: 4000px"></div>
-    <iframe id="embed" src="${env.url}?embed&controls=play,scrubber#json=${encodeURIComponent(HAPPY)}" width="600" height="500"></iframe>`);
-  await page.waitForFunction(() => window.replies.some((r) => r.event === 'ready'));
-  const ask = async (message) => {
-    const count = await page.evaluate(() => window.replies.length);
-    await page.evaluate((m) => document.getElementById('embed').contentWindow.postMessage({ type: 'paxoscope', ...m }, '*'), message);
-    await page.waitForFunction((n) => window.replies.length > n, count);
-    return page.evaluate(() => window.replies.at(-1));
-  };
+  const { page, ask } = await host({ below: 4000 });
   const started = await ask({ action: 'play' });
   assert.equal(started.state.playing, true);
   await page.waitForTimeout(1500);
